@@ -1,0 +1,99 @@
+"""``audit.recent-changes``: what changed recently that could explain a new failure. Never blocking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gcdiag.check import FactView, check
+from gcdiag.lookups import GrantSet, Identity
+from gcdiag.model import Finding, Status
+
+NOT_AUDITED = (
+    "Denied API calls are not recorded in the audit log: it cannot show which permission a 403 was missing — the 403 "
+    "body names it (FACTS §7, §10.9)."
+)
+
+
+def _entry(e: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "eventDate": e.get("eventDate"),
+        "serviceName": e.get("serviceName"),
+        "entityType": e.get("entityType"),
+        "entity": (e.get("entity") or {}).get("id"),
+        "action": e.get("action"),
+        "user": (e.get("user") or {}).get("id"),
+        "client": (e.get("client") or {}).get("id"),
+        "propertyChanges": [
+            {"property": p.get("property"), "oldValues": p.get("oldValues"), "newValues": p.get("newValues")}
+            for p in e.get("propertyChanges") or ()
+        ],
+    }
+
+
+@check(
+    id="audit.recent-changes",
+    title="Recent changes to the OAuth client, its roles, and recording actions on this conversation",
+    scenarios=("recording-stop",),
+    blocking=False,
+    needs=("inputs",),
+    wants=("audit_changes", "interaction_audits", "identity", "grants"),
+    fix="Review the listed changes: a role edit or an OAuth client update just before the failure is the usual cause.",
+)
+def audit_recent_changes(facts: FactView) -> Finding:
+    """Realtime audit query (OAuthClient, Role) and the interaction audit query for the conversation."""
+    window = facts["inputs"].audit_window_days
+    ident: Identity | None = facts["identity"]
+    grants: GrantSet | None = facts["grants"]
+    watched: dict[str, str] = {}
+    if ident is not None and ident.client_id:
+        watched[ident.client_id] = f"OAuth client {ident.client_name!r}"
+    for g in grants.grants if grants else ():
+        watched[g.role.id] = f"role {g.role.name!r}"
+    changes = facts["audit_changes"]
+    recording_actions = facts["interaction_audits"]
+    problems = [p for p in (facts.problem("audit_changes"), facts.problem("interaction_audits")) if p is not None]
+    relevant = [
+        _entry(e) for e in changes or () if not watched or (e.get("entity") or {}).get("id") in watched
+    ]
+    actions = [_entry(e) for e in recording_actions or ()]
+    evidence: dict[str, Any] = {
+        "window_days": window,
+        "watched_entities": watched,
+        "config_changes": relevant,
+        "recording_actions": actions,
+        "note": NOT_AUDITED,
+    }
+    if problems:
+        evidence["errors"] = [p.to_dict() for p in problems]
+    if changes is None and recording_actions is None:
+        return Finding(
+            Status.ERROR,
+            "could not read the audit logs: " + "; ".join(p.line() for p in problems),
+            detail=NOT_AUDITED,
+            fix=tuple(p.remedy for p in problems if p.remedy),
+            evidence=evidence,
+        )
+    lines = []
+    for e in relevant:
+        who = e["user"] or e["client"] or "unknown"
+        label = watched.get(str(e["entity"]), f"{e['entityType']} {e['entity']}")
+        lines.append(f"{e['eventDate']}: {label} {e['action']} by {who}")
+    for e in actions:
+        lines.append(f"{e['eventDate']}: {e['entityType']} {e['action']} on this conversation by {e['user'] or e['client']}")
+    partial = " (partial: " + "; ".join(p.line() for p in problems) + ")" if problems else ""
+    if relevant:
+        return Finding(
+            Status.WARN,
+            f"{len(relevant)} change(s) to the identity's OAuth client or roles in the last {window:g} days{partial}",
+            detail="\n".join(lines) + "\n" + NOT_AUDITED,
+            evidence=evidence,
+        )
+    summary = f"no change to the identity's OAuth client or roles in the last {window:g} days"
+    if actions:
+        summary += f"; {len(actions)} recording action(s) audited on this conversation"
+    return Finding(
+        Status.PASS if not problems else Status.WARN,
+        summary + partial + " (an empty audit result is not proof nothing changed)",
+        detail="\n".join(lines + [NOT_AUDITED]),
+        evidence=evidence,
+    )

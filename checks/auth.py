@@ -1,0 +1,382 @@
+"""Identity checks: the token, its scopes, the permissions its roles grant, their divisions, participation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gcdiag.authz import Evaluation, evaluate, scopes_cover
+from gcdiag.check import FactView, check
+from gcdiag.lookups import GrantSet, Identity, PermittedDivisions, TargetDivisions
+from gcdiag.model import Finding, Status
+from gcdiag.remedies import permission_fix
+from gcdiag.targets import SECURE_PAUSE, TargetCall
+
+CC_NOTE = (
+    "A client-credentials token has no user and no scopes: its rights come only from the role–division pairs of "
+    "its OAuth client (FACTS §1.1)."
+)
+
+
+@check(
+    id="auth.token",
+    title="The token is valid, and whose it is",
+    scenarios=("recording-stop", "can-i", "whoami"),
+    blocking=True,
+    needs=("environment",),
+    wants=("token_info", "identity"),
+    fix="Use a valid token for this org and region: check the client id/secret (or token) and --region.",
+)
+def auth_token(facts: FactView) -> Finding:
+    """Reads ``GET /api/v2/tokens/me``: org, OAuth client, grant type, user or none, trustee, idle expiry, client state."""
+    problem = facts.problem("token_info")
+    env = facts["environment"]
+    if problem is not None:
+        if problem.status in (400, 401):
+            return Finding(
+                Status.FAIL,
+                f"the token was rejected ({problem.status} {problem.code or ''}) by {env['api_url']}".replace(" )", ")"),
+                detail=problem.reason,
+                fix=(
+                    "Check the credentials: client id and secret of an active OAuth client, or an unexpired token.",
+                    f"Check the region: tokens are only valid against their own region's hosts (asked "
+                    f"{env['api_url']}, region {env['region'] or 'not set'}).",
+                ),
+                evidence={"error": problem.to_dict()},
+            )
+        return Finding(
+            Status.ERROR,
+            problem.line(),
+            fix=(problem.remedy,) if problem.remedy else (),
+            evidence={"error": problem.to_dict()},
+        )
+    ident: Identity = facts["identity"]
+    who = (
+        f"OAuth client {ident.client_name!r} ({ident.client_id})"
+        + (f", user {ident.user_name!r} ({ident.user_id})" if ident.user_id else ", no user")
+    )
+    summary = f"valid token for org {ident.org_name!r} ({ident.org_id}); grant {ident.grant_type}; {who}"
+    details = [f"region/API: {env['region'] or 'custom'} {env['api_url']}"]
+    if ident.date_token_idles:
+        details.append(f"token idles at {ident.date_token_idles}")
+    if ident.home_org_id and ident.home_org_id != ident.org_id:
+        details.append(f"home organization {ident.home_org_id} differs (org trustee access)")
+    if ident.cloned_user:
+        details.append("the user is a clone of a trustee user in the trustor org")
+    evidence: dict[str, Any] = {"identity": ident.to_dict()}
+    if ident.client_state and ident.client_state != "active":
+        return Finding(
+            Status.FAIL,
+            f"the OAuth client {ident.client_name!r} is {ident.client_state}: its tokens are invalid",
+            detail="; ".join(details),
+            fix=("Re-activate the OAuth client or use an active one (OAuthClient.state must be 'active').",),
+            evidence=evidence,
+        )
+    return Finding(Status.PASS, summary, detail="; ".join(details), evidence=evidence)
+
+
+@check(
+    id="auth.scopes",
+    title="The token's OAuth scopes cover the call (user tokens only)",
+    scenarios=("recording-stop", "can-i"),
+    blocking=True,
+    needs=("identity", "target_call", "inputs"),
+    fix=(
+        "Authorize the OAuth client for the scope the call needs (Admin > Integrations > Authorized Applications "
+        "for the client's scopes), then get a new token."
+    ),
+)
+def auth_scopes(facts: FactView) -> Finding:
+    """For user-context tokens: the token's authorized scopes include one of the call's scopes."""
+    ident: Identity = facts["identity"]
+    target: TargetCall = facts["target_call"]
+    enforced = facts["inputs"].scopes_enforced
+    if ident.kind == "client_credentials":
+        return Finding(
+            Status.SKIP,
+            "scopes do not apply to a client-credentials token; roles and divisions do",
+            detail=CC_NOTE + " Names such as recording:control, recording:read or conversation:write are not "
+            "Genesys scopes at all.",
+        )
+    op = target.operation
+    if op is None:
+        return Finding(Status.SKIP, "no operation to check scopes for (see endpoint.exists)")
+    evidence = {
+        "required_any_of": None if op.scopes is None else list(op.scopes),
+        "scope_evidence": op.scope_evidence,
+        "scope_basis": op.scope_basis,
+        "token_scopes": list(ident.scopes),
+        "scopes_enforced": enforced,
+    }
+    covered = scopes_cover(op.scopes, ident.scopes)
+    if covered is None:
+        return Finding(
+            Status.WARN,
+            f"gcdiag's catalog does not know which scopes {op.method} {op.path} needs",
+            detail="Run `gcdiag catalog refresh` to read the region's swagger, which lists each operation's scopes.",
+            evidence=evidence,
+        )
+    basis = "" if op.scope_evidence == "confirmed" else f" (scope inferred from Genesys convention: {op.scope_basis})"
+    if covered:
+        return Finding(Status.PASS, f"the token has a scope the call accepts: {', '.join(op.scopes or ())}{basis}",
+                       evidence=evidence)
+    need = " or ".join(op.scopes or ())
+    summary = f"the token lacks the scope {need} that {op.method} {op.path} needs{basis}"
+    fix = (
+        f"Add the scope {need} to the OAuth client {ident.client_name!r} ({ident.client_id}) and have the user "
+        "sign in again so the new token carries it.",
+    )
+    if enforced is True:
+        return Finding(Status.FAIL, summary, detail="The org enforces OAuth scopes (--scopes-enforced yes).",
+                       fix=fix, evidence=evidence)
+    if enforced is False:
+        return Finding(
+            Status.PASS,
+            f"the token lacks {need}, but the org does not enforce scopes (--scopes-enforced no)",
+            detail="Without enforcement an app has the same access as its user (help article 'Enabling OAuth scope "
+            "enforcement').",
+            evidence=evidence,
+        )
+    return Finding(
+        Status.ERROR,
+        summary + "; whether that refuses the call depends on the org's Enforce Scopes setting, which gcdiag "
+        "cannot read",
+        detail="Orgs do not enforce scopes by default; an admin sees the setting under Admin > Organization "
+        "Settings > Settings > Enforce Scopes.",
+        fix=fix + ("Tell gcdiag the setting with --scopes-enforced yes|no (env GCDIAG_SCOPES_ENFORCED).",),
+        evidence=evidence,
+    )
+
+
+def _required(target: TargetCall) -> tuple[str | None, list[str]]:
+    op = target.operation
+    perms = list(op.permissions) if op else []
+    return (op.permission_type if op else None), perms
+
+
+@check(
+    id="auth.permissions",
+    title="The identity's roles grant the call's permission",
+    scenarios=("recording-stop", "can-i"),
+    blocking=True,
+    needs=("identity", "target_call", "grants"),
+    fix=(
+        "Add the required permission to a role the identity holds, or grant it a role that has the permission. "
+        "For a pause: conversation:recording:pauseOthers (UI: Conversation > Recording > PauseOthers)."
+    ),
+)
+def auth_permissions(facts: FactView) -> Finding:
+    """Evaluates the call's ANY/ALL permissions against every role the identity holds (wildcard policies included)."""
+    ident: Identity = facts["identity"]
+    target: TargetCall = facts["target_call"]
+    grant_set: GrantSet = facts["grants"]
+    ptype, perms = _required(target)
+    if target.operation is None:
+        return Finding(Status.SKIP, "no operation to check permissions for (see endpoint.exists)")
+    if not perms and not target.extra_permissions:
+        return Finding(Status.PASS, f"{target.text} documents no permission requirement")
+    evaluation = evaluate(ptype, perms, grant_set.grants, None)
+    evidence: dict[str, Any] = {
+        "call": target.text,
+        "grants_source": grant_set.source,
+        "evaluation": evaluation.to_dict(),
+    }
+    extra_missing: list[str] = []
+    if target.extra_permissions:
+        extra = evaluate("ALL", list(target.extra_permissions), grant_set.grants, None)
+        evidence["route_permissions"] = {
+            "note": "the participant route also needs Conversation > Recording > Pause; its string form "
+            "conversation:recording:pause is INFERRED (FACTS §10.12)",
+            "evaluation": extra.to_dict(),
+        }
+        extra_missing = list(extra.missing)
+    holder = _holder(ident)
+    if evaluation.allowed and not extra_missing:
+        deciding = evaluation.deciding
+        assert deciding is not None or not perms
+        why = deciding.reason if deciding else "no permission documented"
+        return Finding(Status.PASS, f"{holder} holds {_req_text(ptype, perms)}: {why}", evidence=evidence)
+    roles = sorted({g.role.name for g in grant_set.grants})
+    missing = list(evaluation.missing) + extra_missing
+    summary = (
+        f"{holder} lacks {_req_text(ptype, perms) if not evaluation.allowed else ', '.join(extra_missing)}"
+        f" — none of its roles ({', '.join(repr(r) for r in roles) or 'none'}) grants "
+        f"{' or '.join(missing) if ptype != 'ALL' else ', '.join(missing)}"
+    )
+    detail = "\n".join(c.reason for c in evaluation.considered) or "the identity holds no roles"
+    fix = permission_fix(
+        Evaluation(**{**evaluation.__dict__, "held_elsewhere": (), "missing": tuple(missing)}),
+        grant_set.grants,
+        identity_kind=ident.kind,
+        client_name=ident.client_name,
+        client_id=ident.client_id,
+        user=ident.user_name,
+        division_label="all divisions (*) or the conversation's division",
+    )
+    if ident.kind == "client_credentials" and target.route == "secure-pause":
+        detail += "\n" + CC_NOTE
+    return Finding(Status.FAIL, summary, detail=detail, fix=tuple(fix), evidence=evidence)
+
+
+def _holder(ident: Identity) -> str:
+    if ident.kind == "client_credentials":
+        return f"the OAuth client {ident.client_name!r}"
+    return f"the user {ident.user_name or ident.user_id or '(unknown)'}"
+
+
+def _req_text(ptype: str | None, perms: list[str]) -> str:
+    if len(perms) == 1:
+        return perms[0]
+    return f"{'any of' if ptype == 'ANY' else 'all of'} {', '.join(perms)}"
+
+
+@check(
+    id="auth.division",
+    title="A grant of the permission covers the target's division",
+    scenarios=("recording-stop", "can-i"),
+    blocking=True,
+    needs=("identity", "target_call"),
+    wants=("target_divisions", "permitted_divisions", "grants", "permission_info"),
+    fix=(
+        "Grant the role that has the permission in a division the conversation is in, or in all divisions (*)."
+    ),
+)
+def auth_division(facts: FactView) -> Finding:
+    """Prefers Genesys' own answer (divisionspermitted/paged/me with the subject's token); falls back to the grants."""
+    ident: Identity = facts["identity"]
+    target: TargetCall = facts["target_call"]
+    ptype, perms = _required(target)
+    if target.operation is None:
+        return Finding(Status.SKIP, "no operation to check divisions for (see endpoint.exists)")
+    if not perms:
+        return Finding(Status.SKIP, f"{target.text} documents no permission, so divisions do not matter")
+    where: TargetDivisions | None = facts["target_divisions"]
+    if where is None:
+        problem = facts.problem("target_divisions")
+        if problem is not None:
+            return Finding(Status.ERROR, problem.line(), fix=(problem.remedy,) if problem.remedy else (),
+                           evidence={"error": problem.to_dict()})
+        return Finding(Status.SKIP, "no division given (--division): any grant counts, see auth.permissions")
+    conv_divs, conv_label = list(where.ids), where.label
+    noun = "the conversation" if where.source == "conversation" else "the target"
+    aware: dict[str, bool | None] = facts["permission_info"] or {}
+    if perms and all(aware.get(p) is False for p in perms):
+        return Finding(
+            Status.PASS,
+            f"{', '.join(perms)} is not division-aware (GET /api/v2/authorization/permissions): any grant applies",
+            evidence={"divisionAware": aware},
+        )
+    evidence: dict[str, Any] = {"target_divisions": where.to_dict(), "divisionAware": aware}
+    info_problem = facts.problem("permission_info")
+    if info_problem is not None:
+        evidence["divisionAware_problem"] = info_problem.line()
+    grant_set: GrantSet | None = facts["grants"]
+    evaluation = evaluate(ptype, perms, grant_set.grants, conv_divs, aware) if grant_set else None
+    if evaluation is not None:
+        evidence["evaluation"] = evaluation.to_dict()
+        if evaluation.division_assumed:
+            evidence["note"] = (
+                f"divisionAware unknown for {', '.join(evaluation.division_assumed)}: assumed division-aware "
+                "(FACTS §4 UNCONFIRMED)"
+            )
+    permitted: dict[str, PermittedDivisions] | None = facts["permitted_divisions"]
+    permitted_problem = facts.problem("permitted_divisions")
+    if permitted:
+        evidence["divisionspermitted"] = [p.to_dict() for p in permitted.values()]
+        if ident.kind == "client_credentials":
+            evidence["divisionspermitted_note"] = (
+                "for a client-credentials token, what divisionspermitted/paged/me evaluates is UNCONFIRMED (FACTS §4)"
+            )
+    elif permitted_problem is not None:
+        evidence["divisionspermitted_problem"] = permitted_problem.line()
+
+    if evaluation is not None and not evaluation.permission_ok:
+        return Finding(
+            Status.SKIP,
+            f"the identity holds {_req_text(ptype, perms)} in no division at all: see auth.permissions",
+            evidence=evidence,
+        )
+    covered: bool | None = None
+    if permitted:
+        results = [permitted[p].covers(conv_divs) for p in perms if p in permitted]
+        covered = all(results) if ptype == "ALL" else any(results)
+    elif evaluation is not None:
+        covered = evaluation.allowed
+    if covered is None:
+        errors = [facts.problem(n) for n in ("permitted_divisions", "grants")]
+        found = [e for e in errors if e is not None]
+        return Finding(
+            Status.ERROR,
+            "gcdiag could not see in which divisions the identity holds the permission",
+            detail="\n".join(e.line() for e in found),
+            fix=tuple(e.remedy for e in found if e.remedy),
+            evidence=evidence,
+        )
+    if covered:
+        how = (
+            evaluation.deciding.reason
+            if evaluation is not None and evaluation.deciding is not None
+            else "divisionspermitted/paged/me says so"
+        )
+        return Finding(Status.PASS, f"a grant covers {noun}'s division(s) {conv_label}: {how}", evidence=evidence)
+    held_in = _held_divisions(permitted, evaluation)
+    summary = (
+        f"the identity holds {_req_text(ptype, perms)} only in {held_in or 'no division'}, but the target is "
+        f"in {conv_label}"
+    )
+    if evaluation is not None:
+        fix = permission_fix(
+            evaluation,
+            grant_set.grants if grant_set else (),
+            identity_kind=ident.kind,
+            client_name=ident.client_name,
+            client_id=ident.client_id,
+            user=ident.user_name,
+            division_label=f"the division {conv_label} (or all divisions, *)",
+        )
+    else:
+        fix = [f"Grant a role with {_req_text(ptype, perms)} in the division {conv_label}, or in all divisions (*)."]
+    return Finding(Status.FAIL, summary, fix=tuple(fix), evidence=evidence)
+
+
+def _held_divisions(permitted: dict[str, PermittedDivisions] | None, evaluation: Evaluation | None) -> str:
+    if permitted:
+        names = sorted({f"{n} ({d})" for p in permitted.values() for d, n in p.divisions})
+        return ", ".join(names)
+    if evaluation is not None:
+        return ", ".join(sorted({c.division for c in evaluation.considered if c.has_permission}))
+    return ""
+
+
+@check(
+    id="auth.participant",
+    title="The caller is a participant (only for the participant route)",
+    scenarios=("recording-stop",),
+    blocking=True,
+    needs=("identity", "target_call", "conversation"),
+    fix=(
+        "Use PUT /api/v2/conversations/calls/{conversationId}/recordingstate, which needs "
+        "conversation:recording:pauseOthers and no participation."
+    ),
+)
+def auth_participant(facts: FactView) -> Finding:
+    """PATCH /api/v2/conversations/calls/{id} pauses only for a user who is one of the participants (FACTS §3.2 c)."""
+    target: TargetCall = facts["target_call"]
+    if not target.requires_participant:
+        return Finding(Status.SKIP, f"{target.text} does not require the caller to be a participant")
+    ident: Identity = facts["identity"]
+    alternative = f"{SECURE_PAUSE[0]} {SECURE_PAUSE[1]}"
+    if ident.kind == "client_credentials":
+        return Finding(
+            Status.FAIL,
+            "a client-credentials token has no user, so it can never be a participant of the call",
+            fix=(f"Use {alternative} with {{\"recordingState\": \"PAUSED\"}} and conversation:recording:pauseOthers.",),
+        )
+    participants = [p.get("userId") for p in (facts["conversation"] or {}).get("participants") or ()]
+    if ident.user_id and ident.user_id in participants:
+        return Finding(Status.PASS, f"the user {ident.user_name or ident.user_id} is a participant")
+    return Finding(
+        Status.FAIL,
+        f"the user {ident.user_name or ident.user_id} is not a participant of this conversation",
+        fix=(f"Use {alternative}, which does not require participation.",),
+        evidence={"participant_user_ids": [p for p in participants if p]},
+    )

@@ -1,0 +1,187 @@
+"""Recording checks: is there an active recording, what kind it is, and does the recording id belong here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gcdiag.check import FactView, check
+from gcdiag.model import Finding, Status
+from gcdiag.targets import PARTICIPANT_FLAG, SECURE_PAUSE, TargetCall
+
+
+def _upper(value: Any) -> str:
+    # Casing differs between models (Conversation: ACTIVE, Call/CallConversation: active): compare case-insensitively.
+    return str(value or "").upper()
+
+
+def recording_snapshot(conversation: dict[str, Any]) -> dict[str, Any]:
+    """Every place the recording state is visible on a read conversation (FACTS §3.3)."""
+    calls = []
+    for participant in conversation.get("participants") or ():
+        for call in participant.get("calls") or ():
+            calls.append(
+                {
+                    "participant": participant.get("id"),
+                    "purpose": participant.get("purpose"),
+                    "state": call.get("state"),
+                    "recording": call.get("recording"),
+                    "recordingState": call.get("recordingState"),
+                    "securePause": call.get("securePause"),
+                    "recordersState": call.get("recordersState"),
+                    "recordingId": call.get("recordingId"),
+                }
+            )
+    return {
+        "recordingState": conversation.get("recordingState"),
+        "securePause": conversation.get("securePause"),
+        "calls": calls,
+    }
+
+
+@check(
+    id="recording.state",
+    title="There is an active recording to pause",
+    scenarios=("recording-stop",),
+    blocking=True,
+    needs=("conversation",),
+    fix="Pause only applies to an active recording; ACTIVE resumes a secure-paused one.",
+)
+def recording_state(facts: FactView) -> Finding:
+    """Reads recordingState, securePause, recordersState and the calls' recording flags."""
+    conversation: dict[str, Any] = facts["conversation"]
+    snap = recording_snapshot(conversation)
+    if conversation.get("endTime"):
+        return Finding(Status.SKIP, "the call has ended (see conversation.state)", evidence=snap)
+    secure = bool(conversation.get("securePause")) or any(c.get("securePause") for c in snap["calls"])
+    state = _upper(conversation.get("recordingState"))
+    recorders_active = any(
+        _upper(v) == "ACTIVE" for c in snap["calls"] for v in (c.get("recordersState") or {}).values()
+    )
+    recording_calls = [c for c in snap["calls"] if c.get("recording")]
+    if secure:
+        return Finding(
+            Status.WARN,
+            "the recording is already secure-paused (securePause true): pausing again changes nothing",
+            detail="Set recordingState ACTIVE to resume (FACTS §3.2).",
+            evidence=snap,
+        )
+    if state == "PAUSED":
+        return Finding(
+            Status.WARN,
+            "recordingState reads PAUSED but securePause is false: a hold can pause it when the trunk suppresses "
+            "recordings during hold; a secure pause still applies",
+            evidence=snap,
+        )
+    if state == "ACTIVE" or recorders_active or recording_calls:
+        return Finding(Status.PASS, f"recording is active (recordingState {state or 'unset'})", evidence=snap)
+    return Finding(
+        Status.FAIL,
+        f"no active recording on this call (recordingState {state or 'unset'}, no call with recording true)",
+        detail="Check that recording is enabled on the trunk or by a policy, and that it has started.",
+        evidence=snap,
+    )
+
+
+@check(
+    id="recording.kind",
+    title="The chosen call can control this kind of recording",
+    scenarios=("recording-stop",),
+    blocking=False,
+    needs=("target_call",),
+    wants=("recordings",),
+    fix=(
+        "Policy (CUSTOMER_EXPERIENCE) recordings can only be secure-paused; ad hoc (ADHOC) ones can be switched off "
+        "with the participant's recording flag."
+    ),
+)
+def recording_kind(facts: FactView) -> Finding:
+    """CUSTOMER_EXPERIENCE (policy/trunk) → secure pause only; ADHOC → the participant flag can switch it off."""
+    target: TargetCall = facts["target_call"]
+    kind = target.recording_kind
+    problem = facts.problem("recordings")
+    evidence = {"recordingFileRole": kind, "route": target.route, "call": target.text}
+    if kind is None:
+        if problem is not None:
+            return Finding(
+                Status.ERROR,
+                problem.line(),
+                fix=(problem.remedy,) if problem.remedy else (),
+                evidence={**evidence, "error": problem.to_dict()},
+            )
+        return Finding(Status.WARN, "the recording's kind is unknown (no recording listed yet, or mixed kinds)",
+                       evidence=evidence)
+    pause = f"{SECURE_PAUSE[0]} {SECURE_PAUSE[1]}"
+    flag = f"{PARTICIPANT_FLAG[0]} {PARTICIPANT_FLAG[1]}"
+    if kind == "CUSTOMER_EXPERIENCE":
+        if target.route == "participant-flag":
+            return Finding(
+                Status.WARN,
+                "the participant recording flag switches off ad hoc recording; it does not stop a policy recording",
+                fix=(f"Secure-pause it instead: {pause} with {{\"recordingState\": \"PAUSED\"}}.",),
+                evidence=evidence,
+            )
+        if target.route in ("secure-pause", "participant-patch"):
+            return Finding(
+                Status.PASS,
+                "policy (CUSTOMER_EXPERIENCE) recording: it cannot be stopped by API, only secure-paused — which "
+                "this call does",
+                evidence=evidence,
+            )
+    if kind == "ADHOC":
+        if target.route == "participant-flag":
+            return Finding(Status.PASS, "ad hoc recording: the participant's recording flag switches it off",
+                           evidence=evidence)
+        if target.route in ("secure-pause", "participant-patch"):
+            return Finding(
+                Status.PASS,
+                "ad hoc recording: secure pause pauses it; to switch it off instead, set the participant's "
+                f"recording flag false ({flag})",
+                evidence=evidence,
+            )
+    return Finding(
+        Status.WARN,
+        f"{target.text} does not pause or stop a recording",
+        fix=(f"To pause: {pause}; to switch off an ad hoc recording: {flag}.",),
+        evidence=evidence,
+    )
+
+
+@check(
+    id="recording.found",
+    title="The recording belongs to this conversation",
+    scenarios=("recording-stop",),
+    blocking=False,
+    needs=("inputs",),
+    wants=("recordings",),
+    fix="Use the recording id from GET /api/v2/conversations/{conversationId}/recordings of this conversation.",
+)
+def recording_found(facts: FactView) -> Finding:
+    """Looks the recording id up in ``GET /api/v2/conversations/{conversationId}/recordings`` and reports its fileState."""
+    inputs = facts["inputs"]
+    if not inputs.recording_id:
+        return Finding(Status.SKIP, "no recording id given")
+    problem = facts.problem("recordings")
+    if problem is not None:
+        return Finding(Status.ERROR, problem.line(), fix=(problem.remedy,) if problem.remedy else (),
+                       evidence={"error": problem.to_dict()})
+    recordings: list[dict[str, Any]] = facts["recordings"] or []
+    listed = [
+        {k: r.get(k) for k in ("id", "recordingFileRole", "mediaSubtype", "fileState", "media")} for r in recordings
+    ]
+    for rec in recordings:
+        if rec.get("id") == inputs.recording_id:
+            state = rec.get("fileState")
+            return Finding(
+                Status.PASS,
+                f"recording {inputs.recording_id} belongs to conversation {inputs.conversation_id} "
+                f"({rec.get('recordingFileRole')}, fileState {state})",
+                evidence={"recordings": listed},
+            )
+    return Finding(
+        Status.FAIL,
+        f"recording {inputs.recording_id} is not among the {len(recordings)} recording(s) of conversation "
+        f"{inputs.conversation_id}",
+        detail="A pause acts on the conversation, not on a recording id; but a mismatched id suggests the wrong "
+        "conversation.",
+        evidence={"recordings": listed},
+    )

@@ -1,0 +1,261 @@
+"""The operation catalog: what each Genesys Cloud Platform API operation requires.
+
+One data model serves both sources of truth:
+
+* the **bundled** catalog (``gcdiag/data/catalog.json``), built from the official SDK's generated docs
+  (``operations.json``: method, path, ANY/ALL permissions) plus the per-operation scopes FACTS.md §2 gives,
+  each with its evidence; and
+* a **live** catalog read from a region's ``/api/v2/docs/swagger`` (``x-inin-requires-permissions`` and
+  ``security``), cached per region by ``gcdiag catalog refresh``.
+
+Lookups match a concrete request path (``/api/v2/conversations/calls/abc/recordingstate``) to its template
+(``/api/v2/conversations/calls/{conversationId}/recordingstate``), preferring the most literal template when
+several match.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+BUNDLED_SOURCE = "bundled"
+_PARAM = re.compile(r"^\{[^/{}]+\}$")
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What one API operation requires.
+
+    ``permission_type`` is ``"ANY"`` (one permission suffices), ``"ALL"`` (each is needed) or ``None`` when the
+    source documents no permission. ``scopes`` are alternatives (a token needs one of them); ``None`` means the
+    catalog does not know the operation's scopes, which is different from "needs none" (an empty tuple).
+    """
+
+    method: str
+    path: str
+    permission_type: str | None
+    permissions: tuple[str, ...]
+    scopes: tuple[str, ...] | None
+    scope_evidence: str  # confirmed | inferred | unknown | swagger
+    scope_basis: str = ""
+    operation_id: str = ""
+    tag: str = ""
+    summary: str = ""
+    deprecated: bool = False
+    source: str = BUNDLED_SOURCE
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def is_mutating(self) -> bool:
+        return self.method not in ("GET", "HEAD", "OPTIONS")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape (``catalog list -o json``)."""
+        return {
+            "method": self.method,
+            "path": self.path,
+            "permissionType": self.permission_type,
+            "permissions": list(self.permissions),
+            "scopes": None if self.scopes is None else list(self.scopes),
+            "scope_evidence": self.scope_evidence,
+            "scope_basis": self.scope_basis,
+            "operationId": self.operation_id,
+            "tag": self.tag,
+            "summary": self.summary,
+            "deprecated": self.deprecated,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str | None = None) -> Operation:
+        scopes = data.get("scopes")
+        return cls(
+            method=str(data["method"]).upper(),
+            path=str(data["path"]),
+            permission_type=data.get("permissionType"),
+            permissions=tuple(data.get("permissions") or ()),
+            scopes=None if scopes is None else tuple(scopes),
+            scope_evidence=str(data.get("scope_evidence") or "unknown"),
+            scope_basis=str(data.get("scope_basis") or ""),
+            operation_id=str(data.get("operationId") or ""),
+            tag=str(data.get("tag") or ""),
+            summary=str(data.get("summary") or ""),
+            deprecated=bool(data.get("deprecated", False)),
+            source=source or str(data.get("source") or BUNDLED_SOURCE),
+        )
+
+
+@dataclass(frozen=True)
+class Match:
+    """A concrete request matched to an operation, with the path parameters it carried."""
+
+    operation: Operation
+    path_params: dict[str, str] = field(default_factory=dict)
+
+
+def split_call(text: str) -> tuple[str, str]:
+    """``"put /api/v2/x?y=1"`` → ``("PUT", "/api/v2/x")``. Raises ValueError with a readable reason."""
+    parts = text.strip().split()
+    if len(parts) != 2:
+        raise ValueError(f"expected 'METHOD PATH', e.g. 'GET /api/v2/tokens/me', got {text!r}")
+    method, path = parts[0].upper(), parts[1]
+    if method not in METHODS:
+        raise ValueError(f"unknown HTTP method {parts[0]!r} (expected one of {', '.join(METHODS)})")
+    return method, normalise_path(path)
+
+
+def normalise_path(path: str) -> str:
+    """Drop scheme/host, query and trailing slash so a pasted URL matches a template."""
+    path = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]+", "", path.strip())
+    path = path.split("?", 1)[0].split("#", 1)[0]
+    if not path.startswith("/"):
+        path = "/" + path
+    if len(path) > 1:
+        path = path.rstrip("/")
+    return path
+
+
+class Catalog:
+    """An indexed set of operations. Lookup cost is a dict hit plus a scan of same-length templates."""
+
+    def __init__(self, operations: Iterable[Operation], *, source: str, description: str = "") -> None:
+        self.source = source
+        self.description = description
+        self._by_key: dict[str, Operation] = {}
+        # A segment trie per method: literal children first, then one "{param}" child; O(path depth) lookups.
+        self._tries: dict[str, _Node] = {}
+        for op in operations:
+            self._by_key[op.key] = op
+            node = self._tries.setdefault(op.method, _Node())
+            for segment in op.path.strip("/").split("/"):
+                if _PARAM.match(segment):
+                    node = node.param_child or _set_param(node)
+                else:
+                    node = node.literal.setdefault(segment, _Node())
+            node.operation = op
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def __iter__(self) -> Iterator[Operation]:
+        return iter(sorted(self._by_key.values(), key=lambda o: (o.path, o.method)))
+
+    def get(self, method: str, template: str) -> Operation | None:
+        """The operation with exactly this template, or None."""
+        return self._by_key.get(f"{method.upper()} {template}")
+
+    def match(self, method: str, path: str) -> Match | None:
+        """Find the operation a concrete (or templated) request path belongs to; None: not a public operation."""
+        method = method.upper()
+        path = normalise_path(path)
+        exact = self._by_key.get(f"{method} {path}")
+        if exact is not None:
+            return Match(exact, {})
+        root = self._tries.get(method)
+        found = _descend(root, path.strip("/").split("/"), 0) if root else None
+        if found is None:
+            return None
+        names = re.findall(r"\{([^/{}]+)\}", found[0].path)
+        return Match(found[0], dict(zip(names, found[1])))
+
+    def methods_for(self, path: str) -> list[str]:
+        """Methods that exist for a path (used to say 'that path exists, but not with METHOD')."""
+        return sorted({m for m in METHODS if self.match(m, path) is not None})
+
+    def tags(self) -> list[str]:
+        return sorted({op.tag for op in self._by_key.values() if op.tag})
+
+    def to_json_list(self) -> list[dict[str, Any]]:
+        return [op.to_dict() for op in self]
+
+
+class _Node:
+    __slots__ = ("literal", "operation", "param_child")
+
+    def __init__(self) -> None:
+        self.literal: dict[str, _Node] = {}
+        self.param_child: _Node | None = None
+        self.operation: Operation | None = None
+
+
+def _set_param(node: _Node) -> _Node:
+    node.param_child = _Node()
+    return node.param_child
+
+
+def _descend(node: _Node, segments: list[str], i: int) -> tuple[Operation, list[str]] | None:
+    """Depth-first: a literal segment beats a parameter, so /divisions/home wins over /divisions/{id}."""
+    if i == len(segments):
+        return (node.operation, []) if node.operation is not None else None
+    child = node.literal.get(segments[i])
+    if child is not None:
+        found = _descend(child, segments, i + 1)
+        if found is not None:
+            return found
+    if node.param_child is not None and segments[i]:
+        found = _descend(node.param_child, segments, i + 1)
+        if found is not None:
+            return (found[0], [segments[i], *found[1]])
+    return None
+
+
+def load_bundled() -> Catalog:
+    """The catalog that ships inside the package."""
+    text = resources.files("gcdiag").joinpath("data/catalog.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    ops = [Operation.from_dict(d, BUNDLED_SOURCE) for d in data["operations"]]
+    return Catalog(ops, source=BUNDLED_SOURCE, description=data.get("description", ""))
+
+
+def build_bundled(operations_json: Path, scopes_yaml: Path) -> dict[str, Any]:
+    """Build the bundled catalog document from operations.json and the curated scope table.
+
+    Run with ``python -m gcdiag.catalog OPERATIONS_JSON`` after a new SDK release; a test checks the bundled
+    file still agrees with operations.json.
+    """
+    import yaml
+
+    raw = json.loads(operations_json.read_text(encoding="utf-8"))
+    curated: dict[str, dict[str, Any]] = yaml.safe_load(scopes_yaml.read_text(encoding="utf-8"))
+    unknown = sorted(set(curated) - set(raw["operations"]))
+    if unknown:
+        raise ValueError(f"scopes.yaml names operations that operations.json lacks: {unknown}")
+    ops = []
+    for key, info in sorted(raw["operations"].items()):
+        method, path = key.split(" ", 1)
+        scope = curated.get(key)
+        api = str(info.get("api") or "")
+        ops.append(
+            {
+                "method": method,
+                "path": path,
+                "permissionType": info.get("permissionType"),
+                "permissions": list(info.get("permissions") or []),
+                "scopes": list(scope["scopes"]) if scope else None,
+                "scope_evidence": scope["evidence"] if scope else "unknown",
+                "scope_basis": scope.get("basis", "") if scope else "",
+                "operationId": info.get("operationId", ""),
+                "tag": api[:-3] if api.endswith("Api") else api,
+                "summary": info.get("summary", ""),
+                "deprecated": bool(info.get("deprecated", False)),
+            }
+        )
+    return {"description": raw.get("source", ""), "operations": ops}
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance entry point
+    import sys
+
+    here = Path(__file__).parent / "data"
+    doc = build_bundled(Path(sys.argv[1]), here / "scopes.yaml")
+    (here / "catalog.json").write_text(json.dumps(doc, separators=(",", ":"), sort_keys=True) + "\n")
+    print(f"wrote {len(doc['operations'])} operations to {here / 'catalog.json'}")

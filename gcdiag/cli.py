@@ -1,0 +1,381 @@
+"""The command-line interface: parse → settings → run → render → exit code.
+
+Kept thin on purpose: each command turns its options into inputs, calls one function of the package, and hands
+the report to :func:`emit`. Only click is imported at module level, so ``gcdiag --version`` starts fast.
+
+Options shared by every command (target, identity, output) are accepted both before and after the subcommand
+(``gcdiag -o yaml recording-stop ID`` and ``gcdiag recording-stop ID -o yaml``); the value given last wins.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from gcdiag import __version__
+
+META = "gcdiag.options"
+FORMATS = ("table", "yaml", "json", "junit", "markdown")
+
+# (option names, settings key or None, env var, help). Settings keys are resolved by gcdiag.settings with the
+# precedence flags > environment > profile > defaults; the others are read here.
+_SHARED: tuple[tuple[tuple[str, ...], str, str, str, dict[str, Any]], ...] = (
+    (("--region",), "region", "GENESYSCLOUD_REGION", "Region name (us_east_1) or domain (mypurecloud.ie).", {}),
+    (("--api-url",), "api_url", "GENESYSCLOUD_API_URL", "API base URL (overrides the region; e.g. a proxy or the sandbox).", {}),
+    (("--login-url",), "login_url", "GENESYSCLOUD_LOGIN_URL", "Login base URL for the token endpoint.", {}),
+    (("--client-id",), "client_id", "GENESYSCLOUD_OAUTHCLIENT_ID", "Subject OAuth client id (client-credentials grant).", {}),
+    (("--client-secret",), "client_secret", "GENESYSCLOUD_OAUTHCLIENT_SECRET", "Subject OAuth client secret.", {}),
+    (("--token",), "token", "GENESYSCLOUD_ACCESS_TOKEN", "Subject bearer token (instead of client credentials).", {}),
+    (("--inspector-client-id",), "inspector_client_id", "GCDIAG_INSPECTOR_CLIENT_ID", "Inspector OAuth client id (reads configuration).", {}),
+    (("--inspector-client-secret",), "inspector_client_secret", "GCDIAG_INSPECTOR_CLIENT_SECRET", "Inspector OAuth client secret.", {}),
+    (("--inspector-token",), "inspector_token", "GCDIAG_INSPECTOR_TOKEN", "Inspector bearer token.", {}),
+    (("--profile",), "profile", "GCDIAG_PROFILE", "Profile of the Genesys CLI config (~/.gc/config.toml).", {}),
+    (("--timeout-connect",), "timeout_connect", "GCDIAG_TIMEOUT_CONNECT", "Connect timeout, seconds.", {"type": float}),
+    (("--timeout-read",), "timeout_read", "GCDIAG_TIMEOUT_READ", "Read timeout, seconds.", {"type": float}),
+    (("--retries",), "retries", "GCDIAG_RETRIES", "Retries on 429/5xx/connection errors.", {"type": click.IntRange(0, 10)}),
+    (("--rate-limit",), "rate_limit", "GCDIAG_RATE_LIMIT", "Client-side limit, requests per minute per token.", {"type": float}),
+    (("-o", "--output-format"), "", "GCDIAG_OUTPUT_FORMAT", "Output format.", {"type": click.Choice(FORMATS)}),
+    (("--output-file",), "", "GCDIAG_OUTPUT_FILE", "Write the document to this file instead of stdout.", {"type": click.Path(dir_okay=False)}),
+    (("--no-color",), "", "GCDIAG_NO_COLOR", "No ANSI colour (also when NO_COLOR is set).", {"is_flag": True, "default": None}),
+    (("-v", "--verbose"), "", "GCDIAG_VERBOSE", "Print the request log to stderr.", {"is_flag": True, "default": None}),
+    (("--debug",), "", "GCDIAG_DEBUG", "Show tracebacks.", {"is_flag": True, "default": None}),
+    (("--redact",), "", "GCDIAG_REDACT", "Replace personal data (names, e-mails, phone numbers) with placeholders.", {"is_flag": True, "default": None}),
+)
+
+
+def _store(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    if value is None:
+        return
+    source = ctx.get_parameter_source(param.name or "")
+    store = ctx.meta.setdefault(META, {})
+    # A value typed on the command line beats one from the environment, wherever it was typed.
+    if source is click.core.ParameterSource.ENVIRONMENT and param.name in store:
+        return
+    store[param.name] = value
+
+
+def shared_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    for names, key, env, text, extra in reversed(_SHARED):
+        # Settings-managed options read their environment in gcdiag.settings (to keep its precedence rules);
+        # the rest let click read the environment.
+        envvar = None if key else env
+        f = click.option(
+            *names,
+            envvar=envvar,
+            expose_value=False,
+            callback=_store,
+            help=f"{text} [env: {env}]",
+            **extra,
+        )(f)
+    return f
+
+
+def opts(ctx: click.Context) -> dict[str, Any]:
+    return dict(ctx.meta.get(META, {}))
+
+
+# --- errors -----------------------------------------------------------------------------------------------------
+
+
+class UsageProblem(click.ClickException):
+    """One clear line on stderr and exit 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"gcdiag: error: {self.format_message()}", err=True)
+
+
+def fail(message: str) -> NoReturn:
+    raise UsageProblem(message)
+
+
+# --- the group ----------------------------------------------------------------------------------------------------
+
+
+class _Root(click.Group):
+    """The root group; ``sandbox`` is loaded only when used, so start-up stays light."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), "sandbox"})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name == "sandbox" and name not in self.commands:
+            from gcdiag.sandbox.cli import sandbox
+
+            self.add_command(sandbox)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(__version__, "--version", prog_name="gcdiag", message="%(prog)s %(version)s")
+@shared_options
+def cli() -> None:
+    """gcdiag explains, with facts read from the org, why a Genesys Cloud API call would fail.
+
+    Start with `gcdiag demo` (a built-in sandbox org), then `gcdiag recording-stop ID` against your org.
+    Exit codes: 0 the call would succeed, 1 it would fail, 2 usage error, 3 incomplete.
+    """
+
+
+def main() -> None:
+    """Console entry point: click errors exit 2; anything unexpected is one line (traceback with --debug)."""
+    debug = "--debug" in sys.argv or os.environ.get("GCDIAG_DEBUG", "") not in ("", "0", "false")
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("gcdiag: aborted", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"gcdiag: internal error: {type(exc).__name__}: {_safe(str(exc))} (run with --debug)", err=True)
+        sys.exit(3)
+    sys.exit(0)
+
+
+def _safe(text: str) -> str:
+    from gcdiag.redact import Redactor
+
+    return Redactor(_env_secrets()).text(text)
+
+
+def _env_secrets() -> list[str]:
+    names = (
+        "GENESYSCLOUD_OAUTHCLIENT_SECRET",
+        "GENESYSCLOUD_ACCESS_TOKEN",
+        "GCDIAG_INSPECTOR_CLIENT_SECRET",
+        "GCDIAG_INSPECTOR_TOKEN",
+    )
+    return [os.environ[n] for n in names if os.environ.get(n)]
+
+
+# --- shared plumbing ------------------------------------------------------------------------------------------------
+
+
+def settings_from(ctx: click.Context, *, need_identity: bool = True) -> Any:
+    """Resolve settings (flags > env > profile > defaults); a problem is one line and exit 2."""
+    from gcdiag.settings import SettingsError, resolve_settings
+
+    given = opts(ctx)
+    flags = {key: given.get(_param_name(names)) for names, key, *_ in _SHARED if key}
+    try:
+        settings = resolve_settings(flags, os.environ)
+    except SettingsError as exc:
+        fail(str(exc))
+    for warning in getattr(settings, "warnings", ()) or ():
+        click.echo(f"gcdiag: warning: {warning}", err=True)
+    if need_identity:
+        if settings.api_url is None:
+            fail("no region or API URL: pass --region (e.g. us_east_1) or --api-url, or set GENESYSCLOUD_REGION")
+        if settings.subject is None:
+            fail(
+                "no credentials: pass --client-id and --client-secret, or --token (or set GENESYSCLOUD_OAUTHCLIENT_ID/"
+                "GENESYSCLOUD_OAUTHCLIENT_SECRET or GENESYSCLOUD_ACCESS_TOKEN)"
+            )
+    return settings
+
+
+def _param_name(names: tuple[str, ...]) -> str:
+    long = [n for n in names if n.startswith("--")][0]
+    return long[2:].replace("-", "_")
+
+
+def output_prefs(ctx: click.Context) -> dict[str, Any]:
+    given = opts(ctx)
+    fmt = given.get("output_format") or "table"
+    out_file = given.get("output_file")
+    color = (
+        not given.get("no_color")
+        and not os.environ.get("NO_COLOR")
+        and out_file is None
+        and fmt == "table"
+        and sys.stdout.isatty()
+    )
+    return {
+        "format": fmt,
+        "file": out_file,
+        "color": bool(color),
+        "verbose": bool(given.get("verbose")),
+        "debug": bool(given.get("debug")),
+        "redact": bool(given.get("redact")),
+    }
+
+
+def emit_text(ctx: click.Context, text: str) -> None:
+    """Write a document to stdout or --output-file."""
+    prefs = output_prefs(ctx)
+    if prefs["file"]:
+        try:
+            Path(prefs["file"]).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            fail(f"cannot write --output-file {prefs['file']}: {exc.strerror}")
+        click.echo(f"wrote {prefs['file']}", err=True)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+def emit_report(ctx: click.Context, report: Any, secrets: list[str], requests_log: list[dict[str, Any]] | None = None) -> int:
+    """The one way a report leaves gcdiag: redact, render, write; summary to stderr; return the exit code."""
+    from gcdiag.redact import Redactor
+    from gcdiag.render import render
+
+    prefs = output_prefs(ctx)
+    redactor = Redactor([*secrets, *_env_secrets()], personal=prefs["redact"])
+    safe = redactor.report(report)
+    emit_text(ctx, render(safe, prefs["format"], color=prefs["color"]))
+    if prefs["verbose"]:
+        for record in safe.requests:
+            click.echo(
+                redactor.text(
+                    f"{record.get('identity')}: {record.get('method')} {record.get('path')} → {record.get('status')} "
+                    f"{record.get('duration_ms')} ms {record.get('correlation_id') or ''}"
+                ),
+                err=True,
+            )
+    if prefs["format"] != "table" or prefs["file"]:
+        click.echo(redactor.text(f"verdict: {safe.verdict.outcome.value} — {safe.verdict.summary}"), err=True)
+    return int(safe.exit_code)
+
+
+# --- recording-stop -----------------------------------------------------------------------------------------------
+
+
+def _read_input_file(value: str, what: str) -> str:
+    if value == "-":
+        return sys.stdin.read()
+    try:
+        return Path(value).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read {what} {value}: {getattr(exc, 'strerror', None) or exc}")
+
+
+def check_id_value(value: str | None, what: str) -> str | None:
+    """Ids are UUIDs in Genesys Cloud; gcdiag rejects what cannot be an id before any request is sent."""
+    if value is None:
+        return None
+    from gcdiag.ids import IdError, validate_id
+
+    try:
+        return validate_id(value, what)
+    except IdError as exc:
+        fail(str(exc))
+
+
+@cli.command("recording-stop")
+@click.argument("id", required=False)
+@click.option("--conversation", "conversation_id", envvar="GCDIAG_CONVERSATION", help="Conversation id. [env: GCDIAG_CONVERSATION]")
+@click.option("--recording", "recording_id", envvar="GCDIAG_RECORDING", help="Recording id. [env: GCDIAG_RECORDING]")
+@click.option("--event", "event_file", envvar="GCDIAG_EVENT", help="A webhook/notification JSON payload to take the ids from (- for stdin). [env: GCDIAG_EVENT]")
+@click.option("--event-query", envvar="GCDIAG_EVENT_QUERY", help="JMESPath giving the conversation id, or {conversationId, recordingId}. [env: GCDIAG_EVENT_QUERY]")
+@click.option("--call", "call", envvar="GCDIAG_CALL", help='The call you made, e.g. "POST /api/v2/...". [env: GCDIAG_CALL]')
+@click.option("--error-body", envvar="GCDIAG_ERROR_BODY", help="The error response you received (file, or - for stdin). [env: GCDIAG_ERROR_BODY]")
+@click.option("--attempt", is_flag=True, envvar="GCDIAG_ATTEMPT", help="After the diagnosis, really make the call (mutates the org). [env: GCDIAG_ATTEMPT]")
+@click.option("--yes", "-y", is_flag=True, envvar="GCDIAG_YES", help="Do not ask for confirmation of --attempt. [env: GCDIAG_YES]")
+@click.option("--only", multiple=True, envvar="GCDIAG_ONLY", help="Run only this check id (repeatable). [env: GCDIAG_ONLY]")
+@click.option("--skip", multiple=True, envvar="GCDIAG_SKIP", help="Skip this check id (repeatable). [env: GCDIAG_SKIP]")
+@click.option("--checks-dir", multiple=True, type=click.Path(file_okay=False), envvar="GCDIAG_CHECKS_DIR", help="Also load checks from this directory. [env: GCDIAG_CHECKS_DIR]")
+@click.option("--audit-window", type=click.FloatRange(0.01, 14), default=7.0, show_default=True, envvar="GCDIAG_AUDIT_WINDOW", help="Audit look-back, days (realtime audit keeps 14). [env: GCDIAG_AUDIT_WINDOW]")
+@click.option("--scopes-enforced", type=click.Choice(["yes", "no", "unknown"]), default="unknown", show_default=True, envvar="GCDIAG_SCOPES_ENFORCED", help="Whether the org enforces OAuth scopes (gcdiag cannot read it). [env: GCDIAG_SCOPES_ENFORCED]")
+@shared_options
+@click.pass_context
+def recording_stop(ctx: click.Context, **kwargs: Any) -> None:
+    """Explain why stopping or pausing a call recording fails, and what to change.
+
+    ID is a conversation id (or, with --event or --conversation, a recording id).
+    """
+    from gcdiag.commands import run_recording_stop
+
+    sys.exit(run_recording_stop(ctx, **kwargs))
+
+
+# --- checks ---------------------------------------------------------------------------------------------------------
+
+
+@cli.group("checks")
+def checks_group() -> None:
+    """Inspect the loaded checks."""
+
+
+@checks_group.command("list")
+@click.option("--scenario", envvar="GCDIAG_SCENARIO", help="Only checks of this scenario. [env: GCDIAG_SCENARIO]")
+@click.option("--checks-dir", multiple=True, type=click.Path(file_okay=False), envvar="GCDIAG_CHECKS_DIR", help="Also load checks from this directory. [env: GCDIAG_CHECKS_DIR]")
+@shared_options
+@click.pass_context
+def checks_list(ctx: click.Context, scenario: str | None, checks_dir: tuple[str, ...]) -> None:
+    """List every loaded check with its source (built-in, entry point, directory)."""
+    from gcdiag.commands import run_checks_list
+
+    run_checks_list(ctx, scenario, checks_dir)
+
+
+# --- catalog --------------------------------------------------------------------------------------------------------
+
+
+@cli.group("catalog")
+def catalog_group() -> None:
+    """What each Genesys Cloud API operation requires (permissions, scopes)."""
+
+
+@catalog_group.command("show")
+@click.argument("method")
+@click.argument("path")
+@shared_options
+@click.pass_context
+def catalog_show(ctx: click.Context, method: str, path: str) -> None:
+    """Show the operation METHOD PATH matches (concrete ids are fine)."""
+    from gcdiag.commands import run_catalog_show
+
+    sys.exit(run_catalog_show(ctx, method, path))
+
+
+@catalog_group.command("list")
+@click.option("--tag", envvar="GCDIAG_TAG", help="Only operations of this API area, e.g. Recording. [env: GCDIAG_TAG]")
+@shared_options
+@click.pass_context
+def catalog_list(ctx: click.Context, tag: str | None) -> None:
+    """List the catalog's operations."""
+    from gcdiag.commands import run_catalog_list
+
+    run_catalog_list(ctx, tag)
+
+
+# --- demo, report, sandbox ----------------------------------------------------------------------------------------
+
+
+@cli.command("demo")
+@click.argument("fixture", required=False, default="seed-403")
+@shared_options
+@click.pass_context
+def demo(ctx: click.Context, fixture: str) -> None:
+    """Run the recording-stop diagnosis on a built-in sandbox org (default seed-403)."""
+    from gcdiag.commands import run_demo
+
+    sys.exit(run_demo(ctx, fixture))
+
+
+@cli.group("report")
+def report_group() -> None:
+    """Work with saved reports."""
+
+
+@report_group.command("show")
+@click.argument("file")
+@shared_options
+@click.pass_context
+def report_show(ctx: click.Context, file: str) -> None:
+    """Re-render a saved YAML or JSON report in any format, offline."""
+    from gcdiag.commands import run_report_show
+
+    sys.exit(run_report_show(ctx, file))
+

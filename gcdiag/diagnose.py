@@ -1,0 +1,174 @@
+"""Running a diagnosis end to end: settings → API clients → Facts → checks → Report.
+
+This is the one place that wires the layers together, so the CLI stays thin and tests can run a diagnosis
+in-process against the sandbox with nothing patched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from gcdiag.api import ApiClient, ApiError, RateLimiter, RequestLog
+from gcdiag.catalog import Catalog
+from gcdiag.facts import Facts
+from gcdiag.lookups import Inputs, RunContext, fact_definitions
+from gcdiag.model import CheckResult, Report, Status
+from gcdiag.pipeline import Scenario, build_report, run_checks, select_checks, skipped_result
+from gcdiag.plugins import CheckSet, load_checkset
+from gcdiag.settings import Credentials, Settings
+from gcdiag.targets import TargetCall
+
+
+@dataclass
+class Session:
+    """The API clients for one run (subject and optional inspector) sharing one request log."""
+
+    settings: Settings
+    log: RequestLog = field(default_factory=RequestLog)
+    subject: ApiClient | None = None
+    inspector: ApiClient | None = None
+
+    @classmethod
+    def open(cls, settings: Settings, *, log: RequestLog | None = None, **client_options: Any) -> Session:
+        if settings.api_url is None or settings.subject is None:
+            raise ValueError("no API URL or subject credentials")
+        log = log or RequestLog()
+        subject = _client(settings, settings.subject, "subject", log, **client_options)
+        inspector = (
+            _client(settings, settings.inspector, "inspector", log, **client_options) if settings.inspector else None
+        )
+        return cls(settings, log, subject, inspector)
+
+    def secrets(self) -> list[str]:
+        """Every secret value in play, for the redactor."""
+        out = []
+        for cred in (self.settings.subject, self.settings.inspector):
+            if cred is not None:
+                out.extend(cred.secret_values())
+        for client in (self.subject, self.inspector):
+            if client is not None:
+                out.extend(client.issued_tokens())
+        return [s for s in out if s]
+
+
+def _client(settings: Settings, creds: Credentials, identity: str, log: RequestLog, **options: Any) -> ApiClient:
+    assert settings.api_url is not None and settings.login_url is not None
+    return ApiClient(
+        api_url=settings.api_url,
+        login_url=settings.login_url,
+        credentials=creds,
+        identity=identity,
+        log=log,
+        limiter=RateLimiter(settings.rate_limit_per_minute),
+        timeout=settings.timeout,
+        retries=settings.retries,
+        **options,
+    )
+
+
+@dataclass(frozen=True)
+class Options:
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    debug: bool = False
+    attempt: bool = False
+
+
+def diagnose(
+    *,
+    scenario: Scenario,
+    session: Session,
+    inputs: Inputs,
+    catalog: Catalog,
+    checkset: CheckSet,
+    options: Options = Options(),
+    shared: dict[str, Any] | None = None,
+    notes: Sequence[str] = (),
+) -> Report:
+    """Run one diagnosis and return its report (not yet redacted: the caller's renderer path redacts)."""
+    run, skipped = select_checks(checkset.checks, scenario, only=options.only, skip=options.skip)
+    assert session.subject is not None
+    settings = session.settings
+    ctx = RunContext(
+        inputs=inputs,
+        subject=session.subject,
+        inspector=session.inspector,
+        catalog=catalog,
+        api_url=settings.api_url or "",
+        region=settings.region.name if settings.region else "",
+        shared=shared,
+    )
+    with Facts(fact_definitions(), ctx, max_workers=16) as facts:
+        results = run_checks(run, facts, debug=options.debug)
+        results += [skipped_result(c, "skipped by --skip/--only") for c in skipped]
+        target_call, _ = facts.outcome("target_call")
+        if options.attempt and isinstance(target_call, TargetCall):
+            results.append(attempt_call(session, target_call))
+        phrase = target_call.text if isinstance(target_call, TargetCall) else scenario.name
+        report_inputs = inputs.to_dict()
+        if isinstance(target_call, TargetCall):
+            report_inputs["diagnosed_call"] = target_call.text
+            report_inputs["diagnosed_call_detail"] = target_call.to_dict()
+        all_notes = list(notes)
+        if session.inspector is None:
+            all_notes.append(
+                "No inspector identity: configuration was read with the subject's own token; what it may not read "
+                "is reported as error with the permission gcdiag would need."
+            )
+        report = build_report(
+            scenario=scenario,
+            results=results,
+            facts=facts,
+            subject_phrase=phrase,
+            target={"region": ctx.region or None, "api_url": ctx.api_url},
+            inputs=report_inputs,
+            requests=[r.to_dict() for r in session.log.records()],
+            notes=all_notes,
+        )
+    return report
+
+
+ATTEMPT_ID = "attempt.response"
+
+
+def attempt_call(session: Session, target: TargetCall) -> CheckResult:
+    """Make the diagnosed (mutating) call with the subject and record the real response. Only with --attempt."""
+    assert session.subject is not None
+    start_count = len(session.log.records())
+    path_params = _params(target)
+    try:
+        response = session.subject.request(
+            target.method, target.path, path_params=path_params, json=dict(target.body) if target.body else None
+        )
+        status, evidence = Status.PASS, {"status": response.status, "body": response.json}
+        summary = f"{target.method} {target.concrete_path} answered {response.status}"
+    except ApiError as exc:
+        status = Status.FAIL
+        evidence = {
+            "status": exc.status,
+            "code": exc.code,
+            "message": exc.message,
+            "correlation_id": exc.correlation_id,
+            "genesys_format": exc.genesys_format,
+        }
+        summary = f"{target.method} {target.concrete_path} failed: {exc}"
+    evidence["requests"] = [r.to_dict() for r in session.log.records()[start_count:]]
+    return CheckResult(
+        id=ATTEMPT_ID,
+        title="The real response of the diagnosed call (--attempt)",
+        status=status,
+        blocking=False,
+        summary=summary,
+        evidence=evidence,
+    )
+
+
+def _params(target: TargetCall) -> dict[str, str]:
+    """Recover path parameters from the concrete path by aligning it with the template."""
+    out = {}
+    for want, got in zip(target.path.split("/"), target.concrete_path.split("/")):
+        if want.startswith("{") and want.endswith("}"):
+            out[want[1:-1]] = got
+    return out

@@ -1,0 +1,720 @@
+"""The Genesys Cloud look-ups behind the facts: which request, read by which identity, shaped how.
+
+Every fact a check can ask for is defined here once (:func:`fact_definitions`). Identity rule: facts about the
+identity itself (token info, the user, ``divisionspermitted/.../me``, ``subjects/me``) are read with the
+**subject**'s token, because that is what they describe; everything else is read by the **reader** — the inspector
+when one was given (an admin identity more likely to be allowed to read configuration), else the subject.
+
+Field names and enum values follow the official SDK's models (FACTS.md is the index of sources).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from gcdiag.authz import ALL_DIVISIONS, Grant, Policy, Role
+from gcdiag.catalog import Catalog, Match, Operation
+from gcdiag.facts import INSPECTOR, SUBJECT, FactDef, FactError, Facts, FactUnavailable
+from gcdiag.targets import TargetCall, choose_target_call, given_call
+
+if TYPE_CHECKING:  # the HTTP stack (requests) is imported only when a look-up really runs
+    from gcdiag.api import ApiClient, ApiError
+
+CLIENT_CREDENTIALS = "CLIENT-CREDENTIALS"  # OrgOAuthClient.authorizedGrantType enum value [SDK-M:org_o_auth_client]
+INSPECTOR_FLAGS = "--inspector-client-id/--inspector-client-secret or --inspector-token"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the user asked about (already validated by the CLI)."""
+
+    conversation_id: str | None = None
+    recording_id: str | None = None
+    call: tuple[str, str] | None = None  # (METHOD, PATH) the user actually made, as given
+    error_body: Any = None  # gcdiag.errors.ParsedError or None
+    audit_window_days: float = 7.0
+    scopes_enforced: bool | None = None  # --scopes-enforced: gcdiag cannot read the org setting (FACTS §1.2)
+    division: str | None = None  # can-i --division
+    event: dict[str, Any] | None = None  # what --event resolved (for the report)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "conversation_id": self.conversation_id,
+            "recording_id": self.recording_id,
+            "call": f"{self.call[0]} {self.call[1]}" if self.call else None,
+            "audit_window_days": self.audit_window_days,
+            "scopes_enforced": self.scopes_enforced,
+        }
+        if self.division:
+            out["division"] = self.division
+        if self.event:
+            out["event"] = self.event
+        return out
+
+
+@dataclass
+class RunContext:
+    """What fetch functions need. One per diagnosis; no globals."""
+
+    inputs: Inputs
+    subject: ApiClient
+    catalog: Catalog
+    inspector: ApiClient | None = None
+    api_url: str = ""
+    region: str = ""
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+    poll_interval: float = 0.25
+    poll_limit: int = 20
+    shared: dict[str, Any] | None = None  # facts shared across the items of a smoke run (fetched once)
+    scenario: str = "recording-stop"
+
+
+# --- HTTP with provenance -------------------------------------------------------------------------------------
+
+
+def _client(facts: Facts, identity: str) -> tuple[ApiClient, str]:
+    ctx: RunContext = facts.context
+    if identity == "reader" and ctx.inspector is not None:
+        return ctx.inspector, INSPECTOR
+    return ctx.subject, SUBJECT
+
+
+def http(
+    facts: Facts,
+    fact: str,
+    identity: str,
+    method: str,
+    template: str,
+    *,
+    path_params: dict[str, str] | None = None,
+    params: dict[str, Any] | None = None,
+    body: Any = None,
+    idempotent: bool | None = None,
+) -> Any:
+    """Make one request for ``fact``; a failure becomes :class:`FactUnavailable` naming what would help."""
+    from gcdiag.api import ApiError
+
+    client, who = _client(facts, identity)
+    try:
+        response = client.request(
+            method, template, path_params=path_params, params=params, json=body, idempotent=idempotent
+        )
+    except ApiError as exc:
+        facts.record(method, template, who, exc.status)
+        raise FactUnavailable(api_fact_error(facts, fact, who, method, template, exc)) from None
+    facts.record(method, template, who, response.status)
+    return response.json
+
+
+def api_fact_error(facts: Facts, fact: str, who: str, method: str, template: str, exc: ApiError) -> FactError:
+    """Turn an API failure into a FactError whose remedy names the permission or identity that would help."""
+    ctx: RunContext = facts.context
+    op = ctx.catalog.get(method, template)
+    request = f"{method} {template}"
+    status = exc.status
+    if status == 403:
+        need = _requirement_text(op)
+        if who == SUBJECT and ctx.inspector is None:
+            remedy = (
+                f"the subject was refused; this read needs {need}: grant it to the subject, or pass an inspector "
+                f"identity that has it ({INSPECTOR_FLAGS})"
+            )
+        else:
+            remedy = f"grant {need} to the {who} identity (it was refused)"
+    elif status == 401:
+        remedy = f"the {who} token was not accepted (invalid or expired): check its credentials and region"
+    elif status == 404:
+        remedy = (
+            f"Genesys answered 404 for this id in the org at {ctx.api_url or 'the configured API'}; check the id, "
+            "and that the org lives in this region (an id from another org or region reads as not found)"
+        )
+    elif status == 429:
+        remedy = "rate limited: retry later, or lower gcdiag's --rate-limit so it stays under the org's limit"
+    elif status is None:
+        remedy = f"no answer from the API ({exc.kind}): check network access to {ctx.api_url or 'the API'} and retry"
+    else:
+        remedy = f"the API answered {status}; retry, and quote the correlation id to Genesys support if it persists"
+    return FactError(
+        fact=fact,
+        reason=str(exc),
+        request=request,
+        identity=who,
+        status=status,
+        code=exc.code or "",
+        correlation_id=exc.correlation_id or "",
+        remedy=remedy,
+    )
+
+
+def _requirement_text(op: Operation | None) -> str:
+    if op is None or not op.permissions:
+        return "a right gcdiag's catalog does not document"
+    joined = ", ".join(op.permissions)
+    if len(op.permissions) == 1:
+        return f"the permission {joined}"
+    return f"{'one of' if op.permission_type == 'ANY' else 'all of'} the permissions {joined}"
+
+
+def _parallel(facts: Facts, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    """Run look-ups side by side inside one fact, keeping provenance attributed to the calling fact."""
+    if len(items) <= 1:
+        return [fn(i) for i in items]
+    owner = facts.current()
+
+    def run(item: Any) -> Any:
+        with facts.acting_as(owner):
+            return fn(item)
+
+    with ThreadPoolExecutor(max_workers=min(8, len(items))) as pool:
+        return list(pool.map(run, items))
+
+
+# --- identity -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the subject token belongs to, from ``GET /api/v2/tokens/me`` (+ ``/users/me`` for user tokens)."""
+
+    kind: str  # client_credentials | user | unknown
+    grant_type: str | None
+    client_id: str | None
+    client_name: str | None
+    client_state: str | None
+    org_id: str | None
+    org_name: str | None
+    home_org_id: str | None
+    cloned_user: bool
+    scopes: tuple[str, ...]
+    date_token_idles: str | None
+    user_id: str | None = None
+    user_name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "grant_type": self.grant_type,
+            "client": {"id": self.client_id, "name": self.client_name, "state": self.client_state},
+            "user": {"id": self.user_id, "name": self.user_name} if self.user_id else None,
+            "org": {"id": self.org_id, "name": self.org_name},
+            "home_org_id": self.home_org_id,
+            "cloned_user": self.cloned_user,
+            "scopes": list(self.scopes),
+            "date_token_idles": self.date_token_idles,
+        }
+
+
+def _token_info(facts: Facts) -> Any:
+    return http(facts, "token_info", "subject", "GET", "/api/v2/tokens/me")
+
+
+def _user(facts: Facts) -> Any:
+    info = facts.get("token_info")
+    client = info.get("OAuthClient") or {}
+    if client.get("authorizedGrantType") == CLIENT_CREDENTIALS:
+        return None  # /users/me is "not valid when using the Client Credentials OAuth grant" (FACTS §5)
+    return http(facts, "user", "subject", "GET", "/api/v2/users/me")
+
+
+def _identity(facts: Facts) -> Identity:
+    info = facts.get("token_info")
+    client = info.get("OAuthClient") or {}
+    grant = client.get("authorizedGrantType")
+    if grant == CLIENT_CREDENTIALS:
+        kind = "client_credentials"
+    elif grant:
+        kind = "user"
+    else:
+        kind = "unknown"
+    user_id = user_name = None
+    if kind == "user":
+        value, _error = facts.outcome("user")
+        if isinstance(value, dict):
+            user_id, user_name = value.get("id"), value.get("name")
+    org = info.get("organization") or {}
+    home = info.get("homeOrganization") or {}
+    return Identity(
+        kind=kind,
+        grant_type=grant,
+        client_id=client.get("id"),
+        client_name=client.get("name"),
+        client_state=client.get("state"),
+        org_id=org.get("id"),
+        org_name=org.get("name"),
+        home_org_id=home.get("id"),
+        cloned_user=bool(info.get("clonedUser")),
+        scopes=tuple(info.get("authorizedScope") or ()),
+        date_token_idles=info.get("dateTokenIdles"),
+        user_id=user_id,
+        user_name=user_name,
+    )
+
+
+def _oauth_client(facts: Facts) -> Any:
+    ident: Identity = facts.get("identity")
+    if not ident.client_id:
+        raise FactUnavailable(FactError("oauth_client", "tokens/me named no OAuth client"))
+    return http(
+        facts,
+        "oauth_client",
+        "reader",
+        "GET",
+        "/api/v2/oauth/clients/{clientId}",
+        path_params={"clientId": ident.client_id},
+    )
+
+
+# --- divisions, roles, grants ---------------------------------------------------------------------------------
+
+
+def _divisions(facts: Facts) -> dict[str, dict[str, Any]]:
+    """All divisions by id (``AuthzDivision``: id, name, homeDivision)."""
+    out: dict[str, dict[str, Any]] = {}
+    page = 1
+    while True:
+        body = http(
+            facts,
+            "divisions",
+            "reader",
+            "GET",
+            "/api/v2/authorization/divisions",
+            params={"pageSize": 100, "pageNumber": page},
+        )
+        for div in body.get("entities") or ():
+            out[str(div.get("id"))] = div
+        page_count = int(body.get("pageCount") or 1)
+        if page >= page_count or page >= 20:
+            return out
+        page += 1
+
+
+def _home_division(divisions: dict[str, dict[str, Any]]) -> str | None:
+    for div_id, div in divisions.items():
+        if div.get("homeDivision"):
+            return div_id
+    return None
+
+
+@dataclass(frozen=True)
+class GrantSet:
+    """The subject's role × division grants and where they were read from."""
+
+    grants: tuple[Grant, ...]
+    source: str  # "GET /api/v2/oauth/clients/{clientId} roleDivisions" | "GET /api/v2/authorization/subjects/me"
+    unresolved_divisions: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "grants": [
+                {
+                    "role": {"id": g.role.id, "name": g.role.name},
+                    "division": {"id": g.division_id, "label": g.division_label},
+                }
+                for g in self.grants
+            ],
+        }
+
+
+def _grants(facts: Facts) -> GrantSet:
+    ident: Identity = facts.get("identity")
+    divisions, _ = facts.outcome("divisions")
+    names = {k: str(v.get("name", "")) for k, v in (divisions or {}).items()}
+    if ident.kind == "client_credentials":
+        client = facts.get("oauth_client")
+        pairs = [(str(rd.get("roleId")), str(rd.get("divisionId") or "")) for rd in client.get("roleDivisions") or ()]
+        role_ids = sorted({r for r, _ in pairs})
+
+        def read_role(role_id: str) -> Role:
+            body = http(
+                facts,
+                "grants",
+                "reader",
+                "GET",
+                "/api/v2/authorization/roles/{roleId}",
+                path_params={"roleId": role_id},
+            )
+            return Role.from_api(body)
+
+        roles = dict(zip(role_ids, _parallel(facts, read_role, role_ids)))
+        home = _home_division(divisions or {})
+        grants = []
+        for role_id, div in pairs:
+            # An empty division means the home division (FACTS §4, Terraform docs).
+            div_id = div or (home or "")
+            grants.append(Grant(roles[role_id], div_id, names.get(div_id, "")))
+        return GrantSet(tuple(grants), "GET /api/v2/oauth/clients/{clientId} roleDivisions + roles")
+    if ident.kind == "user":
+        body = http(facts, "grants", "subject", "GET", "/api/v2/authorization/subjects/me")
+        grants = []
+        for g in body.get("grants") or ():
+            role = g.get("role") or {}
+            policies = tuple(
+                Policy(str(p.get("domain", "")), str(p.get("entityName", "")), tuple(p.get("actions") or ()))
+                for p in role.get("policies") or ()
+            )
+            division = g.get("division") or {}
+            div_id = str(division.get("id") or "")
+            grants.append(
+                Grant(
+                    Role(str(role.get("id", "")), str(role.get("name", "")), (), policies),
+                    div_id,
+                    str(division.get("name") or names.get(div_id, "")),
+                )
+            )
+        return GrantSet(tuple(grants), "GET /api/v2/authorization/subjects/me")
+    raise FactUnavailable(
+        FactError("grants", "the token's grant type is unknown, so gcdiag cannot tell whose grants apply")
+    )
+
+
+def _permission_info(facts: Facts) -> dict[str, bool | None]:
+    """``divisionAware`` for the target call's permissions, from ``GET /api/v2/authorization/permissions``."""
+    target: TargetCall = facts.get("target_call")
+    wanted = set(target.operation.permissions if target.operation else ())
+    wanted.update(target.extra_permissions)
+    out: dict[str, bool | None] = {p: None for p in wanted}
+    if not wanted:
+        return out
+    page = 1
+    while True:
+        body = http(
+            facts,
+            "permission_info",
+            "reader",
+            "GET",
+            "/api/v2/authorization/permissions",
+            params={"pageSize": 100, "pageNumber": page},
+        )
+        for collection in body.get("entities") or ():
+            for perms in (collection.get("permissionMap") or {}).values():
+                for p in perms or ():
+                    key = f"{p.get('domain')}:{p.get('entityType')}:{p.get('action')}"
+                    if key in out and p.get("divisionAware") is not None:
+                        out[key] = bool(p.get("divisionAware"))
+        page_count = int(body.get("pageCount") or 1)
+        if all(v is not None for v in out.values()) or page >= page_count or page >= 20:
+            return out
+        page += 1
+
+
+@dataclass(frozen=True)
+class PermittedDivisions:
+    """Genesys' own answer to 'in which divisions does the subject hold P' (divisionspermitted/paged/me)."""
+
+    permission: str
+    all_divisions: bool
+    divisions: tuple[tuple[str, str], ...]  # (id, name)
+
+    def covers(self, division_ids: Sequence[str]) -> bool:
+        return self.all_divisions or bool({d for d, _ in self.divisions} & set(division_ids))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "permission": self.permission,
+            "allDivsPermitted": self.all_divisions,
+            "divisions": [{"id": d, "name": n} for d, n in self.divisions],
+        }
+
+
+def _permitted_divisions(facts: Facts) -> dict[str, PermittedDivisions]:
+    target: TargetCall = facts.get("target_call")
+    permissions = list(target.operation.permissions if target.operation else ())
+
+    def one(permission: str) -> PermittedDivisions:
+        body = http(
+            facts,
+            "permitted_divisions",
+            "subject",
+            "GET",
+            "/api/v2/authorization/divisionspermitted/paged/me",
+            params={"permission": permission, "pageSize": 100, "pageNumber": 1},
+        )
+        divisions = tuple((str(d.get("id")), str(d.get("name", ""))) for d in body.get("entities") or ())
+        return PermittedDivisions(permission, bool(body.get("allDivsPermitted")), divisions)
+
+    return dict(zip(permissions, _parallel(facts, one, permissions)))
+
+
+# --- conversation and recordings ------------------------------------------------------------------------------
+
+
+def _conversation_id(facts: Facts) -> str:
+    ctx: RunContext = facts.context
+    if not ctx.inputs.conversation_id:
+        raise FactUnavailable(
+            FactError("conversation", "no conversation id was given", remedy="pass --conversation ID")
+        )
+    return ctx.inputs.conversation_id
+
+
+def _conversation(facts: Facts) -> Any:
+    return http(
+        facts,
+        "conversation",
+        "reader",
+        "GET",
+        "/api/v2/conversations/{conversationId}",
+        path_params={"conversationId": _conversation_id(facts)},
+    )
+
+
+def _recordings(facts: Facts) -> Any:
+    # formatId=NONE so the read does not trigger transcoding (FACTS §3.3). maxWaitMs "Must be a positive value"
+    # [SDK-A:recording_api]; 1 ms keeps gcdiag from waiting for a live recording to become ready.
+    return http(
+        facts,
+        "recordings",
+        "reader",
+        "GET",
+        "/api/v2/conversations/{conversationId}/recordings",
+        path_params={"conversationId": _conversation_id(facts)},
+        params={"formatId": "NONE", "maxWaitMs": 1},
+    )
+
+
+def _target_call(facts: Facts) -> TargetCall:
+    ctx: RunContext = facts.context
+    if ctx.scenario != "recording-stop":
+        if ctx.inputs.call is None:
+            raise FactUnavailable(FactError("target_call", "no call given", remedy="give METHOD PATH"))
+        return given_call(ctx.catalog, ctx.inputs.call)
+    recordings, recordings_error = facts.outcome("recordings") if ctx.inputs.conversation_id else (None, None)
+    conversation, _ = facts.outcome("conversation") if ctx.inputs.conversation_id else (None, None)
+    ident, _ = facts.outcome("identity")
+    return choose_target_call(
+        catalog=ctx.catalog,
+        given=ctx.inputs.call,
+        conversation_id=ctx.inputs.conversation_id,
+        recording_id=ctx.inputs.recording_id,
+        recordings=recordings if isinstance(recordings, list) else None,
+        recordings_problem=recordings_error.line() if recordings_error else None,
+        identity_kind=ident.kind if isinstance(ident, Identity) else "unknown",
+        conversation=conversation if isinstance(conversation, dict) else None,
+    )
+
+
+@dataclass(frozen=True)
+class TargetDivisions:
+    """The divisions the target lives in, by id, with a label naming them."""
+
+    ids: tuple[str, ...]
+    label: str
+    source: str  # "conversation" | "--division"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ids": list(self.ids), "label": self.label, "source": self.source}
+
+
+def _target_divisions(facts: Facts) -> TargetDivisions | None:
+    """recording-stop: the conversation's divisions; can-i: ``--division`` (an id or a name); else None."""
+    ctx: RunContext = facts.context
+    if ctx.scenario == "recording-stop":
+        conversation = facts.get("conversation")
+        ids, names = [], []
+        for membership in conversation.get("divisions") or ():
+            division = membership.get("division") or {}
+            if division.get("id"):
+                ids.append(str(division["id"]))
+                names.append(f"{division.get('name') or '?'} ({division['id']})")
+        return TargetDivisions(tuple(ids), ", ".join(names) or "no division listed", "conversation")
+    wanted = ctx.inputs.division
+    if not wanted:
+        return None
+    divisions = facts.get("divisions")
+    if wanted == ALL_DIVISIONS:
+        return TargetDivisions((ALL_DIVISIONS,), "all divisions (*)", "--division")
+    for div_id, div in divisions.items():
+        if wanted in (div_id, div.get("name")):
+            return TargetDivisions((div_id,), f"{div.get('name')} ({div_id})", "--division")
+    known = ", ".join(sorted(str(d.get("name")) for d in divisions.values()))
+    raise FactUnavailable(
+        FactError("target_divisions", f"no division {wanted!r} in this org", remedy=f"divisions: {known}")
+    )
+
+
+# --- audit ----------------------------------------------------------------------------------------------------
+
+
+def _interval(ctx: RunContext) -> str:
+    end = ctx.now()
+    start = end - timedelta(days=ctx.inputs.audit_window_days)
+    fmt = "%Y-%m-%dT%H:%M:%S.000Z"
+    return f"{start.strftime(fmt)}/{end.strftime(fmt)}"
+
+
+AUDITED_CONFIG_TYPES = ("OAuthClient", "Role")  # AuditLogMessage entityType values [SDK-M:audit_topic_audit_log_message]
+
+
+def _audit_changes(facts: Facts) -> list[dict[str, Any]]:
+    """Recent changes to OAuth clients and roles (realtime audit query: at most 14 days, FACTS §7).
+
+    One query per entity type. Only ``interval`` is marked required in AuditQueryRequest (FACTS §7), so gcdiag
+    leaves ``serviceName`` out; whether the real service accepts that is UNCONFIRMED.
+    """
+    ctx: RunContext = facts.context
+
+    def one(entity_type: str) -> list[dict[str, Any]]:
+        body = http(
+            facts,
+            "audit_changes",
+            "reader",
+            "POST",
+            "/api/v2/audits/query/realtime",
+            body={
+                "interval": _interval(ctx),
+                "filters": [{"property": "EntityType", "value": entity_type}],
+                "sort": [{"name": "Timestamp", "sortOrder": "descending"}],
+            },
+            idempotent=True,  # a POST that only submits a query
+        )
+        return list(body.get("entities") or ())
+
+    found: list[dict[str, Any]] = []
+    for entries in _parallel(facts, one, list(AUDITED_CONFIG_TYPES)):
+        found.extend(entries)
+    return found
+
+
+def _interaction_audits(facts: Facts) -> list[dict[str, Any]]:
+    """Recording actions on this conversation: the quality (interaction) audit query, polled to completion."""
+    ctx: RunContext = facts.context
+    conversation_id = _conversation_id(facts)
+    status = http(
+        facts,
+        "interaction_audits",
+        "reader",
+        "POST",
+        "/api/v2/quality/conversations/audits/query",
+        body={
+            "interval": _interval(ctx),
+            "filters": [{"property": "ConversationId", "value": conversation_id}],
+            "sort": [{"name": "Timestamp", "sortOrder": "descending"}],
+        },
+        idempotent=True,
+    )
+    tx = str(status.get("id"))
+    state = status.get("state")
+    polls = 0
+    while state not in ("Succeeded", "Failed", "Cancelled"):
+        if polls >= ctx.poll_limit:
+            raise FactUnavailable(
+                FactError(
+                    "interaction_audits",
+                    f"the interaction audit query was still {state} after {polls} polls",
+                    request="GET /api/v2/quality/conversations/audits/query/{transactionId}",
+                    remedy="run again later; the audit service is slow to answer",
+                )
+            )
+        if polls:
+            time.sleep(ctx.poll_interval)
+        polls += 1
+        status = http(
+            facts,
+            "interaction_audits",
+            "reader",
+            "GET",
+            "/api/v2/quality/conversations/audits/query/{transactionId}",
+            path_params={"transactionId": tx},
+        )
+        state = status.get("state")
+    if state != "Succeeded":
+        raise FactUnavailable(
+            FactError("interaction_audits", f"the interaction audit query ended {state}", remedy="run again later")
+        )
+    results = http(
+        facts,
+        "interaction_audits",
+        "reader",
+        "GET",
+        "/api/v2/quality/conversations/audits/query/{transactionId}/results",
+        path_params={"transactionId": tx},
+    )
+    return list(results.get("entities") or ())
+
+
+# --- the catalogue of facts -----------------------------------------------------------------------------------
+
+
+def _inputs(facts: Facts) -> Inputs:
+    ctx: RunContext = facts.context
+    return ctx.inputs
+
+
+def _shared_or(name: str, fetch: Callable[[Facts], Any]) -> Callable[[Facts], Any]:
+    """Let a smoke run hand in facts it already fetched once for every item (token, client, grants...)."""
+
+    def wrapped(facts: Facts) -> Any:
+        ctx: RunContext = facts.context
+        if ctx.shared is not None and name in ctx.shared:
+            value = ctx.shared[name]
+            if isinstance(value, FactError):
+                raise FactUnavailable(value)
+            return value
+        return fetch(facts)
+
+    return wrapped
+
+
+def _environment(facts: Facts) -> dict[str, Any]:
+    ctx: RunContext = facts.context
+    return {"api_url": ctx.api_url, "region": ctx.region, "inspector": ctx.inspector is not None}
+
+
+def fact_definitions() -> list[FactDef]:
+    """Every fact a check can need. Checks name these in ``needs``/``wants``; the loader validates the names."""
+    defs = [
+        FactDef("inputs", "what the user asked about", _inputs),
+        FactDef("environment", "the API URL and region gcdiag talks to, and whether an inspector was given", _environment),
+        FactDef("token_info", "GET /api/v2/tokens/me: org, OAuth client, grant type, scopes", _token_info, "subject"),
+        FactDef("user", "GET /api/v2/users/me (user tokens only)", _user, "subject"),
+        FactDef("identity", "who the subject is (derived from token_info and user)", _identity, "subject"),
+        FactDef("oauth_client", "GET /api/v2/oauth/clients/{clientId}: roleDivisions, state", _oauth_client, "reader"),
+        FactDef("divisions", "GET /api/v2/authorization/divisions: names and the home division", _divisions, "reader"),
+        FactDef("grants", "the subject's role × division grants, with each role's permissions", _grants, "reader"),
+        FactDef("target_call", "the call being diagnosed, matched in the operation catalog", _target_call),
+        FactDef("permission_info", "divisionAware of the call's permissions", _permission_info, "reader"),
+        FactDef(
+            "permitted_divisions",
+            "GET /api/v2/authorization/divisionspermitted/paged/me per required permission",
+            _permitted_divisions,
+            "subject",
+        ),
+        FactDef("conversation", "GET /api/v2/conversations/{conversationId}", _conversation, "reader"),
+        FactDef("target_divisions", "the divisions the target lives in", _target_divisions, "reader"),
+        FactDef("recordings", "GET /api/v2/conversations/{conversationId}/recordings", _recordings, "reader"),
+        FactDef("audit_changes", "realtime audit query: OAuth client and role changes", _audit_changes, "reader"),
+        FactDef(
+            "interaction_audits",
+            "quality interaction audit query for this conversation",
+            _interaction_audits,
+            "reader",
+        ),
+    ]
+    shareable = {"token_info", "user", "identity", "oauth_client", "divisions", "grants"}
+    return [FactDef(d.name, d.description, _shared_or(d.name, d.fetch), d.identity) if d.name in shareable else d
+            for d in defs]
+
+
+FACT_NAMES = tuple(d.name for d in fact_definitions())
+
+
+def match_call(catalog: Catalog, method: str, path: str) -> Match | None:
+    return catalog.match(method, path)
+
+
+__all__ = [
+    "ALL_DIVISIONS",
+    "FACT_NAMES",
+    "GrantSet",
+    "Identity",
+    "Inputs",
+    "PermittedDivisions",
+    "RunContext",
+    "fact_definitions",
+]

@@ -1,0 +1,196 @@
+"""The pipeline: select checks, prefetch their facts concurrently, run them, decide, and build the report.
+
+The runner owns ordering, timing, error handling and ``--only``/``--skip``; a check only maps facts to a finding.
+A check whose needed fact could not be read becomes an ``error`` result naming the failed request and what would
+let gcdiag see it — never a ``pass``.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from gcdiag.check import Check, FactView
+from gcdiag.facts import FactError, Facts, values_for
+from gcdiag.model import CheckResult, Finding, Report, Status, decide
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A diagnosis: its name (the ``scenarios`` value checks declare) and the canonical order of its checks."""
+
+    name: str
+    title: str
+    order: tuple[str, ...]
+
+
+RECORDING_STOP = Scenario(
+    name="recording-stop",
+    title="Why would stopping or pausing this call recording fail?",
+    order=(
+        "endpoint.exists",
+        "auth.token",
+        "auth.scopes",
+        "auth.permissions",
+        "auth.division",
+        "auth.participant",
+        "auth.trustee",
+        "conversation.found",
+        "conversation.state",
+        "conversation.media",
+        "recording.state",
+        "recording.kind",
+        "recording.found",
+        "error.body",
+        "audit.recent-changes",
+    ),
+)
+
+CAN_I = Scenario(
+    name="can-i",
+    title="Can this identity call this operation?",
+    order=(
+        "endpoint.exists",
+        "auth.token",
+        "auth.scopes",
+        "auth.permissions",
+        "auth.division",
+        "auth.trustee",
+        "error.body",
+    ),
+)
+
+SCENARIOS = {s.name: s for s in (RECORDING_STOP, CAN_I)}
+
+
+def select_checks(
+    checks: Sequence[Check], scenario: Scenario, *, only: Iterable[str] = (), skip: Iterable[str] = ()
+) -> tuple[list[Check], list[Check]]:
+    """(to run, skipped by the user) in the scenario's order; unknown ids in --only/--skip raise ValueError."""
+    mine = [c for c in checks if scenario.name in c.scenarios]
+    ids = {c.id for c in mine}
+    only, skip = list(only), list(skip)
+    unknown = [i for i in (*only, *skip) if i not in ids]
+    if unknown:
+        raise ValueError(
+            f"unknown check id(s) for {scenario.name}: {', '.join(unknown)} (see `gcdiag checks list`)"
+        )
+    rank = {cid: n for n, cid in enumerate(scenario.order)}
+    mine.sort(key=lambda c: (rank.get(c.id, len(rank)), c.id))
+    run = [c for c in mine if (not only or c.id in only) and c.id not in skip]
+    skipped = [c for c in mine if c not in run]
+    return run, skipped
+
+
+def run_checks(checks: Sequence[Check], facts: Facts, *, debug: bool = False) -> list[CheckResult]:
+    """Prefetch every needed fact concurrently, then evaluate each check on its facts."""
+    wanted: list[str] = []
+    for c in checks:
+        wanted.extend(n for n in (*c.needs, *c.wants) if n not in wanted)
+    facts.prefetch(wanted)
+    return [run_one(c, facts, debug=debug) for c in checks]
+
+
+def run_one(check: Check, facts: Facts, *, debug: bool = False) -> CheckResult:
+    start = time.perf_counter()
+    values, errors = values_for(facts, check.needs)
+    if errors:
+        finding = _unavailable(errors)
+    else:
+        optional, problems = values_for(facts, check.wants)
+        view = FactView({**values, **optional, **{k: None for k in problems}}, problems)
+        try:
+            finding = check.evaluate(view)
+            if not isinstance(finding, Finding):
+                raise TypeError(f"check returned {type(finding).__name__}, not a Finding")
+        except Exception as exc:  # a bug in one check must not take down the diagnosis
+            detail = traceback.format_exc() if debug else "run with --debug for the traceback"
+            finding = Finding(
+                Status.ERROR,
+                f"the check itself failed: {type(exc).__name__}: {exc}",
+                detail=detail,
+                fix=("This is a bug in the check; please report it with the --debug output.",),
+            )
+    return CheckResult(
+        id=check.id,
+        title=check.title,
+        status=finding.status,
+        blocking=check.blocking,
+        summary=finding.summary,
+        detail=finding.detail,
+        fix=tuple(finding.fix),
+        evidence=dict(finding.evidence),
+        duration_ms=(time.perf_counter() - start) * 1000,
+    )
+
+
+def skipped_result(check: Check, reason: str) -> CheckResult:
+    return CheckResult(check.id, check.title, Status.SKIP, check.blocking, reason)
+
+
+def _unavailable(errors: dict[str, FactError]) -> Finding:
+    first = next(iter(errors.values()))
+    return Finding(
+        Status.ERROR,
+        first.line(),
+        detail="\n".join(e.line() for e in errors.values()),
+        fix=tuple(dict.fromkeys(e.remedy for e in errors.values() if e.remedy)),
+        evidence={"unavailable": {name: e.to_dict() for name, e in errors.items()}},
+    )
+
+
+def ordered_fix(results: Sequence[CheckResult]) -> list[str]:
+    """The report's fix list: blocking failures first, then what would let gcdiag see, then warnings."""
+    steps: list[str] = []
+    groups = (
+        [r for r in results if r.blocking and r.status is Status.FAIL],
+        [r for r in results if r.blocking and r.status is Status.ERROR],
+        [r for r in results if not r.blocking and r.status in (Status.FAIL, Status.ERROR)],
+        [r for r in results if r.status is Status.WARN],
+    )
+    for group in groups:
+        for r in group:
+            for step in r.fix:
+                if step and step not in steps:
+                    steps.append(step)
+    return steps
+
+
+def build_report(
+    *,
+    scenario: Scenario,
+    results: Sequence[CheckResult],
+    facts: Facts,
+    subject_phrase: str,
+    target: dict[str, Any],
+    inputs: dict[str, Any],
+    requests: Sequence[dict[str, Any]],
+    notes: Sequence[str] = (),
+    now: datetime | None = None,
+) -> Report:
+    identity, _ = facts.outcome("identity") if "identity" in facts.definitions else (None, None)
+    subject: dict[str, Any] = {"kind": "unknown", "client": None, "user": None}
+    if identity is not None:
+        subject = {
+            "kind": identity.kind,
+            "client": {"id": identity.client_id, "name": identity.client_name},
+            "user": {"id": identity.user_id, "name": identity.user_name} if identity.user_id else None,
+        }
+        target = {**target, "org": {"id": identity.org_id, "name": identity.org_name}}
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return Report(
+        scenario=scenario.name,
+        generated_at=stamp,
+        target=target,
+        subject=subject,
+        inputs=inputs,
+        verdict=decide(results, subject=subject_phrase),
+        fix=tuple(ordered_fix(results)),
+        results=tuple(results),
+        requests=tuple(requests),
+        notes=tuple(notes),
+    )

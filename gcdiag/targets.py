@@ -1,0 +1,245 @@
+"""Which call is being diagnosed, and which call would really pause or stop this recording.
+
+There is no "stop recording" endpoint (FACTS §3.1). The real mechanisms (FACTS §3.2):
+
+* secure pause of any call recording: ``PUT /api/v2/conversations/calls/{conversationId}/recordingstate`` with
+  ``{"recordingState": "PAUSED"}`` (needs ``conversation:recording:pauseOthers``; the caller need not be a
+  participant), or the media-agnostic ``PATCH /api/v2/conversations/{conversationId}/recordingstate``;
+* switching off an **ad hoc** recording: ``PATCH .../calls/{conversationId}/participants/{participantId}`` with
+  ``{"recording": false}``;
+* the older participant-only route ``PATCH /api/v2/conversations/calls/{conversationId}`` with
+  ``{"recordingState": "PAUSED"}``, which works only for a user who is a participant and holds
+  *Conversation > Recording > Pause* — never for a client-credentials token.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gcdiag.catalog import Catalog, Operation, normalise_path
+
+SECURE_PAUSE = ("PUT", "/api/v2/conversations/calls/{conversationId}/recordingstate")
+SECURE_PAUSE_ANY_MEDIA = ("PATCH", "/api/v2/conversations/{conversationId}/recordingstate")
+PARTICIPANT_FLAG = ("PATCH", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}")
+PARTICIPANT_PATCH = ("PATCH", "/api/v2/conversations/calls/{conversationId}")
+# "Conversation > Recording > Pause" (Genesys forum); its string form is INFERRED (FACTS §10.12).
+PAUSE_PERMISSION_INFERRED = "conversation:recording:pause"
+
+ROUTES = {
+    SECURE_PAUSE: "secure-pause",
+    SECURE_PAUSE_ANY_MEDIA: "secure-pause",
+    PARTICIPANT_FLAG: "participant-flag",
+    PARTICIPANT_PATCH: "participant-patch",
+}
+
+
+@dataclass(frozen=True)
+class TargetCall:
+    """The call whose permissions, divisions and preconditions the checks evaluate."""
+
+    method: str
+    path: str  # template
+    concrete_path: str
+    body: Mapping[str, Any] | None
+    operation: Operation | None
+    route: str  # secure-pause | participant-flag | participant-patch | other
+    reason: str
+    given: str | None = None  # the call the user made, as given
+    given_exists: bool | None = None  # None when the user gave no --call
+    recording_kind: str | None = None  # CUSTOMER_EXPERIENCE | ADHOC | None (unknown)
+    participant_id: str | None = None
+    extra_permissions: tuple[str, ...] = ()
+    requires_participant: bool = False
+
+    @property
+    def text(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def curl(self, api_url: str) -> str:
+        """A ready-to-paste curl; the token stays a shell variable, never the real one."""
+        base = api_url.rstrip("/") or "https://api.mypurecloud.com"
+        parts = [f"curl -X {self.method} '{base}{self.concrete_path}'", '-H "Authorization: Bearer $TOKEN"']
+        if self.body is not None:
+            parts.append("-H 'Content-Type: application/json'")
+            parts.append(f"-d '{json.dumps(self.body, separators=(',', ':'))}'")
+        return " ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "call": self.text,
+            "concrete_path": self.concrete_path,
+            "body": dict(self.body) if self.body is not None else None,
+            "route": self.route,
+            "reason": self.reason,
+            "given": self.given,
+            "given_exists": self.given_exists,
+            "recording_kind": self.recording_kind,
+            "participant_id": self.participant_id,
+            "requirement": None
+            if self.operation is None
+            else {"type": self.operation.permission_type, "permissions": list(self.operation.permissions)},
+            "extra_permissions": list(self.extra_permissions),
+            "requires_participant": self.requires_participant,
+        }
+
+
+def recording_kind(recordings: Sequence[Mapping[str, Any]] | None, recording_id: str | None) -> str | None:
+    """``recordingFileRole`` of the recording asked about (or of the conversation's recordings when they agree)."""
+    if not recordings:
+        return None
+    if recording_id:
+        for rec in recordings:
+            if rec.get("id") == recording_id:
+                return rec.get("recordingFileRole")
+        return None
+    roles = {rec.get("recordingFileRole") for rec in recordings if rec.get("recordingFileRole")}
+    return roles.pop() if len(roles) == 1 else None
+
+
+def recording_participant(conversation: Mapping[str, Any] | None) -> str | None:
+    """The participant whose call is being recorded (for the ad hoc participant flag)."""
+    for participant in (conversation or {}).get("participants") or ():
+        for call in participant.get("calls") or ():
+            if call.get("recording"):
+                return str(participant.get("id"))
+    return None
+
+
+def choose_target_call(
+    *,
+    catalog: Catalog,
+    given: tuple[str, str] | None,
+    conversation_id: str | None,
+    recording_id: str | None,
+    recordings: Sequence[Mapping[str, Any]] | None,
+    recordings_problem: str | None,
+    identity_kind: str,
+    conversation: Mapping[str, Any] | None = None,
+) -> TargetCall:
+    """The user's call when it is a real operation; otherwise the call that would pause/stop this recording."""
+    kind = recording_kind(recordings, recording_id)
+    ids = {"conversationId": conversation_id or "{conversationId}", "recordingId": recording_id or "{recordingId}"}
+    if given is not None:
+        method, raw_path = given
+        match = catalog.match(method, _fill(normalise_path(raw_path), ids))
+        if match is not None:
+            key = (match.operation.method, match.operation.path)
+            route = ROUTES.get(key, "other")
+            concrete = _fill(match.operation.path, {**ids, **match.path_params})
+            body: dict[str, Any] | None = None
+            extra: tuple[str, ...] = ()
+            if route == "secure-pause" or route == "participant-patch":
+                body = {"recordingState": "PAUSED"}
+            if route == "participant-flag":
+                body = {"recording": False}
+            if route == "participant-patch":
+                extra = (PAUSE_PERMISSION_INFERRED,)
+            return TargetCall(
+                method=match.operation.method,
+                path=match.operation.path,
+                concrete_path=concrete,
+                body=body,
+                operation=match.operation,
+                route=route,
+                reason="the call you made",
+                given=f"{method} {raw_path}",
+                given_exists=True,
+                recording_kind=kind,
+                participant_id=match.path_params.get("participantId"),
+                extra_permissions=extra,
+                requires_participant=route == "participant-patch",
+            )
+        recommended = _recommended(catalog, conversation_id, kind, conversation, recordings_problem)
+        return TargetCall(
+            **{
+                **recommended.__dict__,
+                "given": f"{method} {raw_path}",
+                "given_exists": False,
+                "reason": (
+                    f"{method} {raw_path} is not a Genesys Cloud API operation, so gcdiag diagnoses the call that "
+                    f"would do it instead: {recommended.reason}"
+                ),
+            }
+        )
+    return _recommended(catalog, conversation_id, kind, conversation, recordings_problem)
+
+
+def given_call(catalog: Catalog, given: tuple[str, str]) -> TargetCall:
+    """The call as given (can-i, explain-error): the catalog's operation, or none when it is not public."""
+    method, raw_path = given
+    match = catalog.match(method, normalise_path(raw_path))
+    if match is None:
+        return TargetCall(
+            method=method,
+            path=normalise_path(raw_path),
+            concrete_path=normalise_path(raw_path),
+            body=None,
+            operation=None,
+            route="other",
+            reason="the call you asked about",
+            given=f"{method} {raw_path}",
+            given_exists=False,
+        )
+    return TargetCall(
+        method=match.operation.method,
+        path=match.operation.path,
+        concrete_path=_fill(match.operation.path, match.path_params),
+        body=None,
+        operation=match.operation,
+        route=ROUTES.get((match.operation.method, match.operation.path), "other"),
+        reason="the call you asked about",
+        given=f"{method} {raw_path}",
+        given_exists=True,
+    )
+
+
+def _recommended(
+    catalog: Catalog,
+    conversation_id: str | None,
+    kind: str | None,
+    conversation: Mapping[str, Any] | None,
+    recordings_problem: str | None,
+) -> TargetCall:
+    cid = conversation_id or "{conversationId}"
+    participant = recording_participant(conversation)
+    if kind == "ADHOC" and participant:
+        op = catalog.get(*PARTICIPANT_FLAG)
+        return TargetCall(
+            method=PARTICIPANT_FLAG[0],
+            path=PARTICIPANT_FLAG[1],
+            concrete_path=f"/api/v2/conversations/calls/{cid}/participants/{participant}",
+            body={"recording": False},
+            operation=op,
+            route="participant-flag",
+            reason="an ad hoc (ADHOC) recording is switched off with the participant's recording flag (FACTS §3.2 d)",
+            recording_kind=kind,
+            participant_id=participant,
+        )
+    op = catalog.get(*SECURE_PAUSE)
+    why = (
+        "a policy (CUSTOMER_EXPERIENCE) recording cannot be stopped by API, only secure-paused (FACTS §3.1-3.2)"
+        if kind == "CUSTOMER_EXPERIENCE"
+        else "secure pause is the API mechanism that pauses a live call recording (FACTS §3.2 a)"
+    )
+    if kind is None and recordings_problem:
+        why += f"; the recording's kind is unknown ({recordings_problem})"
+    return TargetCall(
+        method=SECURE_PAUSE[0],
+        path=SECURE_PAUSE[1],
+        concrete_path=f"/api/v2/conversations/calls/{cid}/recordingstate",
+        body={"recordingState": "PAUSED"},
+        operation=op,
+        route="secure-pause",
+        reason=why,
+        recording_kind=kind,
+    )
+
+
+def _fill(template: str, values: Mapping[str, str]) -> str:
+    out = template
+    for key, value in values.items():
+        out = out.replace("{" + key + "}", value)
+    return out

@@ -1,0 +1,26 @@
+"""Runs every case of cases.py through the loaded check (built-ins load via the entry point, as in production)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gcdiag.plugins import load_checkset
+from gcdiag.model import Status
+
+from .cases import CASES, Case
+from .facts import run
+
+CHECKS = {c.id: c for c in load_checkset().checks}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.check}-{c.status.value}{'-' + c.name if c.name else ''}")
+def test_case(case: Case) -> None:
+    check = CHECKS[case.check]
+    facts = case.facts()
+    facts.pop("kind", None)
+    finding = run(check, case.problems(), **facts)
+    text = " ".join([finding.summary, finding.detail, *finding.fix])
+    assert finding.status is case.status, f"{finding.status}: {finding.summary}"
+    assert case.phrase in text, text
+    if finding.status in (Status.FAIL, Status.ERROR) and check.blocking:
+        assert finding.fix or check.fix, "a blocking failure must say what to change"

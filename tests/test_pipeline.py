@@ -1,0 +1,108 @@
+"""The runner: ordering, --only/--skip, unavailable facts become error (never pass), exceptions, verdict, fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from gcdiag.check import Check, FactView, check
+from gcdiag.facts import FactDef, FactError, Facts, FactUnavailable
+from gcdiag.model import CheckResult, Outcome, Status, decide
+from gcdiag.pipeline import Scenario, ordered_fix, run_checks, select_checks
+
+SCENARIO = Scenario("demo", "t", order=("a.first", "a.second", "a.third"))
+
+
+def _denied(facts: Facts) -> object:
+    raise FactUnavailable(FactError("secret_config", "403 missing.any.permissions", request="GET /x",
+                                    remedy="grant oauth:client:view to the inspector"))
+
+
+DEFS = [
+    FactDef("ok", "fine", lambda f: {"value": 1}),
+    FactDef("secret_config", "denied", _denied),
+]
+
+
+def make(cid: str, status: Status, needs: tuple[str, ...] = ("ok",), blocking: bool = True,
+         fix: str = "general fix") -> Check:
+    @check(id=cid, title=cid, scenarios=("demo",), blocking=blocking, needs=needs, fix=fix)
+    def fn(facts: FactView) -> object:
+        from gcdiag.model import Finding
+
+        return Finding(status, f"{cid} says {status.value}", fix=(f"fix {cid}",) if status is not Status.PASS else ())
+
+    return fn
+
+
+def test_order_and_selection() -> None:
+    checks = [make("a.third", Status.PASS), make("a.first", Status.PASS), make("z.extra", Status.PASS)]
+    run, skipped = select_checks(checks, SCENARIO)
+    assert [c.id for c in run] == ["a.first", "a.third", "z.extra"] and skipped == []
+    run, skipped = select_checks(checks, SCENARIO, only=["a.third"])
+    assert [c.id for c in run] == ["a.third"]
+    run, skipped = select_checks(checks, SCENARIO, skip=["a.third"])
+    assert [c.id for c in skipped] == ["a.third"]
+    with pytest.raises(ValueError, match="unknown check id"):
+        select_checks(checks, SCENARIO, only=["nope.nope"])
+
+
+def test_unavailable_fact_is_error_naming_the_remedy_never_pass() -> None:
+    checks = [make("a.first", Status.PASS, needs=("ok", "secret_config"))]
+    with Facts(DEFS, None) as facts:
+        (result,) = run_checks(checks, facts)
+    assert result.status is Status.ERROR
+    assert "could not read secret_config" in result.summary
+    assert result.fix == ("grant oauth:client:view to the inspector",)
+
+
+def test_exception_in_check_is_error() -> None:
+    @check(id="a.first", title="t", scenarios=("demo",), blocking=True, needs=("ok",), fix="f")
+    def broken(facts: FactView) -> object:
+        raise RuntimeError("boom")
+
+    with Facts(DEFS, None) as facts:
+        (result,) = run_checks([broken], facts)
+    assert result.status is Status.ERROR and "RuntimeError: boom" in result.summary
+    assert "--debug" in result.detail
+    with Facts(DEFS, None) as facts:
+        (result,) = run_checks([broken], facts, debug=True)
+    assert "Traceback" in result.detail
+
+
+def test_undeclared_fact_access_is_an_error() -> None:
+    @check(id="a.first", title="t", scenarios=("demo",), blocking=True, needs=("ok",), fix="f")
+    def sneaky(facts: FactView) -> object:
+        return facts["secret_config"]
+
+    with Facts(DEFS, None) as facts:
+        (result,) = run_checks([sneaky], facts)
+    assert result.status is Status.ERROR and "not declared" in result.summary
+
+
+def r(cid: str, status: Status, blocking: bool = True, fix: tuple[str, ...] = ()) -> CheckResult:
+    return CheckResult(cid, cid, status, blocking, f"{cid} {status.value}", fix=fix)
+
+
+@pytest.mark.parametrize(
+    ("results", "outcome", "code"),
+    [
+        ([r("a.a", Status.PASS), r("a.b", Status.SKIP), r("a.c", Status.WARN)], Outcome.WOULD_SUCCEED, 0),
+        ([r("a.a", Status.FAIL), r("a.b", Status.ERROR)], Outcome.WOULD_FAIL, 1),
+        ([r("a.a", Status.PASS), r("a.b", Status.ERROR)], Outcome.INCOMPLETE, 3),
+        ([r("a.a", Status.PASS), r("a.b", Status.ERROR, blocking=False), r("a.c", Status.FAIL, blocking=False)],
+         Outcome.WOULD_SUCCEED, 0),
+    ],
+)
+def test_verdict_rule(results: list[CheckResult], outcome: Outcome, code: int) -> None:
+    verdict = decide(results, subject="PUT /x")
+    assert verdict.outcome is outcome and int(verdict.exit_code) == code
+
+
+def test_fix_order_blocking_failures_first_then_errors_then_warnings() -> None:
+    results = [
+        r("a.w", Status.WARN, False, ("warn step",)),
+        r("a.e", Status.ERROR, True, ("see step",)),
+        r("a.f", Status.FAIL, True, ("fail step", "shared")),
+        r("a.g", Status.FAIL, True, ("shared",)),
+    ]
+    assert ordered_fix(results) == ["fail step", "shared", "see step", "warn step"]
