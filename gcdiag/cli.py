@@ -299,6 +299,67 @@ def recording_stop(ctx: click.Context, **kwargs: Any) -> None:
     sys.exit(run_recording_stop(ctx, **kwargs))
 
 
+# --- can-i, whoami, explain-error -------------------------------------------------------------------------------
+
+
+@cli.command("can-i")
+@click.argument("method", required=False)
+@click.argument("path", required=False)
+@click.option("--division", envvar="GCDIAG_DIVISION", help="Evaluate for this division (id or name; * for all). [env: GCDIAG_DIVISION]")
+@click.option("--list", "list_mode", is_flag=True, envvar="GCDIAG_LIST", help="List the operations of --tag the identity can call. [env: GCDIAG_LIST]")
+@click.option("--tag", envvar="GCDIAG_TAG", help="API area for --list, e.g. Recording. [env: GCDIAG_TAG]")
+@click.option("--error-body", envvar="GCDIAG_ERROR_BODY", help="The error response you received (file, or - for stdin). [env: GCDIAG_ERROR_BODY]")
+@click.option("--only", multiple=True, envvar="GCDIAG_ONLY", help="Run only this check id (repeatable). [env: GCDIAG_ONLY]")
+@click.option("--skip", multiple=True, envvar="GCDIAG_SKIP", help="Skip this check id (repeatable). [env: GCDIAG_SKIP]")
+@click.option("--checks-dir", multiple=True, type=click.Path(file_okay=False), envvar="GCDIAG_CHECKS_DIR", help="Also load checks from this directory. [env: GCDIAG_CHECKS_DIR]")
+@click.option("--scopes-enforced", type=click.Choice(["yes", "no", "unknown"]), default="unknown", show_default=True, envvar="GCDIAG_SCOPES_ENFORCED", help="Whether the org enforces OAuth scopes. [env: GCDIAG_SCOPES_ENFORCED]")
+@click.option("--catalog-max-age", type=click.FloatRange(0), default=7.0, show_default=True, envvar="GCDIAG_CATALOG_MAX_AGE", help="Days a refreshed live catalog stays fresh. [env: GCDIAG_CATALOG_MAX_AGE]")
+@shared_options
+@click.pass_context
+def can_i(ctx: click.Context, **kwargs: Any) -> None:
+    """Can the current identity call METHOD PATH? Names the grant that decides, or the fix."""
+    from gcdiag.commands import run_can_i
+
+    sys.exit(run_can_i(ctx, **kwargs))
+
+
+@cli.command("whoami")
+@shared_options
+@click.pass_context
+def whoami(ctx: click.Context) -> None:
+    """Org, region, identity, OAuth client, user, scopes, roles × divisions and effective permissions."""
+    from gcdiag.commands import run_whoami
+
+    sys.exit(run_whoami(ctx))
+
+
+@cli.command("explain-error")
+@click.argument("file", required=False, default="-")
+@click.option("--call", envvar="GCDIAG_CALL", help='The call that returned it, e.g. "PUT /api/v2/...". [env: GCDIAG_CALL]')
+@shared_options
+@click.pass_context
+def explain_error(ctx: click.Context, file: str, call: str | None) -> None:
+    """Explain an error response (FILE or - for stdin); with credentials and --call, confirm with can-i."""
+    from gcdiag.commands import run_explain_error
+
+    sys.exit(run_explain_error(ctx, file, call))
+
+
+@cli.command("smoke")
+@click.argument("file")
+@click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail", show_default=True, envvar="GCDIAG_FAIL_ON", help="warn: a warning also counts as a mismatch. [env: GCDIAG_FAIL_ON]")
+@click.option("--with-audit", is_flag=True, envvar="GCDIAG_WITH_AUDIT", help="Also run audit.recent-changes per item. [env: GCDIAG_WITH_AUDIT]")
+@click.option("--workers", type=click.IntRange(1, 16), default=4, show_default=True, envvar="GCDIAG_WORKERS", help="Diagnoses run at once. [env: GCDIAG_WORKERS]")
+@click.option("--checks-dir", multiple=True, type=click.Path(file_okay=False), envvar="GCDIAG_CHECKS_DIR", help="Also load checks from this directory. [env: GCDIAG_CHECKS_DIR]")
+@shared_options
+@click.pass_context
+def smoke(ctx: click.Context, **kwargs: Any) -> None:
+    """Run the diagnoses listed in a YAML FILE against one org (for CI); exit 0 when all match expectations."""
+    from gcdiag.commands import run_smoke_command
+
+    sys.exit(run_smoke_command(ctx, **kwargs))
+
+
 # --- checks ---------------------------------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ code. Input problems are one line and exit 2, found before any request is sent.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,14 @@ from gcdiag.cli import check_id_value, emit_report, emit_text, fail, opts, outpu
 from gcdiag.model import ExitCode
 
 
-def _catalog() -> Any:
-    from gcdiag.catalog import load_bundled
+def _catalog(settings: Any = None, max_age_days: float = 7.0) -> tuple[Any, str]:
+    """The live catalog of the target region when refreshed recently, else the bundled one; and which it is."""
+    from gcdiag.livecatalog import cache_key_for, load_catalog
 
-    return load_bundled()
+    if settings is None or settings.api_url is None:
+        return load_catalog(cache_key=None, max_age_days=max_age_days)
+    key = cache_key_for(settings.region.name if settings.region else None, settings.api_url)
+    return load_catalog(cache_key=key, max_age_days=max_age_days)
 
 
 def _checkset(checks_dirs: tuple[str, ...] | list[str]) -> Any:
@@ -155,21 +160,23 @@ def diagnose_and_emit(
     attempt: bool = False,
     scenario_name: str = "recording-stop",
     notes: tuple[str, ...] = (),
+    catalog_max_age: float = 7.0,
 ) -> int:
     from gcdiag.diagnose import Options, Session, diagnose
     from gcdiag.pipeline import SCENARIOS
 
     prefs = output_prefs(ctx)
     session = Session.open(settings)
+    catalog, catalog_note = _catalog(settings, catalog_max_age)
     try:
         report = diagnose(
             scenario=SCENARIOS[scenario_name],
             session=session,
             inputs=inputs,
-            catalog=_catalog(),
+            catalog=catalog,
             checkset=checkset,
             options=Options(only=tuple(only), skip=tuple(skip), debug=prefs["debug"], attempt=attempt),
-            notes=notes,
+            notes=(*notes, f"Operation catalog: {catalog_note}."),
         )
     except ValueError as exc:  # unknown --only/--skip ids
         fail(str(exc))
@@ -210,7 +217,8 @@ def run_catalog_show(ctx: click.Context, method: str, path: str) -> int:
         method, path = split_call(f"{method} {path}")
     except ValueError as exc:
         fail(str(exc))
-    catalog = _catalog()
+    catalog, note = _catalog(_optional_settings(ctx))
+    click.echo(f"catalog: {note}", err=True)
     match = catalog.match(method, path)
     fmt = output_prefs(ctx)["format"]
     if match is None:
@@ -237,8 +245,14 @@ def _cell(value: Any) -> str:
     return "-" if value is None or value == "" else str(value)
 
 
+def _optional_settings(ctx: click.Context) -> Any:
+    """Settings when a region or API URL is known (to pick its live catalog); credentials are not needed."""
+    return settings_from(ctx, need_identity=False)
+
+
 def run_catalog_list(ctx: click.Context, tag: str | None) -> None:
-    catalog = _catalog()
+    catalog, note = _catalog(_optional_settings(ctx))
+    click.echo(f"catalog: {note}", err=True)
     ops = [op for op in catalog if tag is None or op.tag.lower() == tag.lower()]
     if tag and not ops:
         fail(f"no operations with tag {tag!r}; tags: {', '.join(catalog.tags())}")
@@ -315,6 +329,275 @@ def run_demo(ctx: click.Context, fixture: str) -> int:
         return diagnose_and_emit(
             ctx, settings, inputs, checkset, notes=(f"Run against the built-in sandbox org {fixture!r}.",)
         )
+
+
+# --- can-i ------------------------------------------------------------------------------------------------------------
+
+
+def run_can_i(ctx: click.Context, **kw: Any) -> int:
+    from gcdiag.lookups import Inputs
+
+    if kw["list_mode"]:
+        if kw["method"] or kw["path"]:
+            fail("--list takes no METHOD PATH; use --tag to choose the API area")
+        if not kw["tag"]:
+            fail("--list needs --tag, e.g. --tag Recording (see gcdiag catalog list)")
+        return run_can_i_list(ctx, kw["tag"], kw["division"], kw["catalog_max_age"])
+    if not kw["method"] or not kw["path"]:
+        fail("usage: gcdiag can-i METHOD PATH (e.g. gcdiag can-i GET /api/v2/conversations/ID)")
+    call = parse_call(f"{kw['method']} {kw['path']}")
+    error_body = parse_error_body(kw["error_body"])
+    checkset = _checkset(kw["checks_dir"])
+    settings = settings_from(ctx)
+    inputs = Inputs(
+        call=call,
+        error_body=error_body,
+        division=kw["division"],
+        scopes_enforced={"yes": True, "no": False}.get(kw["scopes_enforced"]),
+    )
+    return diagnose_and_emit(
+        ctx, settings, inputs, checkset, only=kw["only"], skip=kw["skip"], scenario_name="can-i",
+        catalog_max_age=kw["catalog_max_age"],
+    )
+
+
+def run_can_i_list(ctx: click.Context, tag: str, division: str | None, max_age: float) -> int:
+    """Every operation of one API area, and whether the identity's grants allow it (permissions × division)."""
+    from gcdiag.authz import evaluate
+    from gcdiag.diagnose import Session, facts_for
+    from gcdiag.lookups import Inputs
+
+    settings = settings_from(ctx)
+    catalog, note = _catalog(settings, max_age)
+    ops = [op for op in catalog if op.tag.lower() == tag.lower()]
+    if not ops:
+        fail(f"no operations with tag {tag!r}; tags: {', '.join(catalog.tags())}")
+    session = Session.open(settings)
+    inputs = Inputs(division=division)
+    with facts_for(session, inputs, catalog, scenario="can-i") as facts:
+        facts.prefetch(["identity", "grants", "target_divisions"])
+        grant_set, grant_error = facts.outcome("grants")
+        where, where_error = facts.outcome("target_divisions")
+    rows: list[dict[str, Any]] = []
+    for op in ops:
+        row: dict[str, Any] = {"method": op.method, "path": op.path, "permissionType": op.permission_type,
+                               "permissions": list(op.permissions)}
+        if grant_error is not None or where_error is not None:
+            row.update(allowed=None, why=(grant_error or where_error).line())  # type: ignore[union-attr]
+        else:
+            ev = evaluate(op.permission_type, op.permissions, grant_set.grants, list(where.ids) if where else None)
+            row.update(
+                allowed=ev.allowed,
+                why=ev.deciding.reason if ev.deciding else (
+                    "no permission documented" if not op.permissions else f"missing {', '.join(ev.missing or ev.held_elsewhere)}"
+                ),
+            )
+        rows.append(row)
+    from gcdiag.redact import Redactor
+
+    redactor = Redactor(session.secrets())
+    doc = {"catalog": note, "tag": tag, "division": where.to_dict() if where else None, "operations": rows}
+    fmt = output_prefs(ctx)["format"]
+    if fmt in ("json", "yaml"):
+        emit_text(ctx, redactor.text(_dump(doc, fmt)))
+    else:
+        from tabulate import tabulate
+
+        table = tabulate(
+            [[r["method"], r["path"], {True: "yes", False: "no", None: "unknown"}[r["allowed"]], r["why"]] for r in rows],
+            headers=["method", "path", "allowed", "why"],
+        )
+        emit_text(ctx, redactor.text(f"catalog: {note}\n{table}\n"))
+    unknown = any(r["allowed"] is None for r in rows)
+    return int(ExitCode.INCOMPLETE) if unknown else 0
+
+
+# --- smoke ------------------------------------------------------------------------------------------------------------
+
+
+def run_smoke_command(ctx: click.Context, **kw: Any) -> int:
+    from gcdiag.diagnose import Options, Session, diagnose
+    from gcdiag.lookups import RequestCache
+    from gcdiag.pipeline import SCENARIOS
+    from gcdiag.redact import Redactor
+    from gcdiag.render import render_many
+    from gcdiag.smoke import SmokeError, load_smoke_file, run_smoke, smoke_inputs
+
+    try:
+        items = load_smoke_file(kw["file"])
+    except SmokeError as exc:
+        fail(str(exc))
+    checkset = _checkset(kw["checks_dir"])
+    settings = settings_from(ctx)
+    prefs = output_prefs(ctx)
+    session = Session.open(settings)
+    catalog, note = _catalog(settings)
+    cache = RequestCache()
+    skip = () if kw["with_audit"] else ("audit.recent-changes",)
+
+    def one(item: Any) -> Any:
+        scenario = SCENARIOS[item.scenario]
+        skips = tuple(s for s in skip if any(c.id == s and item.scenario in c.scenarios for c in checkset.checks))
+        return diagnose(
+            scenario=scenario,
+            session=session,
+            inputs=smoke_inputs(item),
+            catalog=catalog,
+            checkset=checkset,
+            options=Options(skip=skips, debug=prefs["debug"]),
+            cache=cache,
+            notes=(f"smoke item: {item.name}", f"Operation catalog: {note}."),
+            own_requests_only=True,
+        )
+
+    show_progress = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if show_progress:
+            width = 30
+            filled = int(width * done / total)
+            click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", err=True, nl=done == total)
+
+    reports, code = run_smoke(items, one, fail_on_warn=kw["fail_on"] == "warn", workers=kw["workers"],
+                              progress=progress)
+    redactor = Redactor(session.secrets(), personal=prefs["redact"])
+    safe = [redactor.report(r) for r in reports]
+    emit_text(ctx, render_many(safe, prefs["format"], color=prefs["color"], title=f"gcdiag smoke {kw['file']}"))
+    matched = sum(1 for r in safe if r.results[-1].status.value == "pass")
+    total_requests = len(session.log.records())
+    click.echo(
+        f"smoke: {matched}/{len(safe)} item(s) as expected; {total_requests} request(s) "
+        f"({total_requests / max(1, len(safe)):.2f} per item); exit {code}",
+        err=True,
+    )
+    for report in safe:
+        last = report.results[-1]
+        if last.status.value != "pass":
+            click.echo(redactor.text(f"  {last.status.value.upper()}: {last.title}: {last.summary}"), err=True)
+    return code
+
+
+# --- whoami -----------------------------------------------------------------------------------------------------------
+
+
+def run_whoami(ctx: click.Context) -> int:
+    from gcdiag.diagnose import Session, facts_for, whoami_document
+    from gcdiag.lookups import Inputs
+    from gcdiag.redact import Redactor
+
+    settings = settings_from(ctx)
+    session = Session.open(settings)
+    catalog, _ = _catalog(settings)
+    with facts_for(session, Inputs(), catalog, scenario="whoami") as facts:
+        doc, complete = whoami_document(facts)
+    prefs = output_prefs(ctx)
+    redactor = Redactor(session.secrets(), personal=prefs["redact"])
+    doc = redactor.data(doc)
+    if prefs["format"] in ("json", "yaml"):
+        emit_text(ctx, _dump(doc, prefs["format"]))
+    else:
+        emit_text(ctx, _whoami_table(doc))
+    return 0 if complete else int(ExitCode.INCOMPLETE)
+
+
+def _whoami_table(doc: dict[str, Any]) -> str:
+    from tabulate import tabulate
+
+    ident = doc.get("identity") or {}
+    client = ident.get("client") or {}
+    user = ident.get("user") or {}
+    org = ident.get("org") or {}
+    lines = [
+        f"org:      {org.get('name')} ({org.get('id')})  {doc.get('region') or ''} {doc.get('api_url')}",
+        f"identity: {ident.get('kind')} (grant {ident.get('grant_type')})",
+        f"client:   {client.get('name')} ({client.get('id')}), state {client.get('state')}",
+        f"user:     {user.get('name')} ({user.get('id')})" if user else "user:     none (client credentials)",
+        f"scopes:   {', '.join(ident.get('scopes') or []) or '-'}  ({doc.get('scopes_note')})",
+        "",
+    ]
+    grants = doc.get("grants") or []
+    if grants:
+        lines.append(tabulate([[g["role"]["name"], g["role"]["id"], g["division"]["label"], len(g["permissions"])]
+                               for g in grants], headers=["role", "role id", "division", "permissions"]))
+    for problem in doc.get("could_not_read") or []:
+        lines.append(f"could not read: {problem}")
+    lines.append("(-o yaml lists the effective permissions per division)")
+    return "\n".join(lines) + "\n"
+
+
+# --- explain-error ----------------------------------------------------------------------------------------------------
+
+
+def run_explain_error(ctx: click.Context, file: str, call_text: str | None) -> int:
+    from gcdiag.cli import _read_input_file
+    from gcdiag.errors import explain
+
+    text = _read_input_file(file, "error body")
+    stripped = text.strip()
+    if not stripped:
+        fail(f"the error body {file} is empty")
+    if stripped[0] in "{[":
+        import json
+
+        try:
+            json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            fail(f"the error body is malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})")
+    call = parse_call(call_text)
+    given = opts(ctx)
+    has_identity = any(given.get(k) for k in ("client_id", "token", "profile")) or any(
+        os.environ.get(k) for k in ("GENESYSCLOUD_OAUTHCLIENT_ID", "GENESYSCLOUD_ACCESS_TOKEN", "GCDIAG_PROFILE")
+    )
+    if call is not None and has_identity:
+        from gcdiag.errors import parse_error_body as parse
+        from gcdiag.lookups import Inputs
+
+        settings = settings_from(ctx)
+        inputs = Inputs(call=call, error_body=parse(text))
+        return diagnose_and_emit(ctx, settings, inputs, _checkset(()), scenario_name="can-i")
+    doc = explain(text)
+    if call is not None:
+        catalog, note = _catalog(None)
+        match = catalog.match(*call)
+        doc["call"] = {
+            "given": f"{call[0]} {call[1]}",
+            "operation": match.operation.to_dict() if match else None,
+            "catalog": note,
+            "note": "offline: give credentials to check the identity with can-i",
+        }
+    from gcdiag.redact import Redactor
+
+    prefs = output_prefs(ctx)
+    doc = Redactor(_secrets_from_env(), personal=prefs["redact"]).data(doc)
+    if prefs["format"] in ("json", "yaml"):
+        emit_text(ctx, _dump(doc, prefs["format"]))
+    else:
+        emit_text(ctx, _explain_text(doc))
+    return 0
+
+
+def _secrets_from_env() -> list[str]:
+    from gcdiag.cli import _env_secrets
+
+    return _env_secrets()
+
+
+def _explain_text(doc: dict[str, Any]) -> str:
+    lines = [doc["verdict"]]
+    for key in ("status", "code", "meaning", "message", "contextId"):
+        if doc.get(key) not in (None, ""):
+            lines.append(f"  {key}: {doc[key]}")
+    if doc.get("permissions"):
+        lines.append(f"  permissions named: {', '.join(doc['permissions'])}")
+    for problem in doc.get("problems") or []:
+        lines.append(f"  - {problem}")
+    call = doc.get("call")
+    if call:
+        op = call.get("operation")
+        lines.append(f"call {call['given']}: " + (
+            f"requires {op['permissionType']} {', '.join(op['permissions']) or '(none)'}" if op
+            else "not a public API operation"))
+    return "\n".join(lines) + "\n"
 
 
 __all__ = ["opts"]

@@ -13,7 +13,7 @@ from typing import Any
 from gcdiag.api import ApiClient, ApiError, RateLimiter, RequestLog
 from gcdiag.catalog import Catalog
 from gcdiag.facts import Facts
-from gcdiag.lookups import Inputs, RunContext, fact_definitions
+from gcdiag.lookups import Inputs, RequestCache, RunContext, fact_definitions
 from gcdiag.model import CheckResult, Report, Status
 from gcdiag.pipeline import Scenario, build_report, run_checks, select_checks, skipped_result
 from gcdiag.plugins import CheckSet, load_checkset
@@ -68,6 +68,75 @@ def _client(settings: Settings, creds: Credentials, identity: str, log: RequestL
     )
 
 
+def facts_for(
+    session: Session, inputs: Inputs, catalog: Catalog, *, scenario: str, cache: RequestCache | None = None
+) -> Facts:
+    """A fresh Facts for one run (use as a context manager so its threads are released)."""
+    assert session.subject is not None
+    settings = session.settings
+    ctx = RunContext(
+        inputs=inputs,
+        subject=session.subject,
+        inspector=session.inspector,
+        catalog=catalog,
+        api_url=settings.api_url or "",
+        region=settings.region.name if settings.region else "",
+        cache=cache,
+        scenario=scenario,
+    )
+    return Facts(fact_definitions(), ctx, max_workers=16)
+
+
+def facts_requests(facts: Facts) -> list[dict[str, Any]]:
+    """The requests this run's facts made (for one item of a smoke run, whose session log is shared)."""
+    out = []
+    for name in facts.names():
+        for p in facts.provenance(name):
+            out.append({"method": p.method, "path": p.path, "status": p.status, "identity": p.identity, "fact": name})
+    return out
+
+
+def whoami_document(facts: Facts) -> tuple[dict[str, Any], bool]:
+    """Everything ``gcdiag whoami`` shows; the flag is False when something could not be read."""
+    from gcdiag.authz import ALL_DIVISIONS
+
+    facts.prefetch(["identity", "grants", "divisions"])
+    ctx: RunContext = facts.context
+    doc: dict[str, Any] = {"api_url": ctx.api_url, "region": ctx.region or None}
+    problems: list[str] = []
+    identity, error = facts.outcome("identity")
+    if error is not None:
+        problems.append(error.line())
+    else:
+        doc["identity"] = identity.to_dict()
+        doc["scopes_note"] = (
+            "scopes do not apply to client credentials; roles and divisions do"
+            if identity.kind == "client_credentials"
+            else "the scopes authorized for this OAuth client (they matter when the org enforces scopes)"
+        )
+    grant_set, error = facts.outcome("grants")
+    if error is not None:
+        problems.append(error.line())
+    else:
+        grants = []
+        effective: dict[str, list[str]] = {}
+        for g in grant_set.grants:
+            perms = sorted({*g.role.permissions, *(p.text for p in g.role.policies)})
+            grants.append({"role": {"id": g.role.id, "name": g.role.name},
+                           "division": {"id": g.division_id, "label": g.division_label}, "permissions": perms})
+            key = "all divisions (*)" if g.division_id == ALL_DIVISIONS else g.division_label
+            effective[key] = sorted({*effective.get(key, []), *perms})
+        doc["grants"] = grants
+        doc["grants_source"] = grant_set.source
+        doc["effective_permissions"] = effective
+        doc["permission_notation"] = "domain:entity:action; a policy lists its actions comma-separated, * = all"
+    _divisions, error = facts.outcome("divisions")
+    if error is not None:
+        problems.append(error.line())
+    doc["could_not_read"] = problems
+    return doc, not problems
+
+
 @dataclass(frozen=True)
 class Options:
     only: tuple[str, ...] = ()
@@ -84,23 +153,14 @@ def diagnose(
     catalog: Catalog,
     checkset: CheckSet,
     options: Options = Options(),
-    shared: dict[str, Any] | None = None,
+    cache: RequestCache | None = None,
     notes: Sequence[str] = (),
+    own_requests_only: bool = False,
 ) -> Report:
     """Run one diagnosis and return its report (not yet redacted: the caller's renderer path redacts)."""
     run, skipped = select_checks(checkset.checks, scenario, only=options.only, skip=options.skip)
-    assert session.subject is not None
-    settings = session.settings
-    ctx = RunContext(
-        inputs=inputs,
-        subject=session.subject,
-        inspector=session.inspector,
-        catalog=catalog,
-        api_url=settings.api_url or "",
-        region=settings.region.name if settings.region else "",
-        shared=shared,
-    )
-    with Facts(fact_definitions(), ctx, max_workers=16) as facts:
+    with facts_for(session, inputs, catalog, scenario=scenario.name, cache=cache) as facts:
+        ctx: RunContext = facts.context
         results = run_checks(run, facts, debug=options.debug)
         results += [skipped_result(c, "skipped by --skip/--only") for c in skipped]
         target_call, _ = facts.outcome("target_call")
@@ -124,7 +184,7 @@ def diagnose(
             subject_phrase=phrase,
             target={"region": ctx.region or None, "api_url": ctx.api_url},
             inputs=report_inputs,
-            requests=[r.to_dict() for r in session.log.records()],
+            requests=facts_requests(facts) if own_requests_only else [r.to_dict() for r in session.log.records()],
             notes=all_notes,
         )
     return report

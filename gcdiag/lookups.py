@@ -10,6 +10,7 @@ Field names and enum values follow the official SDK's models (FACTS.md is the in
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -70,8 +71,44 @@ class RunContext:
     now: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
     poll_interval: float = 0.25
     poll_limit: int = 20
-    shared: dict[str, Any] | None = None  # facts shared across the items of a smoke run (fetched once)
+    cache: RequestCache | None = None  # GET answers shared across the items of a smoke run (fetched once)
     scenario: str = "recording-stop"
+
+
+class RequestCache:
+    """Single-flight memo of GET answers (or their FactUnavailable) shared by concurrent diagnoses of one org.
+
+    A smoke run diagnoses many conversations with one identity: token info, the OAuth client, its roles, the
+    divisions and the permission catalogue are the same for every item, so each is fetched once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[Any, tuple[threading.Event, list[Any]]] = {}
+
+    def get(self, key: Any, fetch: Callable[[], Any]) -> Any:
+        with self._lock:
+            entry = self._entries.get(key)
+            owner = entry is None
+            if entry is None:
+                entry = (threading.Event(), [])
+                self._entries[key] = entry
+        event, slot = entry
+        if owner:
+            try:
+                slot.append(("ok", fetch()))
+            except FactUnavailable as exc:
+                slot.append(("error", exc))
+            except BaseException as exc:
+                slot.append(("raise", exc))
+            finally:
+                event.set()
+        else:
+            event.wait()
+        kind, value = slot[0]
+        if kind == "ok":
+            return value
+        raise value
 
 
 # --- HTTP with provenance -------------------------------------------------------------------------------------
@@ -100,6 +137,28 @@ def http(
     from gcdiag.api import ApiError
 
     client, who = _client(facts, identity)
+    ctx: RunContext = facts.context
+    if ctx.cache is not None and method == "GET":
+        key = (who, template, tuple(sorted((path_params or {}).items())), tuple(sorted((params or {}).items())))
+        return ctx.cache.get(key, lambda: _send(facts, fact, client, who, method, template, path_params, params,
+                                                body, idempotent))
+    return _send(facts, fact, client, who, method, template, path_params, params, body, idempotent)
+
+
+def _send(
+    facts: Facts,
+    fact: str,
+    client: ApiClient,
+    who: str,
+    method: str,
+    template: str,
+    path_params: dict[str, str] | None,
+    params: dict[str, Any] | None,
+    body: Any,
+    idempotent: bool | None,
+) -> Any:
+    from gcdiag.api import ApiError
+
     try:
         response = client.request(
             method, template, path_params=path_params, params=params, json=body, idempotent=idempotent
@@ -646,21 +705,6 @@ def _inputs(facts: Facts) -> Inputs:
     return ctx.inputs
 
 
-def _shared_or(name: str, fetch: Callable[[Facts], Any]) -> Callable[[Facts], Any]:
-    """Let a smoke run hand in facts it already fetched once for every item (token, client, grants...)."""
-
-    def wrapped(facts: Facts) -> Any:
-        ctx: RunContext = facts.context
-        if ctx.shared is not None and name in ctx.shared:
-            value = ctx.shared[name]
-            if isinstance(value, FactError):
-                raise FactUnavailable(value)
-            return value
-        return fetch(facts)
-
-    return wrapped
-
-
 def _environment(facts: Facts) -> dict[str, Any]:
     ctx: RunContext = facts.context
     return {"api_url": ctx.api_url, "region": ctx.region, "inspector": ctx.inspector is not None}
@@ -696,9 +740,7 @@ def fact_definitions() -> list[FactDef]:
             "reader",
         ),
     ]
-    shareable = {"token_info", "user", "identity", "oauth_client", "divisions", "grants"}
-    return [FactDef(d.name, d.description, _shared_or(d.name, d.fetch), d.identity) if d.name in shareable else d
-            for d in defs]
+    return defs
 
 
 FACT_NAMES = tuple(d.name for d in fact_definitions())
@@ -715,6 +757,7 @@ __all__ = [
     "Identity",
     "Inputs",
     "PermittedDivisions",
+    "RequestCache",
     "RunContext",
     "fact_definitions",
 ]

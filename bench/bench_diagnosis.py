@@ -1,0 +1,131 @@
+"""Benchmarks of one recording-stop diagnosis: start-up, critical path, requests per diagnosis, peak memory.
+
+Run:  python bench/bench_diagnosis.py [--runs 5]
+
+1. start-up: `gcdiag --version` and `gcdiag --help` against `python -c pass` (20 runs each, medians).
+   Target: ≤ 0.15 s above bare Python.
+2. critical path: the diagnosis against the sandbox at --latency-ms 50, 100 and 200; (wall − `gcdiag --version`)
+   / latency = the number of sequential round trips. Target ≤ 5 at each latency, and at 100 ms wall − version
+   ≤ 0.5 s.
+3. requests per diagnosis by identity (subject alone; subject + inspector), from the sandbox's request log.
+   Target ≤ 15.
+4. peak memory of a diagnosis (getrusage of the child processes). Target < 100 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402
+    credentials_env,
+    fixture,
+    gcdiag_cmd,
+    machine,
+    median,
+    print_table,
+    sandbox,
+    sandbox_requests,
+    sandbox_reset,
+    timed,
+)
+
+FIXTURE = "seed-403"
+
+
+def startup(runs: int) -> dict[str, float]:
+    bare = [timed([sys.executable, "-c", "pass"])[0] for _ in range(runs)]
+    version = [timed([*gcdiag_cmd(), "--version"])[0] for _ in range(runs)]
+    helptext = [timed([*gcdiag_cmd(), "--help"])[0] for _ in range(runs)]
+    return {"python -c pass": median(bare), "gcdiag --version": median(version), "gcdiag --help": median(helptext)}
+
+
+def diagnosis_cmd(url: str) -> list[str]:
+    demo = fixture(FIXTURE)["demo"]
+    return [*gcdiag_cmd(), "--api-url", url, "--login-url", url, "recording-stop", demo["conversation"],
+            "--recording", demo["recording"], "-o", "json"]
+
+
+def critical_path(runs: int, version_s: float) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for latency in (50, 100, 200):
+        with sandbox(FIXTURE, "--latency-ms", str(latency)) as url:
+            env = credentials_env(FIXTURE, inspector=True)
+            walls = []
+            for _ in range(runs):
+                wall, code, out = timed(diagnosis_cmd(url), env)
+                if code not in (0, 1, 3):
+                    raise SystemExit(f"diagnosis failed (exit {code}):\n{out[-2000:]}")
+                walls.append(wall)
+        wall = median(walls)
+        extra = wall - version_s
+        rows.append([latency, f"{wall:.3f}", f"{extra:.3f}", f"{extra / (latency / 1000):.2f}"])
+    return rows
+
+
+def requests_per_diagnosis() -> list[list[object]]:
+    rows: list[list[object]] = []
+    with sandbox(FIXTURE) as url:
+        for label, inspector in (("subject alone", False), ("subject + inspector", True)):
+            sandbox_reset(url)
+            _, code, out = timed(diagnosis_cmd(url), credentials_env(FIXTURE, inspector=inspector))
+            if code not in (0, 1, 3):
+                raise SystemExit(f"diagnosis failed (exit {code}):\n{out[-2000:]}")
+            log = sandbox_requests(url)
+            by_client = Counter(r.get("client_id") or "(token endpoint / none)" for r in log)
+            mutating = sum(1 for r in log if r.get("mutating"))
+            rows.append([label, len(log), dict(by_client), mutating, code])
+    return rows
+
+
+MEASURE = (
+    "import resource, runpy, sys\n"
+    "sys.argv = ['gcdiag', *sys.argv[1:]]\n"
+    "try:\n"
+    "    runpy.run_module('gcdiag', run_name='__main__')\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "sys.stderr.write('\\nmaxrss_kb=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+)
+
+
+def peak_memory_mb() -> float:
+    """Peak RSS of one diagnosis process, measured inside it (the sandbox's own memory is not counted)."""
+    with sandbox(FIXTURE) as url:
+        cmd = [sys.executable, "-c", MEASURE, *diagnosis_cmd(url)[len(gcdiag_cmd()):]]
+        _, _, out = timed(cmd, credentials_env(FIXTURE, inspector=True))
+    for line in out.splitlines():
+        if line.startswith("maxrss_kb="):
+            return int(line.split("=", 1)[1]) / 1024
+    raise SystemExit(f"no memory figure in output:\n{out[-2000:]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5, help="diagnoses per latency (median)")
+    parser.add_argument("--startup-runs", type=int, default=20)
+    args = parser.parse_args()
+
+    print(f"# gcdiag diagnosis benchmark — {machine()}")
+    print(f"# command: python bench/bench_diagnosis.py --runs {args.runs} --startup-runs {args.startup_runs}\n")
+    start = startup(args.startup_runs)
+    print("## start-up (median seconds)")
+    base = start["python -c pass"]
+    print_table([[k, f"{v:.3f}", f"{v - base:+.3f}"] for k, v in start.items()], ["command", "median s", "vs python"])
+    print()
+    rows = critical_path(args.runs, start["gcdiag --version"])
+    print(f"## critical path (median of {args.runs}; fixture {FIXTURE}, subject + inspector)")
+    print_table(rows, ["latency ms", "wall s", "wall - version s", "round trips"])
+    print()
+    print("## requests per diagnosis")
+    print_table(requests_per_diagnosis(), ["identities", "requests", "by client id", "mutating", "exit"])
+    print()
+    print(f"## peak memory of one diagnosis process: {peak_memory_mb():.1f} MB (ru_maxrss inside the process)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Shared helpers for the benchmark scripts: a sandbox in a subprocess, timed gcdiag runs, medians.
+
+Benchmarks run gcdiag as a user would (a subprocess per run) against `gcdiag sandbox serve` on loopback, so the
+figures include interpreter start-up and real HTTP. Machines are shared and noisy: compare ratios within one run
+and quote medians.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "gcdiag" / "sandbox" / "fixtures"
+
+
+def gcdiag_cmd() -> list[str]:
+    exe = shutil.which("gcdiag")
+    return [exe] if exe else [sys.executable, "-m", "gcdiag"]
+
+
+def fixture(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((FIXTURES / f"{name}.yaml").read_text())
+    return data
+
+
+def credentials_env(name: str, *, inspector: bool) -> dict[str, str]:
+    """Environment for a run against fixture ``name`` with its demo subject (and inspector)."""
+    data = fixture(name)
+    demo = data["demo"]
+    secrets = {c["id"]: c["secret"] for c in data["oauth_clients"]}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GENESYSCLOUD_", "GCDIAG_"))}
+    if demo.get("subject_token"):
+        env["GENESYSCLOUD_ACCESS_TOKEN"] = demo["subject_token"]
+    else:
+        env["GENESYSCLOUD_OAUTHCLIENT_ID"] = demo["subject_client"]
+        env["GENESYSCLOUD_OAUTHCLIENT_SECRET"] = secrets[demo["subject_client"]]
+    if inspector and demo.get("inspector_client"):
+        env["GCDIAG_INSPECTOR_CLIENT_ID"] = demo["inspector_client"]
+        env["GCDIAG_INSPECTOR_CLIENT_SECRET"] = secrets[demo["inspector_client"]]
+    return env
+
+
+@contextmanager
+def sandbox(org: str = "seed-403", *extra: str) -> Iterator[str]:
+    """``gcdiag sandbox serve`` in a subprocess; yields its URL and stops it afterwards."""
+    proc = subprocess.Popen(
+        [*gcdiag_cmd(), "sandbox", "serve", "--org", org, "--port", "0", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        if not line.startswith("listening on "):
+            raise RuntimeError(f"sandbox did not start: {line!r}")
+        yield line.removeprefix("listening on ")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def sandbox_requests(url: str) -> list[dict[str, Any]]:
+    with urllib.request.urlopen(f"{url}/__sandbox/requests", timeout=10) as response:
+        data: list[dict[str, Any]] = json.loads(response.read())
+        return data
+
+
+def sandbox_reset(url: str) -> None:
+    request = urllib.request.Request(f"{url}/__sandbox/reset", method="POST", data=b"")
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+
+
+def timed(cmd: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    return time.perf_counter() - start, proc.returncode, proc.stdout + proc.stderr
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def child_peak_rss_mb() -> float:
+    """Peak RSS of the largest child process so far (Linux reports KiB)."""
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return peak / 1024 if sys.platform != "darwin" else peak / (1024 * 1024)
+
+
+def machine() -> str:
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def print_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> None:
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
+    print("  ".join(str(h).ljust(w) for h, w in zip(headers, widths)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))

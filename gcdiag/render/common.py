@@ -1,0 +1,127 @@
+"""Helpers shared by the renderers: status labels, colours, exit-code wording, flattening, text hygiene.
+
+Nothing here decides anything about a diagnosis: the labels and wordings only spell out what the report
+already says (``report.verdict``, ``result.status``, ``result.blocking``, ``report.exit_code``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from gcdiag.model import CheckResult, ExitCode, Outcome, Report, Status
+
+# The wording of DESIGN.md's exit-code table, so JUnit properties and markdown can say what a code means.
+EXIT_MEANING: dict[ExitCode, str] = {
+    ExitCode.OK: "every blocking check passed: the call would succeed",
+    ExitCode.WOULD_FAIL: "at least one blocking check failed: the call would fail (the diagnosis worked)",
+    ExitCode.USAGE: "usage or input error (bad flag, bad id, unreadable report, missing credentials)",
+    ExitCode.INCOMPLETE: "incomplete: errors prevented a verdict (API unreachable, look-ups denied)",
+}
+
+# ANSI SGR codes. Only the table renderer uses them, and only with color=True.
+RESET = "\x1b[0m"
+BOLD = "\x1b[1m"
+STATUS_COLOR: dict[Status, str] = {
+    Status.PASS: "\x1b[32m",  # green
+    Status.FAIL: "\x1b[31m",  # red
+    Status.WARN: "\x1b[33m",  # yellow
+    Status.ERROR: "\x1b[35m",  # magenta
+    Status.SKIP: "\x1b[2m",  # dim
+}
+OUTCOME_COLOR: dict[Outcome, str] = {
+    Outcome.WOULD_SUCCEED: STATUS_COLOR[Status.PASS],
+    Outcome.WOULD_FAIL: STATUS_COLOR[Status.FAIL],
+    Outcome.INCOMPLETE: STATUS_COLOR[Status.ERROR],
+}
+
+BLOCKING_MARK = "*"
+BLOCKING_LEGEND = "* blocking check: its fail means the diagnosed call would fail"
+
+# CSI sequences (colours, cursor moves) and lone OSC/ESC sequences: text from a report may carry them if a
+# plugin wrote them into a summary; machine formats must not.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+# Characters XML 1.0 cannot carry at all (ElementTree would write them and produce an unparseable file).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def strip_ansi(text: str) -> str:
+    """Remove ANSI escape sequences."""
+    return _ANSI.sub("", text)
+
+
+def xml_safe(text: str) -> str:
+    """Text that XML 1.0 can carry: ANSI sequences removed, other forbidden control characters as U+FFFD."""
+    return _XML_INVALID.sub("\ufffd", strip_ansi(text))
+
+
+def status_label(result: CheckResult, *, mark_blocking: bool = True) -> str:
+    """``FAIL*`` for a blocking check, ``WARN`` for a non-blocking one (upper case, as in the table)."""
+    label = result.status.value.upper()
+    return label + BLOCKING_MARK if mark_blocking and result.blocking else label
+
+
+def colorize(text: str, code: str, color: bool) -> str:
+    return f"{code}{text}{RESET}" if color and text else text
+
+
+def exit_line(report: Report) -> str:
+    code = report.exit_code
+    return f"{int(code)} — {EXIT_MEANING[code]}"
+
+
+def flatten(value: Any, prefix: str) -> Iterator[tuple[str, str]]:
+    """``{"a": {"b": 1}, "c": [x, y]}`` → ``("p.a.b", "1"), ("p.c.0", "x"), ("p.c.1", "y")``; None → ""."""
+    if isinstance(value, Mapping):
+        if not value:
+            yield prefix, ""
+        for key, item in value.items():
+            yield from flatten(item, f"{prefix}.{key}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            yield prefix, ""
+        for index, item in enumerate(value):
+            yield from flatten(item, f"{prefix}.{index}")
+    else:
+        yield prefix, scalar_text(value)
+
+
+def scalar_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def fix_text(fix: Sequence[str]) -> str:
+    """A numbered list, one step a line."""
+    return "\n".join(f"{n}. {step}" for n, step in enumerate(fix, 1))
+
+
+def result_text(result: CheckResult) -> str:
+    """Status, summary, detail and fix of one result as plain text (JUnit system-out, failure bodies)."""
+    blocking = "blocking" if result.blocking else "non-blocking"
+    lines = [f"{result.status.value.upper()} ({blocking}) {result.id}: {result.summary}"]
+    if result.detail:
+        lines += ["", result.detail]
+    if result.fix:
+        lines += ["", "Fix:", fix_text(result.fix)]
+    return "\n".join(lines)
+
+
+def call_text(report: Report) -> str:
+    """The diagnosed call as the report states it (inputs), or ``""``."""
+    for key in ("diagnosed_call", "call"):
+        value = report.inputs.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def dump_yaml(data: Any) -> str:
+    """The one YAML dialect gcdiag writes: block style, keys in document order, unicode kept."""
+    import yaml  # lazy: start-up time matters for the CLI
+
+    return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False))

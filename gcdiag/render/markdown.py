@@ -1,0 +1,114 @@
+"""A ticket-ready Markdown summary (GitHub/GitLab/Jira-with-markdown flavoured).
+
+Title with scenario and outcome, the verdict and exit code, the numbered fix, a table ``id | status |
+summary`` (blocking checks marked ``(blocking)``), then each non-pass result's detail, fix and evidence in a
+collapsed ``<details>`` block with a fenced YAML snippet, then the notes. Table cells escape ``|`` and
+HTML-special characters; fenced blocks use a fence longer than any backtick run inside, so report text cannot
+break out.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from gcdiag.model import CheckResult, Outcome, Report, Status, to_plain
+from gcdiag.render.common import call_text, dump_yaml, exit_line, strip_ansi
+
+
+def _inline(text: str) -> str:
+    """Text for a paragraph or list item: no HTML interpretation, line breaks kept as Markdown hard breaks."""
+    escaped = html.escape(strip_ansi(text), quote=False)
+    return "  \n".join(escaped.splitlines()) if "\n" in escaped else escaped
+
+
+def _cell(text: str) -> str:
+    """Text for a table cell: ``|`` escaped, newlines as ``<br>``, HTML-special characters as entities."""
+    escaped = html.escape(strip_ansi(text), quote=False).replace("|", "\\|")
+    return "<br>".join(escaped.splitlines()) if escaped else ""
+
+
+def _code(text: str) -> str:
+    """Inline code that survives backticks in the text."""
+    text = strip_ansi(text)
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _fenced(text: str, lang: str = "") -> list[str]:
+    longest = max((len(m) for m in re.findall(r"`{3,}", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}{lang}", *strip_ansi(text).rstrip("\n").splitlines(), fence]
+
+
+def _status(result: CheckResult) -> str:
+    label = result.status.value.upper()
+    return f"{label} (blocking)" if result.blocking else label
+
+
+def _details(result: CheckResult) -> list[str]:
+    summary = html.escape(strip_ansi(f"{result.id} — {_status(result)}: {result.summary}"), quote=False)
+    lines = [f"<details><summary>{summary}</summary>", ""]
+    if result.detail:
+        lines += [_inline(result.detail), ""]
+    if result.fix:
+        lines += ["Fix:", ""]
+        lines += [f"{n}. {_inline(step)}" for n, step in enumerate(result.fix, 1)]
+        lines.append("")
+    if result.evidence:
+        lines += ["Evidence:", "", *_fenced(dump_yaml(to_plain(result.evidence)), "yaml"), ""]
+    if not (result.detail or result.fix or result.evidence):
+        lines += ["No detail, fix or evidence recorded.", ""]
+    lines += ["</details>", ""]
+    return lines
+
+
+def render_lines(report: Report, heading: str = "#") -> list[str]:
+    verdict = report.verdict
+    lines = [f"{heading} gcdiag {_inline(report.scenario)}: {verdict.outcome.value}", ""]
+    call = call_text(report)
+    if call:
+        lines += [f"**Call:** {_code(call)}", ""]
+    lines += [f"**Verdict:** {verdict.outcome.value} — {_inline(verdict.summary)}", ""]
+    lines += [f"**Exit code:** {exit_line(report)}", ""]
+    if report.generated_at:
+        lines += [f"**Generated:** {_inline(report.generated_at)} by gcdiag {_inline(report.version)}", ""]
+    if report.fix:
+        lines += [f"{heading}# Fix", ""]
+        lines += [f"{n}. {_inline(step)}" for n, step in enumerate(report.fix, 1)]
+        lines.append("")
+    lines += [f"{heading}# Checks", "", "| id | status | summary |", "| --- | --- | --- |"]
+    lines += [f"| {_code(r.id)} | {_status(r)} | {_cell(r.summary)} |" for r in report.results]
+    lines.append("")
+    others = [r for r in report.results if r.status is not Status.PASS]
+    if others:
+        lines += [f"{heading}# Details", ""]
+        for result in others:
+            lines += _details(result)
+    if report.notes:
+        lines += [f"{heading}# Notes", ""]
+        lines += [f"- {_inline(note)}" for note in report.notes]
+        lines.append("")
+    return lines
+
+
+def render(report: Report) -> str:
+    return "\n".join(render_lines(report)).rstrip("\n") + "\n"
+
+
+def render_many(reports: Sequence[Report], *, title: str = "") -> str:
+    counts = {o: sum(1 for r in reports if r.verdict.outcome is o) for o in Outcome}
+    lines = [f"# {_inline(title or 'gcdiag smoke')}", ""]
+    lines += [
+        f"{len(reports)} report{'' if len(reports) == 1 else 's'}: "
+        + ", ".join(f"{n} {o.value}" for o, n in counts.items()),
+        "",
+    ]
+    for index, report in enumerate(reports, 1):
+        section = render_lines(report, heading="##")
+        section[0] = section[0].replace("## gcdiag ", f"## {index}. gcdiag ", 1)
+        lines += section
+    return "\n".join(lines).rstrip("\n") + "\n"

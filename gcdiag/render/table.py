@@ -1,0 +1,140 @@
+"""The terminal renderer: a check table, the verdict line, the numbered fix and the notes.
+
+Layout (documented for users and kept by golden tests)::
+
+    id                 status   summary
+    -----------------  -------  ---------------------------------------------
+    auth.permissions   FAIL*    the OAuth client's roles do not grant ...
+
+    * blocking check: its fail means the diagnosed call would fail
+
+    VERDICT: would_fail — PUT ... would fail: ...
+
+    Fix:
+      1. ...
+
+    Notes:
+      - ...
+
+Blocking checks carry a ``*`` after their status (``FAIL*``, ``PASS*``) so the column stays narrow; the legend
+line appears when any check is blocking. Summaries wrap so a line stays within about 100 characters. Colour
+(ANSI) is added only with ``color=True``; without it the output holds no escape code at all.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from gcdiag.model import Outcome, Report
+from gcdiag.render.common import (
+    BLOCKING_LEGEND,
+    BOLD,
+    OUTCOME_COLOR,
+    STATUS_COLOR,
+    call_text,
+    colorize,
+    status_label,
+    strip_ansi,
+)
+
+WIDTH = 100
+MIN_SUMMARY_WIDTH = 40
+_GAP = 2  # tabulate's "simple" format separates columns with two spaces
+_HEADER_PAD = 2  # ... and pads each header by two (tabulate.MIN_PADDING), so a column is at least that wide
+
+
+def _wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+    """Wrap without breaking long words: ids, paths and permissions must stay copy-pasteable."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        wrapped = textwrap.wrap(
+            paragraph,
+            width=width,
+            initial_indent=first if not lines else rest,
+            subsequent_indent=rest,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        lines.extend(wrapped or [(first if not lines else rest).rstrip()])
+    return lines
+
+
+def _table(report: Report, color: bool) -> list[str]:
+    from tabulate import tabulate  # lazy: start-up time matters for the CLI
+
+    # Text from a report is printed, never interpreted: drop any escape sequence it may carry, so colour comes
+    # only from here and color=False really means no escape code.
+    ids = [strip_ansi(r.id) for r in report.results]
+    labels = [status_label(r) for r in report.results]
+    id_width = max([len("id") + _HEADER_PAD, *(len(i) for i in ids)])
+    status_width = max([len("status") + _HEADER_PAD, *(len(s) for s in labels)])
+    summary_width = max(MIN_SUMMARY_WIDTH, WIDTH - id_width - status_width - 2 * _GAP)
+    rows = []
+    for result, rid, label in zip(report.results, ids, labels, strict=True):
+        summary = "\n".join(_wrap(strip_ansi(result.summary), summary_width))
+        rows.append([rid, colorize(label, STATUS_COLOR[result.status], color), summary])
+    text = tabulate(rows, headers=["id", "status", "summary"], tablefmt="simple", disable_numparse=True)
+    lines = [line.rstrip() for line in text.splitlines()]
+    if any(r.blocking for r in report.results):
+        lines += ["", BLOCKING_LEGEND]
+    return lines
+
+
+def _verdict(report: Report, color: bool) -> list[str]:
+    outcome = report.verdict.outcome
+    label = colorize(outcome.value, BOLD + OUTCOME_COLOR[outcome], color)
+    # Wrap the plain text, then colour the outcome word in the first line only.
+    lines = _wrap(f"VERDICT: {outcome.value} — {strip_ansi(report.verdict.summary)}", WIDTH, rest="  ")
+    lines[0] = lines[0].replace(f"VERDICT: {outcome.value}", f"VERDICT: {label}", 1)
+    return lines
+
+
+def _numbered(title: str, items: Sequence[str]) -> list[str]:
+    lines = [title]
+    for n, item in enumerate(items, 1):
+        marker = f"  {n}. "
+        lines += _wrap(strip_ansi(item), WIDTH, marker, " " * len(marker))
+    return lines
+
+
+def _bulleted(title: str, items: Sequence[str]) -> list[str]:
+    lines = [title]
+    for item in items:
+        lines += _wrap(strip_ansi(item), WIDTH, "  - ", "    ")
+    return lines
+
+
+def render_lines(report: Report, color: bool) -> list[str]:
+    lines = _table(report, color)
+    lines += ["", *_verdict(report, color)]
+    if report.fix:
+        lines += ["", *_numbered("Fix:", report.fix)]
+    if report.notes:
+        lines += ["", *_bulleted("Notes:", report.notes)]
+    return lines
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    return "\n".join(render_lines(report, color)) + "\n"
+
+
+def _heading(index: int, total: int, report: Report) -> str:
+    call = call_text(report)
+    return f"[{index}/{total}] {report.scenario}" + (f": {strip_ansi(call)}" if call else "")
+
+
+def render_many(reports: Sequence[Report], *, color: bool = False, title: str = "") -> str:
+    """One section per report (heading, table, verdict, fix, notes), then one summary line."""
+    lines: list[str] = []
+    if title:
+        lines += [strip_ansi(title), "=" * min(WIDTH, len(strip_ansi(title))), ""]
+    for index, report in enumerate(reports, 1):
+        heading = _heading(index, len(reports), report)
+        lines += [heading, "-" * min(WIDTH, len(heading)), *render_lines(report, color), ""]
+    counts = {o: sum(1 for r in reports if r.verdict.outcome is o) for o in Outcome}
+    parts = ", ".join(
+        colorize(f"{n} {o.value}", OUTCOME_COLOR[o], color and n > 0) for o, n in counts.items()
+    )
+    lines.append(f"SUMMARY: {len(reports)} report{'' if len(reports) == 1 else 's'} — {parts}")
+    return "\n".join(lines) + "\n"

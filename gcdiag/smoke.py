@@ -1,0 +1,200 @@
+"""``gcdiag smoke FILE``: many diagnoses against one org for CI, with shared look-ups and expectations.
+
+The smoke file (YAML)::
+
+    items:
+      - name: integration cannot pause            # optional
+        scenario: recording-stop                   # default recording-stop; can-i also works
+        conversation: 3fa85f64-...                 # or conversations_file: ids.txt (one id per line)
+        recording: 9a1b...                         # optional
+        call: "PUT /api/v2/conversations/calls/{conversationId}/recordingstate"   # optional (required for can-i)
+        expect: would_fail                         # would_succeed | would_fail
+        expect_failing: [auth.permissions]         # optional: these check ids must be among the failures
+
+All items share one session (one token per identity) and one request cache, so the token, OAuth client, roles,
+divisions and permission catalogue are fetched once for the whole run; items run concurrently within the
+client-side rate limit. ``audit.recent-changes`` is skipped unless ``--with-audit`` (it costs several requests
+per item and never changes a verdict).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from gcdiag.model import CheckResult, Outcome, Report, Status
+
+EXPECTATION_ID = "smoke.expectation"
+ITEM_KEYS = {"name", "scenario", "conversation", "conversations_file", "recording", "call", "expect",
+             "expect_failing", "division"}
+
+
+class SmokeError(ValueError):
+    """The smoke file is unreadable or invalid (one line naming the file and key)."""
+
+
+@dataclass(frozen=True)
+class SmokeItem:
+    name: str
+    scenario: str
+    conversation: str | None
+    recording: str | None
+    call: str | None
+    expect: Outcome
+    expect_failing: tuple[str, ...]
+    division: str | None = None
+
+
+def load_smoke_file(path: str) -> list[SmokeItem]:
+    import yaml
+
+    from gcdiag.ids import IdError, validate_id
+
+    file = Path(path)
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SmokeError(f"cannot read smoke file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise SmokeError(f"{path}: not a text file") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise SmokeError(f"{path}: malformed YAML{where}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list) or not data["items"]:
+        raise SmokeError(f"{path}: expected a mapping with a non-empty 'items' list")
+    items: list[SmokeItem] = []
+    for n, raw in enumerate(data["items"]):
+        where = f"{path}: items[{n}]"
+        if not isinstance(raw, dict):
+            raise SmokeError(f"{where}: expected a mapping")
+        unknown = set(raw) - ITEM_KEYS
+        if unknown:
+            raise SmokeError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(ITEM_KEYS)}")
+        scenario = str(raw.get("scenario", "recording-stop"))
+        if scenario not in ("recording-stop", "can-i"):
+            raise SmokeError(f"{where}.scenario: expected recording-stop or can-i, got {scenario!r}")
+        try:
+            expect = Outcome(str(raw.get("expect")))
+        except ValueError:
+            raise SmokeError(f"{where}.expect: expected would_succeed or would_fail") from None
+        if expect is Outcome.INCOMPLETE:
+            raise SmokeError(f"{where}.expect: expected would_succeed or would_fail")
+        failing = raw.get("expect_failing") or []
+        if not isinstance(failing, list):
+            raise SmokeError(f"{where}.expect_failing: expected a list of check ids")
+        conversations: list[str | None] = []
+        try:
+            if raw.get("conversation"):
+                conversations.append(validate_id(str(raw["conversation"]), f"{where}.conversation"))
+            if raw.get("conversations_file"):
+                ids_path = file.parent / str(raw["conversations_file"])
+                try:
+                    lines = ids_path.read_text(encoding="utf-8").split()
+                except OSError as exc:
+                    raise SmokeError(f"{where}.conversations_file: cannot read {ids_path}: {exc.strerror}") from None
+                conversations.extend(validate_id(x, f"{ids_path}") for x in lines if not x.startswith("#"))
+            recording = validate_id(str(raw["recording"]), f"{where}.recording") if raw.get("recording") else None
+        except IdError as exc:
+            raise SmokeError(str(exc)) from None
+        if scenario == "recording-stop" and not conversations:
+            raise SmokeError(f"{where}: needs conversation or conversations_file")
+        if scenario == "can-i":
+            if not raw.get("call"):
+                raise SmokeError(f"{where}: a can-i item needs call")
+            conversations = conversations or [None]
+        for k, conversation in enumerate(conversations):
+            name = str(raw.get("name") or f"item {n + 1}")
+            items.append(
+                SmokeItem(
+                    name=name if len(conversations) == 1 else f"{name} #{k + 1}",
+                    scenario=scenario,
+                    conversation=conversation,
+                    recording=recording,
+                    call=str(raw["call"]) if raw.get("call") else None,
+                    expect=expect,
+                    expect_failing=tuple(str(x) for x in failing),
+                    division=str(raw["division"]) if raw.get("division") else None,
+                )
+            )
+    return items
+
+
+def expectation(item: SmokeItem, report: Report, *, fail_on_warn: bool) -> CheckResult:
+    """Did the diagnosis come out as the smoke file expected? (Appended to the item's report.)"""
+    outcome = report.verdict.outcome
+    failing = set(report.verdict.blocking_failures)
+    problems = []
+    if outcome is Outcome.INCOMPLETE:
+        status = Status.ERROR
+        problems.append("the diagnosis was incomplete")
+    else:
+        if outcome is not item.expect:
+            problems.append(f"expected {item.expect.value}, got {outcome.value}")
+        missing = [c for c in item.expect_failing if c not in failing]
+        if missing:
+            problems.append(f"expected failing check(s) {', '.join(missing)} did not fail")
+        warned = [r.id for r in report.results if r.status is Status.WARN]
+        if fail_on_warn and warned:
+            problems.append(f"warnings with --fail-on warn: {', '.join(warned)}")
+        status = Status.FAIL if problems else Status.PASS
+    summary = "; ".join(problems) if problems else f"came out {outcome.value} as expected"
+    return CheckResult(
+        id=EXPECTATION_ID,
+        title=f"{item.name}: the expected outcome",
+        status=status,
+        blocking=False,
+        summary=summary,
+        evidence={"expect": item.expect.value, "expect_failing": list(item.expect_failing), "got": outcome.value},
+    )
+
+
+def smoke_exit_code(results: Sequence[CheckResult]) -> int:
+    """0: every item matched; 1: any did not; 3: any could not be decided (and none mismatched)."""
+    if any(r.status is Status.FAIL for r in results):
+        return 1
+    if any(r.status is Status.ERROR for r in results):
+        return 3
+    return 0
+
+
+def run_smoke(
+    items: Sequence[SmokeItem],
+    diagnose_one: Callable[[SmokeItem], Report],
+    *,
+    fail_on_warn: bool,
+    workers: int = 4,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[Report], int]:
+    """Run every item (concurrently) and attach its expectation result; returns the reports and the exit code."""
+    done = 0
+    lock = threading.Lock()
+
+    def one(item: SmokeItem) -> Report:
+        nonlocal done
+        report = diagnose_one(item)
+        verdict = expectation(item, report, fail_on_warn=fail_on_warn)
+        with lock:
+            done += 1
+            if progress is not None:
+                progress(done, len(items))
+        return replace(report, results=(*report.results, verdict))
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        reports = list(pool.map(one, items))
+    expectations = [r.results[-1] for r in reports]
+    return reports, smoke_exit_code(expectations)
+
+
+def smoke_inputs(item: SmokeItem) -> Any:
+    from gcdiag.lookups import Inputs
+
+    call = None
+    if item.call:
+        method, path = item.call.split(None, 1)
+        call = (method.upper(), path.strip())
+    return Inputs(conversation_id=item.conversation, recording_id=item.recording, call=call, division=item.division)
