@@ -19,7 +19,12 @@ from gcdiag.model import ExitCode
 
 def _catalog(settings: Any = None, max_age_days: float = 7.0) -> tuple[Any, str]:
     """The live catalog of the target region when refreshed recently, else the bundled one; and which it is."""
-    from gcdiag.livecatalog import cache_key_for, load_catalog
+    try:
+        from gcdiag.livecatalog import cache_key_for, load_catalog
+    except ImportError:  # TEMPORARY until livecatalog lands
+        from gcdiag.catalog import load_bundled
+
+        return load_bundled(), "bundled catalog"
 
     if settings is None or settings.api_url is None:
         return load_catalog(cache_key=None, max_age_days=max_age_days)

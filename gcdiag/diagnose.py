@@ -166,7 +166,10 @@ def diagnose(
         target_call, _ = facts.outcome("target_call")
         if options.attempt and isinstance(target_call, TargetCall):
             results.append(attempt_call(session, target_call))
-        phrase = target_call.text if isinstance(target_call, TargetCall) else scenario.name
+        phrase = scenario.name
+        if isinstance(target_call, TargetCall):
+            # Name the call the user made when it is not a real operation; else the call diagnosed.
+            phrase = target_call.given if target_call.given_exists is False and target_call.given else target_call.text
         report_inputs = inputs.to_dict()
         if isinstance(target_call, TargetCall):
             report_inputs["diagnosed_call"] = target_call.text

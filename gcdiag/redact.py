@@ -48,7 +48,8 @@ _TOKEN_CHARS = r"[A-Za-z0-9\-._~+/]+=*"  # RFC 6750 b64token
 # such as "missing authorization: the token ..." survives.
 _AUTH_PREFIX = r"""\bauthorization\b["']?\s*[:=]\s*["']?"""
 _AUTH_SCHEME = re.compile(
-    rf"""(?P<keep>{_AUTH_PREFIX}(?:bearer|basic|digest|token|negotiate|ntlm)\s+)(?P<value>[^\s"',;]+)""",
+    # A shell variable ("Bearer $TOKEN" in a ready-to-paste curl) is a placeholder, not a credential.
+    rf"""(?P<keep>{_AUTH_PREFIX}(?:bearer|basic|digest|token|negotiate|ntlm)\s+)(?!\$)(?P<value>[^\s"',;]+)""",
     re.IGNORECASE,
 )
 _AUTH_BARE = re.compile(rf"(?P<keep>{_AUTH_PREFIX})(?P<value>[A-Za-z0-9\-._~+/]{{16,}}=*)", re.IGNORECASE)

@@ -94,10 +94,10 @@ def load_smoke_file(path: str) -> list[SmokeItem]:
             if raw.get("conversations_file"):
                 ids_path = file.parent / str(raw["conversations_file"])
                 try:
-                    lines = ids_path.read_text(encoding="utf-8").split()
+                    lines = [x.strip() for x in ids_path.read_text(encoding="utf-8").splitlines()]
                 except OSError as exc:
                     raise SmokeError(f"{where}.conversations_file: cannot read {ids_path}: {exc.strerror}") from None
-                conversations.extend(validate_id(x, f"{ids_path}") for x in lines if not x.startswith("#"))
+                conversations.extend(validate_id(x, f"{ids_path}") for x in lines if x and not x.startswith("#"))
             recording = validate_id(str(raw["recording"]), f"{where}.recording") if raw.get("recording") else None
         except IdError as exc:
             raise SmokeError(str(exc)) from None

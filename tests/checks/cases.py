@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from gcdiag.errors import parse_error_body
 from gcdiag.facts import FactError
 from gcdiag.lookups import TargetDivisions
 from gcdiag.model import Status
@@ -39,6 +40,11 @@ def where() -> TargetDivisions:
     return TargetDivisions((SUPPORT,), f"Support ({SUPPORT})", "conversation")
 
 
+GENESYS_403 = (
+    '{"message": "Unable to perform the requested action. You must have at least one of the following permissions '
+    'assigned: [conversation:recording:pauseOthers]", "code": "missing.any.permissions", "status": 403, '
+    '"contextId": "5e1b6a3c-0000-4000-8000-000000000000", "details": [], "errors": []}'
+)
 STOP = "POST /api/v2/recording/recordings/{recordingId}/actions/stop"
 
 
@@ -214,6 +220,20 @@ CASES: list[Case] = [
     Case("audit.recent-changes", Status.ERROR, "could not read the audit logs",
          lambda: {"inputs": inputs(), "identity": identity()},
          lambda: {"audit_changes": denied("audit_changes"), "interaction_audits": denied("interaction_audits")}),
+    # error.body
+    Case("error.body", Status.SKIP, "no --error-body", lambda: {"inputs": inputs(), "target_call": target()}),
+    Case("error.body", Status.PASS, "a Genesys ErrorBody: 403 missing.any.permissions, naming conversation:recording:pauseOthers",
+         lambda: {"inputs": inputs(error_body=parse_error_body(GENESYS_403)), "target_call": target()}),
+    Case("error.body", Status.WARN, "may come from a proxy or gateway",
+         lambda: {"inputs": inputs(error_body=parse_error_body('{"code": "bad_request", "status": 403}')),
+                  "target_call": target()}),
+    Case("error.body", Status.WARN, "is not JSON",
+         lambda: {"inputs": inputs(error_body=parse_error_body("<html><body>403 Forbidden</body></html>")),
+                  "target_call": target()}, name="html"),
+    Case("error.body", Status.WARN, "was it from another call",
+         lambda: {"inputs": inputs(error_body=parse_error_body(GENESYS_403.replace(
+             "conversation:recording:pauseOthers", "conversation:webchat:create"))), "target_call": target()},
+         name="other-call"),
     # YAML checks
     Case("conversation.media", Status.PASS, "call leg", lambda: {"conversation": conversation()}),
     Case("conversation.media", Status.FAIL, "not a voice call",

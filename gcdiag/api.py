@@ -1,0 +1,835 @@
+"""The HTTP client for the Genesys Cloud Platform API (on requests; thread-safe).
+
+What it guarantees, because a diagnostic tool must not make things worse:
+
+* **Credentials stay home.** The bearer token goes only to the API host and the client's Basic credentials
+  only to the login host; redirects are never followed (``allow_redirects=False``), so a gateway answering
+  3xx cannot forward a token elsewhere. Path parameters are URL-quoted with ``safe=""`` so an id such as
+  ``../x`` or ``a/b`` can never change the path. No record, error or log line carries a header, a body or a
+  query string.
+* **Bounded, honest retries.** At most ``1 + retries`` attempts for transient failures (plus one retry after a
+  single re-authentication on 401 for client credentials). 429 honours ``Retry-After`` (seconds or HTTP date),
+  else ``inin-ratelimit-reset`` (FACTS §6), capped by ``retry_after_cap``: a longer wait is not slept but
+  raised as ``rate_limited``. 502/503/504 and connection failures back off exponentially with full jitter. A
+  request that is not idempotent (POST/PUT/PATCH/DELETE unless ``idempotent=True``) is never retried once it
+  may have reached the server (read timeout, 5xx); a connect failure (nothing sent) is retried for any method,
+  and so is a 429, which is a refusal.
+* **Provenance.** Every attempt, the token request included, becomes a :class:`RequestRecord` in the shared
+  :class:`RequestLog`: method, path template, status, duration, identity, correlation id, host.
+
+Token endpoint (FACTS §1.4, CONFIRMED): ``POST {login_url}/oauth/token`` with HTTP Basic ``client_id:secret``
+and the form ``grant_type=client_credentials``; the answer carries ``access_token`` and ``expires_in``
+(seconds). The token is cached until 60 s before it expires. Token-endpoint errors are OAuth-style bodies
+(INFERRED, FACTS §1.4).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import functools
+import json as jsonlib
+import math
+import random
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.auth import AuthBase, HTTPBasicAuth
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+from gcdiag import __version__
+from gcdiag.errors import ParsedError, parse_error_body
+from gcdiag.settings import CLIENT_CREDENTIALS, Credentials
+
+SUBJECT = "subject"
+INSPECTOR = "inspector"
+TOKEN_PATH = "/oauth/token"
+TOKEN_REFRESH_MARGIN_S = 60.0
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+RETRY_STATUSES = frozenset({502, 503, 504})
+# The only response headers gcdiag keeps (FACTS §6): correlation id, rate-limit state, Retry-After.
+KEPT_HEADERS = (
+    "inin-correlation-id",
+    "retry-after",
+    "inin-ratelimit-count",
+    "inin-ratelimit-allowed",
+    "inin-ratelimit-reset",
+)
+CORRELATION_HEADER = "ININ-Correlation-Id"
+_PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
+_MESSAGE_LIMIT = 300
+
+
+# --- provenance ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One HTTP attempt. Never headers, bodies or query strings."""
+
+    method: str
+    path: str  # the path template, e.g. /api/v2/conversations/{conversationId}, or /oauth/token
+    status: int | None  # None when no response arrived
+    duration_ms: float
+    identity: str  # subject | inspector
+    correlation_id: str | None = None
+    context_id: str | None = None
+    error: str | None = None  # short text: "read timeout", "429 rate limited, retry after 2 s", ...
+    attempt: int = 1
+    host: str | None = None  # host[:port] the request went to
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "path": self.path,
+            "status": self.status,
+            "duration_ms": round(self.duration_ms, 1),
+            "identity": self.identity,
+            "correlation_id": self.correlation_id,
+            "context_id": self.context_id,
+            "error": self.error,
+            "attempt": self.attempt,
+            "host": self.host,
+        }
+
+
+class RequestLog:
+    """A thread-safe, append-only list of :class:`RequestRecord`, shared by the clients of one run."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._records: list[RequestRecord] = []
+
+    def add(self, record: RequestRecord) -> None:
+        with self._lock:
+            self._records.append(record)
+
+    def records(self) -> list[RequestRecord]:
+        with self._lock:
+            return list(self._records)
+
+    def count(self, identity: str | None = None) -> int:
+        with self._lock:
+            return sum(1 for r in self._records if identity is None or r.identity == identity)
+
+    def __len__(self) -> int:
+        return self.count()
+
+
+# --- client-side rate limit ---------------------------------------------------------------------------------
+
+
+class RateLimiter:
+    """At most ``per_minute`` acquisitions in any sliding 60-second window, across threads.
+
+    A sliding window matches how Genesys states its limits ("maximum [n] requests within [s] seconds", FACTS
+    §6) better than a token bucket, which would allow a full bucket plus its refill within one minute. A
+    fractional rate (0.5/min) is one request per 120 s. ``per_minute <= 0`` disables the limiter.
+    """
+
+    def __init__(
+        self,
+        per_minute: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.per_minute = float(per_minute)
+        self.enabled = self.per_minute > 0 and math.isfinite(self.per_minute)
+        self._count = max(1, int(self.per_minute)) if self.enabled else 0
+        self._window = 60.0 * self._count / self.per_minute if self.enabled else 0.0
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._stamps: deque[float] = deque()
+
+    def acquire(self) -> float:
+        """Block until a request may go; returns the seconds waited."""
+        if not self.enabled:
+            return 0.0
+        waited = 0.0
+        while True:
+            with self._lock:
+                now = self._clock()
+                while self._stamps and now - self._stamps[0] >= self._window:
+                    self._stamps.popleft()
+                if len(self._stamps) < self._count:
+                    self._stamps.append(now)
+                    return waited
+                delay = self._stamps[0] + self._window - now
+            # Sleep outside the lock so other threads can check (and the clock can move) meanwhile.
+            self._sleep(max(delay, 0.0))
+            waited += max(delay, 0.0)
+
+
+# --- results and errors -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    """A 2xx answer. ``headers`` holds only :data:`KEPT_HEADERS` (lower-case names)."""
+
+    status: int
+    headers: dict[str, str]
+    json: Any  # the parsed JSON body, or None (empty or not JSON)
+    text: str
+
+    @property
+    def correlation_id(self) -> str | None:
+        return self.headers.get("inin-correlation-id")
+
+
+class ApiError(Exception):
+    """A failed API call (after retries). ``str()`` is one line and never contains a credential."""
+
+    def __init__(
+        self,
+        *,
+        kind: str,  # http | timeout | connection | rate_limited | auth | invalid
+        method: str,
+        path: str,
+        identity: str,
+        status: int | None = None,
+        code: str | None = None,
+        message: str | None = None,
+        message_params: Mapping[str, Any] | None = None,
+        context_id: str | None = None,
+        correlation_id: str | None = None,
+        parsed: ParsedError | None = None,
+        note: str | None = None,
+        host: str | None = None,
+        attempts: int = 0,
+    ) -> None:
+        self.kind = kind
+        self.method = method
+        self.path = path
+        self.identity = identity
+        self.status = status
+        self.code = code
+        self.message = message
+        self.message_params = dict(message_params or {})
+        self.context_id = context_id
+        self.correlation_id = correlation_id
+        self.parsed = parsed
+        self.note = note  # what gcdiag adds: why it gave up, what it did not do
+        self.host = host
+        self.attempts = attempts
+        super().__init__(self._line())
+
+    @property
+    def genesys_format(self) -> bool:
+        return bool(self.parsed and self.parsed.genesys_format)
+
+    def _line(self) -> str:
+        head = f"{self.method} {self.path} → "
+        if self.status is not None:
+            head += f"{self.status} {self.code}" if self.code else str(self.status)
+        else:
+            head += self.kind
+        parts = [head]
+        message = _one_line(self.message)
+        if message:
+            parts.append(f": {message}")
+        if self.note:
+            parts.append(f" ({self.note})" if not message and self.status is None else f"; {self.note}")
+        if self.correlation_id:
+            parts.append(f" (correlation id {self.correlation_id})")
+        return "".join(parts)
+
+    def __str__(self) -> str:
+        return self._line()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "method": self.method,
+            "path": self.path,
+            "identity": self.identity,
+            "status": self.status,
+            "code": self.code,
+            "message": self.message,
+            "message_params": dict(self.message_params),
+            "context_id": self.context_id,
+            "correlation_id": self.correlation_id,
+            "genesys_format": self.genesys_format,
+            "note": self.note,
+            "attempts": self.attempts,
+        }
+
+
+def _one_line(text: str | None) -> str:
+    if not text:
+        return ""
+    line = " ".join(text.split())
+    return line if len(line) <= _MESSAGE_LIMIT else line[: _MESSAGE_LIMIT - 1] + "…"
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+
+def build_path(template: str, path_params: Mapping[str, Any] | None = None) -> str:
+    """Fill a path template; each value is quoted with ``safe=""`` so it stays one path segment.
+
+    Raises ValueError for a template that is not an absolute path, a missing or empty parameter, or a value
+    that is a dot segment (``.``/``..``), which URL normalisation would resolve even when quoted.
+    """
+    if not template.startswith("/") or "?" in template or "#" in template:
+        raise ValueError(f"path template {template!r} must be an absolute path without query or fragment")
+    params = path_params or {}
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        value = params.get(name)
+        if value is None or str(value) == "":
+            raise ValueError(f"path parameter {name!r} of {template} is missing or empty")
+        text = str(value)
+        if text in (".", ".."):
+            raise ValueError(f"path parameter {name!r} may not be {text!r}")
+        return quote(text, safe="")
+
+    path = _PLACEHOLDER.sub(fill, template)
+    if "{" in path or "}" in path:
+        raise ValueError(f"path template {template!r} has an unbalanced placeholder")
+    return path
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+
+
+def _strip_url(url: str) -> str:
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) base URL: {url!r}")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ValueError("a base URL may not carry credentials, a query or a fragment")
+    return url
+
+
+def _seconds(value: str | None, now: Callable[[], datetime]) -> float | None:
+    """A Retry-After / inin-ratelimit-reset value in seconds (delta-seconds or HTTP date), or None."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = (when - now()).total_seconds()
+    if not math.isfinite(seconds):
+        return None
+    return max(seconds, 0.0)
+
+
+def _chain(exc: BaseException) -> list[Any]:
+    """The exception, its args, their ``reason`` and the implicit cause chain (requests wraps urllib3's)."""
+    seen: list[Any] = []
+    todo: list[Any] = [exc]
+    while todo and len(seen) < 20:
+        item = todo.pop()
+        if item is None or any(item is s for s in seen):
+            continue
+        seen.append(item)
+        if isinstance(item, BaseException):
+            todo += [*item.args, item.__cause__, item.__context__]
+        reason = getattr(item, "reason", None)
+        if reason is not None:
+            todo.append(reason)
+    return seen
+
+
+def _classify(exc: requests.RequestException) -> tuple[str, str, bool, bool]:
+    """(short text, ApiError kind, nothing was sent, worth retrying) for a transport failure."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return "connect timeout", "timeout", True, True
+    if isinstance(exc, requests.ReadTimeout):
+        return "read timeout", "timeout", False, True
+    if isinstance(exc, requests.Timeout):
+        return "timeout", "timeout", False, True
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "TLS error", "connection", True, False  # a certificate problem does not heal by retrying
+    if isinstance(exc, requests.ConnectionError):
+        if any(isinstance(e, (NewConnectionError, ConnectTimeoutError)) for e in _chain(exc)):
+            return "connection error (could not connect)", "connection", True, True
+        return "connection error", "connection", False, True
+    return f"request error ({type(exc).__name__})", "invalid", True, False
+
+
+class _Bearer(AuthBase):
+    """Sets the bearer header.
+
+    Passing an explicit auth object also stops requests from applying ~/.netrc credentials over it.
+    """
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        r.headers["Authorization"] = f"Bearer {self._token}"
+        return r
+
+    def __repr__(self) -> str:
+        return "_Bearer(***)"
+
+
+class _Basic(HTTPBasicAuth):
+    def __repr__(self) -> str:
+        return "_Basic(***)"
+
+
+# --- the client ---------------------------------------------------------------------------------------------
+
+
+class ApiClient:
+    """One identity's connection to one org: token handling, retries, limits, provenance. Thread-safe."""
+
+    def __init__(
+        self,
+        *,
+        api_url: str,
+        login_url: str,
+        credentials: Credentials,
+        identity: str,
+        log: RequestLog,
+        limiter: RateLimiter | None = None,
+        timeout: tuple[float, float] = (5.0, 30.0),
+        retries: int = 3,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 8.0,
+        retry_after_cap: float = 60.0,
+        session: requests.Session | None = None,
+        user_agent: str = f"gcdiag/{__version__}",
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ) -> None:
+        self.api_url = _strip_url(api_url)
+        self.login_url = _strip_url(login_url)
+        self.api_host = _host(self.api_url)
+        self.login_host = _host(self.login_url)
+        self.credentials = credentials
+        self.identity = identity
+        self.log = log
+        self.limiter = limiter
+        self.timeout = (float(timeout[0]), float(timeout[1]))
+        self.retries = max(0, int(retries))
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.retry_after_cap = retry_after_cap
+        self.user_agent = user_agent
+        self._sleep = sleep
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._now = now
+        self._own_session = session is None
+        if session is None:
+            session = requests.Session()
+            # Up to 16 fact threads share one client: give the pool room so connections are reused.
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=0)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+        self.session = session
+        self._token_lock = threading.Lock()
+        self._token: str | None = None
+        self._token_expires = 0.0
+        self._issued: list[str] = []
+
+    def __repr__(self) -> str:
+        return (
+            f"ApiClient(identity={self.identity!r}, api_url={self.api_url!r}, kind={self.credentials.kind!r})"
+        )
+
+    # -- lifecycle --
+
+    def close(self) -> None:
+        if self._own_session:
+            self.session.close()
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def issued_tokens(self) -> list[str]:
+        """Tokens this client obtained (for the redactor: they must never appear in output)."""
+        with self._token_lock:
+            return list(self._issued)
+
+    # -- public requests --
+
+    def request(
+        self,
+        method: str,
+        template: str,
+        *,
+        path_params: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> ApiResponse:
+        """Make one API call (with retries); raise :class:`ApiError` for anything but a 2xx answer."""
+        method = method.upper()
+        try:
+            url = self.api_url + build_path(template, path_params)
+        except ValueError as exc:
+            raise ApiError(
+                kind="invalid", method=method, path=template, identity=self.identity, note=str(exc)
+            ) from None
+        if _host(url) != self.api_host:  # defence in depth: the bearer token goes to the API host only
+            raise ApiError(
+                kind="invalid",
+                method=method,
+                path=template,
+                identity=self.identity,
+                note="the URL left the API host",
+            )
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        response = self._perform(
+            method,
+            url,
+            template,
+            self.api_host,
+            idempotent=idempotent,
+            params=params,
+            json_body=json,
+            token=False,
+        )
+        return _api_response(response)
+
+    def get_json(
+        self,
+        template: str,
+        path_params: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> Any:
+        return self.request("GET", template, path_params=path_params, params=params).json
+
+    # -- token --
+
+    def _bearer(self) -> str:
+        if self.credentials.kind != CLIENT_CREDENTIALS:
+            assert self.credentials.token is not None
+            return self.credentials.token.reveal()
+        # One lock around check-and-fetch: when 8 threads start at once, one fetches and the others reuse it.
+        with self._token_lock:
+            if self._token is not None and self._clock() < self._token_expires:
+                return self._token
+            token, lifetime = self._fetch_token()
+            self._token = token
+            self._issued.append(token)
+            # Without expires_in, keep it until the API answers 401 (then re-authenticate once).
+            self._token_expires = (
+                self._clock() + lifetime - TOKEN_REFRESH_MARGIN_S if lifetime is not None else math.inf
+            )
+            return token
+
+    def _invalidate(self, token: str) -> None:
+        with self._token_lock:
+            if self._token == token:  # another thread may already have replaced it
+                self._token = None
+
+    def _fetch_token(self) -> tuple[str, float | None]:
+        # Minting a token changes nothing the user cares about, so it may be retried like an idempotent call.
+        response = self._perform(
+            "POST",
+            self.login_url + TOKEN_PATH,
+            TOKEN_PATH,
+            self.login_host,
+            idempotent=True,
+            params=None,
+            json_body=None,
+            token=True,
+        )
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        token = data.get("access_token") if isinstance(data, dict) else None
+        if not isinstance(token, str) or not token:
+            # Never echo this body: it may hold a token under another name.
+            raise ApiError(
+                kind="auth",
+                method="POST",
+                path=TOKEN_PATH,
+                identity=self.identity,
+                status=response.status_code,
+                host=self.login_host,
+                correlation_id=response.headers.get(CORRELATION_HEADER),
+                note="the token endpoint answered without an access_token",
+            )
+        expires = data.get("expires_in") if isinstance(data, dict) else None
+        lifetime = (
+            float(expires) if isinstance(expires, (int, float)) and not isinstance(expires, bool) else None
+        )
+        return token, lifetime
+
+    # -- the retry loop --
+
+    def _backoff(self, n: int) -> float:
+        """Full jitter: uniform in [0, min(cap, base * 2**n)] for the n-th retry (0-based)."""
+        return self._rng.uniform(0.0, min(self.backoff_cap, self.backoff_base * (2**n)))
+
+    def _record(
+        self,
+        method: str,
+        template: str,
+        host: str,
+        start: float,
+        attempt: int,
+        *,
+        status: int | None = None,
+        correlation_id: str | None = None,
+        context_id: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        self.log.add(
+            RequestRecord(
+                method=method,
+                path=template,
+                status=status,
+                duration_ms=(time.perf_counter() - start) * 1000.0,
+                identity=self.identity,
+                correlation_id=correlation_id,
+                context_id=context_id,
+                error=error,
+                attempt=attempt,
+                host=host,
+            )
+        )
+
+    def _perform(
+        self,
+        method: str,
+        url: str,
+        template: str,
+        host: str,
+        *,
+        idempotent: bool,
+        params: Mapping[str, Any] | None,
+        json_body: Any,
+        token: bool,
+    ) -> requests.Response:
+        attempt = 0
+        retried = 0  # retries spent on transient failures (≤ self.retries)
+        reauthenticated = False
+        while True:
+            attempt += 1
+            headers = {"User-Agent": self.user_agent, "Accept": "application/json"}
+            auth: AuthBase
+            used_token = ""
+            if token:
+                assert self.credentials.client_id is not None and self.credentials.client_secret is not None
+                auth = _Basic(self.credentials.client_id, self.credentials.client_secret.reveal())
+            else:
+                used_token = self._bearer()  # may itself call the token endpoint (recorded separately)
+                auth = _Bearer(used_token)
+                # The limiter models the per-token API limit; the login host has its own (FACTS §6
+                # namespaces).
+                if self.limiter is not None:
+                    self.limiter.acquire()
+            start = time.perf_counter()
+            try:
+                response = self.session.request(
+                    method,
+                    url,
+                    params=dict(params) if params else None,
+                    data={"grant_type": "client_credentials"} if token else None,
+                    json=json_body,
+                    headers=headers,
+                    auth=auth,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                )
+            except requests.RequestException as exc:
+                text, kind, nothing_sent, worth = _classify(exc)
+                self._record(method, template, host, start, attempt, error=text)
+                if worth and (nothing_sent or idempotent) and retried < self.retries:
+                    self._sleep(self._backoff(retried))
+                    retried += 1
+                    continue
+                why = None
+                if worth and not (nothing_sent or idempotent):
+                    why = f"not retried: the {method} may have reached the server"
+                elif worth and retried:
+                    why = f"after {attempt} attempts"
+                raise ApiError(
+                    kind=kind,
+                    method=method,
+                    path=template,
+                    identity=self.identity,
+                    message=text,
+                    note=why,
+                    host=host,
+                    attempts=attempt,
+                ) from None
+
+            status = response.status_code
+            correlation_id = response.headers.get(CORRELATION_HEADER)
+            if 200 <= status < 300:
+                self._record(
+                    method, template, host, start, attempt, status=status, correlation_id=correlation_id
+                )
+                return response
+
+            parsed = parse_error_body(response.content, status, response.headers.get("Content-Type"))
+
+            record = functools.partial(
+                self._record,
+                method,
+                template,
+                host,
+                start,
+                attempt,
+                status=status,
+                correlation_id=correlation_id,
+                context_id=parsed.context_id,
+            )
+
+            if status == 429:
+                # A 429 is a refusal, so retrying is safe for any method.
+                wait, basis = self._rate_limit_wait(response)
+                if wait is not None and wait > self.retry_after_cap:
+                    record(error=f"429 rate limited, retry after {wait:g} s")
+                    raise self._http_error(
+                        "rate_limited",
+                        method,
+                        template,
+                        host,
+                        parsed,
+                        correlation_id,
+                        attempt,
+                        f"{basis} asks to wait {wait:g} s, more than the {self.retry_after_cap:g} "
+                        "s gcdiag waits: not retried",
+                    )
+                if retried < self.retries:
+                    delay = wait if wait is not None else self._backoff(retried)
+                    record(error=f"429 rate limited, retry after {delay:g} s")
+                    self._sleep(delay)
+                    retried += 1
+                    continue
+                record(error="429 rate limited")
+                raise self._http_error(
+                    "rate_limited",
+                    method,
+                    template,
+                    host,
+                    parsed,
+                    correlation_id,
+                    attempt,
+                    f"still rate limited after {attempt} attempts",
+                )
+
+            if (
+                status == 401
+                and not token
+                and self.credentials.kind == CLIENT_CREDENTIALS
+                and not reauthenticated
+            ):
+                # The cached token may have been revoked or expired early: get a new one and retry once.
+                record(error="401, re-authenticating once")
+                self._invalidate(used_token)
+                reauthenticated = True
+                continue
+
+            note: str | None = None
+            if status in RETRY_STATUSES:
+                if idempotent and retried < self.retries:
+                    after, _ = self._rate_limit_wait(response, reset=False)
+                    delay = min(after, self.retry_after_cap) if after is not None else self._backoff(retried)
+                    record(error=f"{status}, retrying in {delay:.3g} s")
+                    self._sleep(delay)
+                    retried += 1
+                    continue
+                note = (
+                    f"after {attempt} attempts"
+                    if idempotent
+                    else f"not retried: the {method} may have reached the server"
+                )
+            elif 300 <= status < 400:
+                location = response.headers.get("Location") or ""
+                where = _host(location) if "://" in location else "the same host"
+                note = f"redirect to {where or 'another location'} not followed"
+            elif status == 401 and not token:
+                note = (
+                    "re-authenticated once and was refused again"
+                    if reauthenticated
+                    else "a given bearer token cannot be refreshed: check it and its region"
+                )
+            record(error=f"{status} {parsed.code or parsed.oauth_error or ''}".strip())
+            raise self._http_error(
+                "auth" if token else "http", method, template, host, parsed, correlation_id, attempt, note
+            )
+
+    def _rate_limit_wait(
+        self, response: requests.Response, *, reset: bool = True
+    ) -> tuple[float | None, str]:
+        after = _seconds(response.headers.get("Retry-After"), self._now)
+        if after is not None:
+            return after, "Retry-After"
+        if reset:
+            # inin-ratelimit-reset: seconds until the window resets (FACTS §6).
+            value = _seconds(response.headers.get("inin-ratelimit-reset"), self._now)
+            if value is not None:
+                return value, "inin-ratelimit-reset"
+        return None, ""
+
+    def _http_error(
+        self,
+        kind: str,
+        method: str,
+        template: str,
+        host: str,
+        parsed: ParsedError,
+        correlation_id: str | None,
+        attempts: int,
+        note: str | None,
+    ) -> ApiError:
+        if not parsed.is_json and parsed.raw.strip():
+            # An HTML page or plain text: typically a proxy or gateway answered, not the API (errors.py).
+            note = f"{note}; non-JSON body" if note else "non-JSON body"
+        return ApiError(
+            kind=kind,
+            method=method,
+            path=template,
+            identity=self.identity,
+            status=parsed.http_status,
+            code=parsed.code or parsed.oauth_error,
+            message=parsed.message if parsed.is_json else None,
+            message_params=parsed.message_params,
+            context_id=parsed.context_id,
+            correlation_id=correlation_id,
+            parsed=parsed,
+            note=note,
+            host=host,
+            attempts=attempts,
+        )
+
+
+def _api_response(response: requests.Response) -> ApiResponse:
+    kept = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
+    text = response.text if response.content else ""
+    body: Any = None
+    if text.strip():
+        try:
+            body = jsonlib.loads(text)
+        except ValueError:
+            body = None
+    return ApiResponse(status=response.status_code, headers=kept, json=body, text=text)

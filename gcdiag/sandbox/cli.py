@@ -1,0 +1,159 @@
+"""``gcdiag sandbox serve``: run the sandbox org in the foreground until SIGINT/SIGTERM.
+
+The first stdout line is ``listening on http://HOST:PORT`` (flushed), so scripts and CI can start the server
+in the background and read its URL. The fixture's credentials follow on stderr for convenience: a sandbox
+fixture's secrets are fake, and this is the only place gcdiag ever prints one.
+
+Importing this module only imports click; the server and the fixture loader are imported inside the command.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from typing import Any
+
+import click
+
+_ENV = "GCDIAG_SANDBOX_"
+
+
+@click.group("sandbox")
+def sandbox() -> None:
+    """The embedded sandbox org: a local Genesys Cloud emulator for demos, tests and CI."""
+
+
+@sandbox.command("serve")
+@click.option(
+    "--org",
+    "org_ref",
+    default="seed-403",
+    show_default=True,
+    envvar=f"{_ENV}ORG",
+    help="A built-in fixture name or a fixture YAML file. [env: GCDIAG_SANDBOX_ORG]",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    envvar=f"{_ENV}HOST",
+    help="Address to listen on. [env: GCDIAG_SANDBOX_HOST]",
+)
+@click.option(
+    "--port",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    envvar=f"{_ENV}PORT",
+    help="Port; 0 picks a free one. [env: GCDIAG_SANDBOX_PORT]",
+)
+@click.option(
+    "--latency-ms",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 60000),
+    envvar=f"{_ENV}LATENCY_MS",
+    help="Delay before every answer. [env: GCDIAG_SANDBOX_LATENCY_MS]",
+)
+@click.option(
+    "--rate-limit",
+    type=click.IntRange(1),
+    default=None,
+    envvar=f"{_ENV}RATE_LIMIT",
+    help="Requests per minute per token before 429. [env: GCDIAG_SANDBOX_RATE_LIMIT]",
+)
+@click.option(
+    "--fault-rate",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0.0, 1.0),
+    envvar=f"{_ENV}FAULT_RATE",
+    help="Share of requests that get a random fault. [env: GCDIAG_SANDBOX_FAULT_RATE]",
+)
+@click.option(
+    "--fault-seed",
+    type=int,
+    default=None,
+    envvar=f"{_ENV}FAULT_SEED",
+    help="Seed for reproducible faults. [env: GCDIAG_SANDBOX_FAULT_SEED]",
+)
+@click.option(
+    "--fault-kinds",
+    default=None,
+    envvar=f"{_ENV}FAULT_KINDS",
+    help="Comma-separated fault kinds to draw from: service_unavailable, timeout, reset, truncated, "
+    "html, slow (default: all). [env: GCDIAG_SANDBOX_FAULT_KINDS]",
+)
+def serve(
+    org_ref: str,
+    host: str,
+    port: int,
+    latency_ms: int,
+    rate_limit: int | None,
+    fault_rate: float,
+    fault_seed: int | None,
+    fault_kinds: str | None,
+) -> None:
+    """Serve a sandbox org on HOST:PORT until interrupted (SIGINT/SIGTERM), then exit 0."""
+    from gcdiag.sandbox.fixture import FixtureError, load_fixture
+    from gcdiag.sandbox.server import Sandbox
+
+    try:
+        org = load_fixture(org_ref)
+    except FixtureError as exc:
+        raise click.UsageError(str(exc)) from None
+    kinds = [k.strip() for k in fault_kinds.split(",") if k.strip()] if fault_kinds else None
+    try:
+        server = Sandbox(
+            org,
+            latency_ms=latency_ms,
+            rate_limit_per_minute=rate_limit,
+            fault_rate=fault_rate,
+            fault_seed=fault_seed,
+            fault_kinds=kinds,
+            host=host,
+            port=port,
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        try:
+            server.start()
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        click.echo(f"listening on {server.url}")
+        sys.stdout.flush()
+        _describe(org)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _describe(org: Any) -> None:
+    """The fixture's identities on stderr (fake credentials of a sandbox fixture only)."""
+    err = sys.stderr
+    print(f"sandbox org {org.name} ({org.id}) from {org.source}; API and login URL are the same", file=err)
+    for client in org.clients.values():
+        what = f"[{client.grant}, {client.state}]"
+        print(f"  client {client.name!r} {what}: id {client.id} secret {client.secret}", file=err)
+    for token in org.tokens:
+        user = org.users.get(token.user_id) if token.user_id else None
+        who = f"user {user.name!r}" if user else "no user"
+        print(f"  bearer token for {who} via client {token.client_id}: {token.token}", file=err)
+    if org.demo:
+        print(f"  demo: conversation {org.demo.get('conversation')}", file=err)
+    err.flush()
+
+
+if __name__ == "__main__":  # python -m gcdiag.sandbox.cli serve ...
+    sandbox()

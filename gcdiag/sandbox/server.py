@@ -1,0 +1,391 @@
+"""The sandbox HTTP server: a ``ThreadingHTTPServer`` on loopback in front of :class:`SandboxApi`.
+
+It adds what sits around the API rather than in it: latency, rate limiting (429 ``too.many.requests`` with
+``Retry-After`` and ``inin-ratelimit-*``), injected faults, the ``ININ-Correlation-Id`` header (FACTS §6), the
+request log, the Swagger document, and the inspection endpoints ``GET /__sandbox/requests`` and
+``POST /__sandbox/reset``. Faults never touch ``/__sandbox/*`` or the Swagger document.
+
+``stop()`` shuts down cleanly: it stops accepting, closes idle keep-alive connections, interrupts injected
+sleeps, joins every handler thread and frees the port.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import hashlib
+import socket
+import struct
+import sys
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from functools import lru_cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from gcdiag.catalog import Catalog, load_bundled
+from gcdiag.sandbox import swagger, vocab
+from gcdiag.sandbox.api import (
+    ROUTES,
+    SWAGGER_PATH,
+    Request,
+    Response,
+    SandboxApi,
+    error_response,
+    is_mutating,
+    json_response,
+)
+from gcdiag.sandbox.faults import Fault, FaultPlan, RateLimiter
+from gcdiag.sandbox.fixture import Org, load_fixture
+
+INSPECT_PREFIX = "/__sandbox/"
+MAX_BODY = 1 << 20
+HTML_ERROR = (
+    b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>"
+    b"</body></html>"
+)
+
+
+@lru_cache(maxsize=1)
+def _catalog() -> Catalog:
+    return load_bundled()
+
+
+class Sandbox:
+    """A local emulated Genesys Cloud org. ``url`` serves as both the API and the login base URL."""
+
+    def __init__(
+        self,
+        org: Org | str,
+        latency_ms: int = 0,
+        rate_limit_per_minute: int | None = None,
+        fault_rate: float = 0.0,
+        fault_seed: int | None = None,
+        fault_kinds: Iterable[str] | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        slow_ms: int = 3000,
+    ) -> None:
+        if isinstance(org, str):
+            org = load_fixture(org)
+        if latency_ms < 0 or slow_ms < 0:
+            raise ValueError("latency_ms and slow_ms must not be negative")
+        if rate_limit_per_minute is not None and rate_limit_per_minute < 1:
+            raise ValueError("rate_limit_per_minute must be at least 1")
+        self.host = host
+        self.port = port
+        # Explicit arguments win; otherwise the fixture's faults block applies.
+        self.latency_ms = latency_ms or org.faults.latency_ms
+        self.slow_ms = slow_ms
+        limit = (
+            rate_limit_per_minute if rate_limit_per_minute is not None else org.faults.rate_limit_per_minute
+        )
+        self._api = SandboxApi(org, _catalog())
+        self._limiter = RateLimiter(limit)
+        self._faults = FaultPlan(org.faults.fail, fault_rate, fault_seed, fault_kinds)
+        self._log: list[dict[str, Any]] = []
+        self._log_lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._swagger: swagger.SwaggerDocument | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------------------------
+    def start(self) -> Sandbox:
+        if self._server is not None:
+            raise RuntimeError("sandbox already started")
+        self._stopping.clear()
+        server = _Server((self.host, self.port), _Handler, self)
+        self._server = server
+        started = datetime.now(timezone.utc)
+        # Relative fixture times ("-2d") count from the server start, so audit entries stay in a 7-day window.
+        self._api.org.epoch = started
+        self._swagger = swagger.SwaggerDocument(swagger.build(_catalog(), ROUTES, self.url), started)
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"gcdiag-sandbox-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self._stopping.set()
+        server.shutdown()
+        if thread is not None:
+            thread.join(timeout=10)
+        server.close_connections()
+        server.join_handlers(timeout=10)
+        server.server_close()
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # -- inspection ------------------------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("sandbox not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def org(self) -> Org:
+        """The live in-memory org (mutations made through the API are visible here)."""
+        return self._api.org
+
+    def requests(self) -> list[dict[str, Any]]:
+        """Every request served: ``{method, path, status, client_id, user_id, mutating, time}``.
+
+        ``status`` is None when no response was sent (an injected connection reset); ``time`` is in epoch
+        seconds.
+        """
+        with self._log_lock:
+            return copy.deepcopy(self._log)
+
+    def reset(self) -> None:
+        """Back to the fixture's state: org, request log, rate-limit windows, fault counters and RNG."""
+        self._api.reset()
+        self._limiter.clear()
+        self._faults.reset()
+        with self._log_lock:
+            self._log.clear()
+
+    # -- request processing (called from handler threads) ----------------------------------------------------
+    def _sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            self._stopping.wait(seconds)
+
+    def _record(self, req: Request, response: Response | None) -> None:
+        client_id = user_id = None
+        if response is not None and (response.client_id or response.user_id):
+            client_id, user_id = response.client_id, response.user_id
+        else:
+            client_id, user_id = self._api.identify(req)
+        entry = {
+            "method": req.method,
+            "path": req.path,
+            "status": response.status if response is not None and response.fault != "reset" else None,
+            "client_id": client_id,
+            "user_id": user_id,
+            "mutating": is_mutating(req.method, req.path),
+            "time": time.time(),
+        }
+        with self._log_lock:
+            self._log.append(entry)
+
+    def process(self, req: Request) -> Response:
+        """Answer one request (everything but the socket work)."""
+        if req.path.startswith(INSPECT_PREFIX):
+            return self._inspect(req)
+        decision = self._limiter.check(_rate_key(req))
+        if req.path == SWAGGER_PATH and req.method == "GET":
+            # Neither faults nor the limit apply to the Swagger document; the headers are still reported.
+            response = self._swagger_response(req)
+        else:
+            self._sleep(self.latency_ms / 1000)
+            fault = self._faults.decide(req.path)
+            replaced = self._faulted(req, fault) if fault is not None else None
+            if replaced is not None:
+                response = replaced
+            elif not decision.allowed:
+                response = error_response(
+                    429, "too.many.requests", vocab.MSG_RATE_LIMIT.format(limit=decision.limit, window=60)
+                )
+            else:
+                response = self._api.handle(req)
+                if fault is not None and fault.kind == "truncated":
+                    body = response.body if len(response.body) > 1 else b'{"'
+                    response.body = body[: max(1, len(body) // 2)]
+                    response.content_type = response.content_type or "application/json"
+                    response.fault = "truncated"
+        response.headers.update(decision.headers(retry_after=response.status == 429))
+        self._record(req, response)
+        return response
+
+    def _faulted(self, req: Request, fault: Fault) -> Response | None:
+        """The response for a fault that replaces the answer; None when the request is still served."""
+        if fault.kind == "rule":
+            message = vocab.MESSAGE_FOR_CODE.get(fault.code, f"Injected failure {fault.code}")
+            response = error_response(fault.status, fault.code, message)
+            response.fault = "rule"
+            return response
+        if fault.kind == "service_unavailable":
+            response = error_response(503, "service.unavailable", vocab.MSG_UNAVAILABLE)
+        elif fault.kind == "timeout":
+            response = error_response(504, "request.timeout", vocab.MSG_TIMEOUT)
+        elif fault.kind == "html":
+            # An intermediary's error page: not JSON at all, as a proxy or load balancer would send it.
+            response = Response(502, HTML_ERROR, "text/html")
+        elif fault.kind == "reset":
+            response = Response(0, b"", None)
+        elif fault.kind == "slow":
+            self._sleep(self.slow_ms / 1000)
+            return None
+        else:  # truncated: served normally, cut afterwards
+            return None
+        response.fault = fault.kind
+        return response
+
+    def _swagger_response(self, req: Request) -> Response:
+        doc = self._swagger
+        assert doc is not None
+        headers = {"ETag": doc.etag, "Last-Modified": doc.last_modified}
+        if doc.not_modified(req.headers):
+            return Response(304, b"", None, headers)
+        return Response(200, doc.body, "application/json", headers)
+
+    def _inspect(self, req: Request) -> Response:
+        if req.path == "/__sandbox/requests" and req.method == "GET":
+            return json_response(200, self.requests())
+        if req.path == "/__sandbox/reset" and req.method == "POST":
+            self.reset()
+            return Response(204, b"", None)
+        return error_response(404, "not.found", vocab.MSG_NOT_FOUND)
+
+
+def _rate_key(req: Request) -> str:
+    """Limits are per token (FACTS §6); requests without one share a per-credential (or anonymous) window."""
+    auth = req.headers.get("authorization", "")
+    return hashlib.sha256(auth.encode("utf-8")).hexdigest() if auth else "anonymous"
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(
+        self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], sandbox: Sandbox
+    ) -> None:
+        self.sandbox = sandbox
+        self._active: dict[socket.socket, threading.Thread] = {}
+        self._active_lock = threading.Lock()
+        super().__init__(address, handler)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        with self._active_lock:
+            self._active[request] = threading.current_thread()
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._active_lock:
+                self._active.pop(request, None)
+
+    def close_connections(self) -> None:
+        """Unblock handler threads waiting on idle keep-alive connections."""
+        with self._active_lock:
+            sockets = list(self._active)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def join_handlers(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._active_lock:
+                threads = list(self._active.values())
+            if not threads:
+                return
+            for thread in threads:
+                thread.join(max(0.0, deadline - time.monotonic()))
+            if time.monotonic() >= deadline:
+                return
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up mid-response is normal for a fault-injecting server; anything else is a bug.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError, OSError)):
+            return
+        super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+    timeout = 60  # idle keep-alive connections are closed after a minute
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_GET
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: the request log is kept in memory, and headers (tokens) are never written anywhere."""
+
+    def _dispatch(self) -> None:
+        parts = urlsplit(self.path)
+        length = self.headers.get("Content-Length")
+        try:
+            size = int(length) if length else 0
+        except ValueError:
+            size = -1
+        if size < 0 or size > MAX_BODY:
+            self._send(error_response(400, "bad.request", vocab.MSG_BAD_REQUEST))
+            self.close_connection = True
+            return
+        body = self.rfile.read(size) if size else b""
+        req = Request(
+            method=self.command.upper(),
+            path=parts.path or "/",
+            query=parse_qs(parts.query, keep_blank_values=True),
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+        )
+        try:
+            response = self.server.sandbox.process(req)
+        except Exception:  # a sandbox bug must not pass for an API answer: drop the connection, say why
+            traceback.print_exc(file=sys.stderr)
+            self.close_connection = True
+            return
+        if response.fault == "reset":
+            self._reset()
+            return
+        self._send(response)
+
+    def _reset(self) -> None:
+        """Close the socket without a response; SO_LINGER 0 makes the close an RST (ECONNRESET)."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    def _send(self, response: Response) -> None:
+        self.send_response(response.status)
+        headers = dict(response.headers)
+        headers.setdefault("ININ-Correlation-Id", str(uuid.uuid4()))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if response.content_type and response.status != 304:
+            self.send_header("Content-Type", response.content_type)
+        body = b"" if self.command == "HEAD" or response.status in (204, 304) else response.body
+        if response.status not in (204, 304):
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+        if response.fault in ("truncated", "html"):
+            self.close_connection = True
+        try:
+            self.wfile.flush()
+        except OSError:
+            self.close_connection = True
+
+    def version_string(self) -> str:
+        return "gcdiag-sandbox"

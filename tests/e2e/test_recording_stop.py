@@ -1,0 +1,163 @@
+"""`gcdiag recording-stop` end to end over the sandbox fixtures, through click's test runner."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from gcdiag.reportio import validate_report_dict
+
+from .conftest import Org
+
+STOP = "POST /api/v2/recording/recordings/{recordingId}/actions/stop"
+PAUSE = "conversation:recording:pauseOthers"
+
+
+def report_of(org: Org, *args: str, inspector: bool = True, env: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
+    result = org.run(*org.stop_args("-o", "json", *args), inspector=inspector, env=env)
+    assert result.exit_code in (0, 1, 3), result.output
+    document = json.loads(result.stdout)
+    validate_report_dict(document)
+    return result.exit_code, document
+
+
+def statuses(document: dict[str, Any]) -> dict[str, str]:
+    return {r["id"]: r["status"] for r in document["results"]}
+
+
+@pytest.mark.parametrize(
+    ("org", "exit_code", "outcome", "failing"),
+    [
+        ("seed-403", 1, "would_fail", ["auth.permissions"]),
+        ("healthy", 0, "would_succeed", []),
+        ("wrong-division", 1, "would_fail", ["auth.division"]),
+        ("call-ended", 1, "would_fail", ["conversation.state"]),
+    ],
+    indirect=["org"],
+)
+def test_each_fixture_gives_the_verdict_it_was_built_for(org: Org, exit_code: int, outcome: str, failing: list[str]) -> None:
+    code, document = report_of(org)
+    assert code == exit_code
+    assert document["verdict"]["outcome"] == outcome
+    assert document["verdict"]["blocking_failures"] == failing
+    assert not org.mutating_requests()
+
+
+@pytest.mark.parametrize("org", ["user-scope"], indirect=True)
+def test_user_scope_fixture(org: Org) -> None:
+    code, document = report_of(org, "--scopes-enforced", "yes")
+    assert code == 1 and document["verdict"]["blocking_failures"] == ["auth.scopes"]
+    code, document = report_of(org)
+    assert code == 3 and statuses(document)["auth.scopes"] == "error"
+    assert "--scopes-enforced" in " ".join(document["fix"])
+
+
+def test_seed_403_names_permission_role_and_corrected_call(org: Org) -> None:
+    result = org.run(*org.stop_args("--call", STOP, "--no-color"))
+    assert result.exit_code == 1
+    out = result.stdout
+    assert PAUSE in out
+    assert "Recording Viewer" in out
+    conversation = org.demo["conversation"]
+    assert f"/api/v2/conversations/calls/{conversation}/recordingstate" in out
+    assert '{"recordingState":"PAUSED"}' in out and "$TOKEN" in out
+    code, document = report_of(org, "--call", STOP)
+    assert code == 1
+    assert document["verdict"]["blocking_failures"] == ["endpoint.exists", "auth.permissions"]
+    fixes = "\n".join(document["fix"])
+    assert "Recording Viewer" in fixes and PAUSE in fixes
+
+
+
+
+@pytest.mark.parametrize("org", ["healthy"], indirect=True)
+def test_subject_alone_is_incomplete_with_the_permission_named(org: Org) -> None:
+    code, document = report_of(org, inspector=False)
+    assert code == 3
+    assert document["verdict"]["outcome"] == "incomplete"
+    result = {r["id"]: r for r in document["results"]}["auth.permissions"]
+    assert result["status"] == "error"
+    assert "oauth:client:view" in result["summary"] + " ".join(result["fix"])
+    assert all(r["status"] != "pass" for r in document["results"] if r["id"] in ("auth.permissions",))
+
+
+@pytest.mark.parametrize("org", ["healthy"], indirect=True)
+def test_attempt_pauses_and_records_the_response(org: Org) -> None:
+    code, document = report_of(org, "--attempt", "--yes")
+    assert code == 0
+    attempt = {r["id"]: r for r in document["results"]}["attempt.response"]
+    assert attempt["status"] == "pass" and attempt["evidence"]["status"] in (200, 202, 204)
+    assert [r["method"] for r in org.mutating_requests()] == ["PUT"]
+    code, again = report_of(org)
+    assert statuses(again)["recording.state"] == "warn"  # already secure-paused
+
+
+def test_no_mutating_request_without_attempt(org: Org) -> None:
+    report_of(org)
+    report_of(org, "--call", STOP)
+    assert org.mutating_requests() == []
+
+
+def test_yaml_report_reshows_as_the_same_table(org: Org, tmp_path: Any) -> None:
+    live = org.run(*org.stop_args("--no-color"))
+    saved = tmp_path / "report.yaml"
+    org.run(*org.stop_args("-o", "yaml", "--output-file", str(saved)))
+    shown = org.run("report", "show", str(saved), "--no-color")
+    assert shown.exit_code == live.exit_code == 1
+
+    def strip_times(text: str) -> str:
+        return "\n".join(line for line in text.splitlines() if "generated" not in line)
+
+    assert strip_times(shown.stdout) == strip_times(live.stdout)
+
+
+def test_no_secret_in_any_output(org: Org) -> None:
+    secrets = [org.secret(org.demo["subject_client"]), org.secret(org.demo["inspector_client"])]
+    for fmt in ("table", "yaml", "json", "junit", "markdown"):
+        result = org.run(*org.stop_args("-o", fmt, "-v"))
+        for secret in secrets:
+            assert secret not in result.output
+
+
+def test_options_after_and_before_the_subcommand(org: Org) -> None:
+    after = org.run(*org.stop_args("-o", "json"))
+    before = org.run("-o", "json", *org.stop_args())
+    assert json.loads(after.stdout)["verdict"] == json.loads(before.stdout)["verdict"]
+
+
+def test_bad_id_is_exit_2_before_any_request(org: Org) -> None:
+    result = org.run("recording-stop", "../../etc/passwd")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "is not a Genesys Cloud id" in result.stderr
+    assert org.sandbox.requests() == []
+
+
+def test_recording_id_alone_asks_for_the_conversation(org: Org) -> None:
+    result = org.run("recording-stop", "--recording", org.demo["recording"])
+    assert result.exit_code == 2 and "--conversation" in result.stderr
+
+
+def test_event_payload_resolves_ids(org: Org, tmp_path: Any) -> None:
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"topicName": "v2.users.x.conversations.y.recordings",
+                                 "eventBody": {"id": org.demo["recording"], "conversationId": org.demo["conversation"]}}))
+    result = org.run("recording-stop", "--event", str(event), "-o", "json")
+    document = json.loads(result.stdout)
+    assert document["inputs"]["conversation_id"] == org.demo["conversation"]
+    assert document["inputs"]["recording_id"] == org.demo["recording"]
+
+
+def test_error_body_evidence(org: Org, tmp_path: Any) -> None:
+    proxy = tmp_path / "proxy.json"
+    proxy.write_text('{"code": "bad_request", "status": 403, "message": "Forbidden"}')
+    code, document = report_of(org, "--error-body", str(proxy))
+    result = {r["id"]: r for r in document["results"]}["error.body"]
+    assert result["status"] == "warn" and "proxy" in result["summary"]
+
+
+def test_demo_command(org: Org) -> None:
+    result = org.run("demo", "--no-color")
+    assert result.exit_code == 1
+    assert PAUSE in result.stdout and "Recording Viewer" in result.stdout
