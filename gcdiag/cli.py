@@ -400,6 +400,16 @@ def catalog_show(ctx: click.Context, method: str, path: str) -> None:
     sys.exit(run_catalog_show(ctx, method, path))
 
 
+@catalog_group.command("refresh")
+@shared_options
+@click.pass_context
+def catalog_refresh(ctx: click.Context) -> None:
+    """Download the region's swagger (no authentication) and cache what each operation requires."""
+    from gcdiag.commands import run_catalog_refresh
+
+    sys.exit(run_catalog_refresh(ctx))
+
+
 @catalog_group.command("list")
 @click.option("--tag", envvar="GCDIAG_TAG", help="Only operations of this API area, e.g. Recording. [env: GCDIAG_TAG]")
 @shared_options

@@ -19,12 +19,7 @@ from gcdiag.model import ExitCode
 
 def _catalog(settings: Any = None, max_age_days: float = 7.0) -> tuple[Any, str]:
     """The live catalog of the target region when refreshed recently, else the bundled one; and which it is."""
-    try:
-        from gcdiag.livecatalog import cache_key_for, load_catalog
-    except ImportError:  # TEMPORARY until livecatalog lands
-        from gcdiag.catalog import load_bundled
-
-        return load_bundled(), "bundled catalog"
+    from gcdiag.livecatalog import cache_key_for, load_catalog
 
     if settings is None or settings.api_url is None:
         return load_catalog(cache_key=None, max_age_days=max_age_days)
@@ -248,6 +243,38 @@ def _cell(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}={v}" for k, v in value.items()) or "-"
     return "-" if value is None or value == "" else str(value)
+
+
+def run_catalog_refresh(ctx: click.Context) -> int:
+    from gcdiag.livecatalog import CatalogError, cache_key_for, refresh
+
+    settings = _optional_settings(ctx)
+    if settings.api_url is None:
+        fail("no region or API URL: pass --region (e.g. us_east_1) or --api-url")
+    key = cache_key_for(settings.region.name if settings.region else None, settings.api_url)
+    show = sys.stderr.isatty()
+
+    def progress(done: int, total: int | None) -> None:
+        if show:
+            size = f"{done / 1e6:.1f}" + (f"/{total / 1e6:.1f}" if total else "")
+            click.echo(f"\rdownloading swagger: {size} MB", err=True, nl=False)
+
+    try:
+        result = refresh(settings.api_url, cache_key=key, progress=progress)
+    except CatalogError as exc:
+        if show:
+            click.echo("", err=True)
+        click.echo(f"gcdiag: error: {exc}", err=True)
+        return int(ExitCode.INCOMPLETE)
+    if show:
+        click.echo("", err=True)
+    state = "not modified; cache kept" if result.not_modified else f"{result.bytes_downloaded / 1e6:.1f} MB"
+    emit_text(
+        ctx,
+        f"live catalog for {key}: {result.operations} operations, swagger {result.spec_version or '?'} "
+        f"({state}, {result.duration_s:.1f} s) -> {result.path}\n",
+    )
+    return 0
 
 
 def _optional_settings(ctx: click.Context) -> Any:

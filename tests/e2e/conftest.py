@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,17 @@ class Org:
 
     def mutating_requests(self) -> list[dict[str, Any]]:
         return [r for r in self.sandbox.requests() if r.get("mutating")]
+
+
+@contextmanager
+def custom_org(name: str, change: Callable[[dict[str, Any]], None], tmp_path: Path) -> Iterator[Org]:
+    """A built-in fixture edited by ``change`` and written to a file, served like any other org file."""
+    data = yaml.safe_load((FIXTURE_DIR / f"{name}.yaml").read_text())
+    change(data)
+    path = tmp_path / f"{name}-custom.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with Sandbox(load_fixture(str(path))) as sandbox:
+        yield Org(name, sandbox, data)
 
 
 @pytest.fixture

@@ -1,0 +1,68 @@
+"""`gcdiag smoke` against one sandbox org: shared look-ups, expectations, JUnit, exit codes."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from gcdiag.reportio import load_reports
+
+from .conftest import Org
+
+
+def smoke_file(org: Org, tmp_path: Path, expect: str = "would_fail", count: int = 3) -> Path:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("\n".join([org.demo["conversation"]] * count) + "\n")
+    path = tmp_path / "smoke.yaml"
+    path.write_text(
+        "items:\n"
+        f"  - name: pause is refused\n    conversations_file: ids.txt\n    expect: {expect}\n"
+        "    expect_failing: [auth.permissions]\n"
+        "  - name: may read conversations\n    scenario: can-i\n"
+        f"    call: GET /api/v2/conversations/{org.demo['conversation']}\n    expect: would_succeed\n"
+    )
+    return path
+
+
+def test_smoke_matches_and_writes_junit(org: Org, tmp_path: Path) -> None:
+    out = tmp_path / "smoke.xml"
+    result = org.run("smoke", str(smoke_file(org, tmp_path)), "-o", "junit", "--output-file", str(out))
+    assert result.exit_code == 0, result.output
+    root = ET.parse(out).getroot()
+    assert root.tag == "testsuites" and len(root.findall("testsuite")) == 4
+    assert "4/4 item(s) as expected" in result.stderr
+
+
+def test_smoke_mismatch_is_exit_1(org: Org, tmp_path: Path) -> None:
+    result = org.run("smoke", str(smoke_file(org, tmp_path, expect="would_succeed")))
+    assert result.exit_code == 1
+    assert "expected would_succeed, got would_fail" in result.stderr
+
+
+def test_smoke_shares_lookups(org: Org, tmp_path: Path) -> None:
+    single = tmp_path / "one"
+    single.mkdir()
+    org.run("smoke", str(smoke_file(org, single, count=1)))
+    one = len(org.sandbox.requests())
+    many = tmp_path / "many"
+    many.mkdir()
+    org.run("smoke", str(smoke_file(org, many, count=11)))
+    ten_more = len(org.sandbox.requests()) - one - one
+    assert ten_more / 10 < 3, f"{ten_more / 10:.1f} requests per extra item"
+
+
+def test_smoke_yaml_document_reloads(org: Org, tmp_path: Path) -> None:
+    out = tmp_path / "smoke.yaml.out"
+    org.run("smoke", str(smoke_file(org, tmp_path)), "-o", "yaml", "--output-file", str(out))
+    reports = load_reports(str(out))
+    assert len(reports) == 4 and all(r.results[-1].id == "smoke.expectation" for r in reports)
+    shown = org.run("report", "show", str(out), "-o", "junit")
+    assert shown.exit_code == 1 and "<testsuites" in shown.stdout
+
+
+def test_bad_smoke_file_is_exit_2(org: Org, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("items: [")
+    result = org.run("smoke", str(bad))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert org.sandbox.requests() == []
