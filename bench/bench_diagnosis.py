@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (  # noqa: E402
+from common import (
     credentials_env,
     fixture,
     gcdiag_cmd,
@@ -41,13 +41,28 @@ def startup(runs: int) -> dict[str, float]:
     bare = [timed([sys.executable, "-c", "pass"])[0] for _ in range(runs)]
     version = [timed([*gcdiag_cmd(), "--version"])[0] for _ in range(runs)]
     helptext = [timed([*gcdiag_cmd(), "--help"])[0] for _ in range(runs)]
-    return {"python -c pass": median(bare), "gcdiag --version": median(version), "gcdiag --help": median(helptext)}
+    return {
+        "python -c pass": median(bare),
+        "gcdiag --version": median(version),
+        "gcdiag --help": median(helptext),
+    }
 
 
 def diagnosis_cmd(url: str) -> list[str]:
     demo = fixture(FIXTURE)["demo"]
-    return [*gcdiag_cmd(), "--api-url", url, "--login-url", url, "recording-stop", demo["conversation"],
-            "--recording", demo["recording"], "-o", "json"]
+    return [
+        *gcdiag_cmd(),
+        "--api-url",
+        url,
+        "--login-url",
+        url,
+        "recording-stop",
+        demo["conversation"],
+        "--recording",
+        demo["recording"],
+        "-o",
+        "json",
+    ]
 
 
 def critical_path(runs: int, version_s: float) -> list[list[object]]:
@@ -96,7 +111,7 @@ MEASURE = (
 def peak_memory_mb() -> float:
     """Peak RSS of one diagnosis process, measured inside it (the sandbox's own memory is not counted)."""
     with sandbox(FIXTURE) as url:
-        cmd = [sys.executable, "-c", MEASURE, *diagnosis_cmd(url)[len(gcdiag_cmd()):]]
+        cmd = [sys.executable, "-c", MEASURE, *diagnosis_cmd(url)[len(gcdiag_cmd()) :]]
         _, _, out = timed(cmd, credentials_env(FIXTURE, inspector=True))
     for line in out.splitlines():
         if line.startswith("maxrss_kb="):
@@ -111,11 +126,15 @@ def main() -> None:
     args = parser.parse_args()
 
     print(f"# gcdiag diagnosis benchmark — {machine()}")
-    print(f"# command: python bench/bench_diagnosis.py --runs {args.runs} --startup-runs {args.startup_runs}\n")
+    print(
+        f"# command: python bench/bench_diagnosis.py --runs {args.runs} --startup-runs {args.startup_runs}\n"
+    )
     start = startup(args.startup_runs)
     print("## start-up (median seconds)")
     base = start["python -c pass"]
-    print_table([[k, f"{v:.3f}", f"{v - base:+.3f}"] for k, v in start.items()], ["command", "median s", "vs python"])
+    print_table(
+        [[k, f"{v:.3f}", f"{v - base:+.3f}"] for k, v in start.items()], ["command", "median s", "vs python"]
+    )
     print()
     rows = critical_path(args.runs, start["gcdiag --version"])
     print(f"## critical path (median of {args.runs}; fixture {FIXTURE}, subject + inspector)")
@@ -124,7 +143,9 @@ def main() -> None:
     print("## requests per diagnosis")
     print_table(requests_per_diagnosis(), ["identities", "requests", "by client id", "mutating", "exit"])
     print()
-    print(f"## peak memory of one diagnosis process: {peak_memory_mb():.1f} MB (ru_maxrss inside the process)")
+    print(
+        f"## peak memory of one diagnosis process: {peak_memory_mb():.1f} MB (ru_maxrss inside the process)"
+    )
 
 
 if __name__ == "__main__":

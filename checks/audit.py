@@ -51,7 +51,9 @@ def audit_recent_changes(facts: FactView) -> Finding:
         watched[g.role.id] = f"role {g.role.name!r}"
     changes = facts["audit_changes"]
     recording_actions = facts["interaction_audits"]
-    problems = [p for p in (facts.problem("audit_changes"), facts.problem("interaction_audits")) if p is not None]
+    problems = [
+        p for p in (facts.problem("audit_changes"), facts.problem("interaction_audits")) if p is not None
+    ]
     relevant = [
         _entry(e) for e in changes or () if not watched or (e.get("entity") or {}).get("id") in watched
     ]
@@ -79,7 +81,9 @@ def audit_recent_changes(facts: FactView) -> Finding:
         label = watched.get(str(e["entity"]), f"{e['entityType']} {e['entity']}")
         lines.append(f"{e['eventDate']}: {label} {e['action']} by {who}")
     for e in actions:
-        lines.append(f"{e['eventDate']}: {e['entityType']} {e['action']} on this conversation by {e['user'] or e['client']}")
+        lines.append(
+            f"{e['eventDate']}: {e['entityType']} {e['action']} on this conversation by {e['user'] or e['client']}"
+        )
     partial = " (partial: " + "; ".join(p.line() for p in problems) + ")" if problems else ""
     if relevant:
         return Finding(
@@ -94,6 +98,6 @@ def audit_recent_changes(facts: FactView) -> Finding:
     return Finding(
         Status.PASS if not problems else Status.WARN,
         summary + partial + " (an empty audit result is not proof nothing changed)",
-        detail="\n".join(lines + [NOT_AUDITED]),
+        detail="\n".join([*lines, NOT_AUDITED]),
         evidence=evidence,
     )

@@ -34,7 +34,9 @@ def auth_token(facts: FactView) -> Finding:
         if problem.status in (400, 401):
             return Finding(
                 Status.FAIL,
-                f"the token was rejected ({problem.status} {problem.code or ''}) by {env['api_url']}".replace(" )", ")"),
+                f"the token was rejected ({problem.status} {problem.code or ''}) by {env['api_url']}".replace(
+                    " )", ")"
+                ),
                 detail=problem.reason,
                 fix=(
                     "Check the credentials: client id and secret of an active OAuth client, or an unexpired token.",
@@ -50,9 +52,8 @@ def auth_token(facts: FactView) -> Finding:
             evidence={"error": problem.to_dict()},
         )
     ident: Identity = facts["identity"]
-    who = (
-        f"OAuth client {ident.client_name!r} ({ident.client_id})"
-        + (f", user {ident.user_name!r} ({ident.user_id})" if ident.user_id else ", no user")
+    who = f"OAuth client {ident.client_name!r} ({ident.client_id})" + (
+        f", user {ident.user_name!r} ({ident.user_id})" if ident.user_id else ", no user"
     )
     summary = f"valid token for org {ident.org_name!r} ({ident.org_id}); grant {ident.grant_type}; {who}"
     details = [f"region/API: {env['region'] or 'custom'} {env['api_url']}"]
@@ -115,10 +116,17 @@ def auth_scopes(facts: FactView) -> Finding:
             detail="Run `gcdiag catalog refresh` to read the region's swagger, which lists each operation's scopes.",
             evidence=evidence,
         )
-    basis = "" if op.scope_evidence == "confirmed" else f" (scope inferred from Genesys convention: {op.scope_basis})"
+    basis = (
+        ""
+        if op.scope_evidence == "confirmed"
+        else f" (scope inferred from Genesys convention: {op.scope_basis})"
+    )
     if covered:
-        return Finding(Status.PASS, f"the token has a scope the call accepts: {', '.join(op.scopes or ())}{basis}",
-                       evidence=evidence)
+        return Finding(
+            Status.PASS,
+            f"the token has a scope the call accepts: {', '.join(op.scopes or ())}{basis}",
+            evidence=evidence,
+        )
     need = " or ".join(op.scopes or ())
     summary = f"the token lacks the scope {need} that {op.method} {op.path} needs{basis}"
     fix = (
@@ -126,8 +134,13 @@ def auth_scopes(facts: FactView) -> Finding:
         "sign in again so the new token carries it.",
     )
     if enforced is True:
-        return Finding(Status.FAIL, summary, detail="The org enforces OAuth scopes (--scopes-enforced yes).",
-                       fix=fix, evidence=evidence)
+        return Finding(
+            Status.FAIL,
+            summary,
+            detail="The org enforces OAuth scopes (--scopes-enforced yes).",
+            fix=fix,
+            evidence=evidence,
+        )
     if enforced is False:
         return Finding(
             Status.PASS,
@@ -142,7 +155,7 @@ def auth_scopes(facts: FactView) -> Finding:
         "cannot read",
         detail="Orgs do not enforce scopes by default; an admin sees the setting under Admin > Organization "
         "Settings > Settings > Enforce Scopes.",
-        fix=fix + ("Tell gcdiag the setting with --scopes-enforced yes|no (env GCDIAG_SCOPES_ENFORCED).",),
+        fix=(*fix, "Tell gcdiag the setting with --scopes-enforced yes|no (env GCDIAG_SCOPES_ENFORCED)."),
         evidence=evidence,
     )
 
@@ -253,8 +266,12 @@ def auth_division(facts: FactView) -> Finding:
     if where is None:
         problem = facts.problem("target_divisions")
         if problem is not None:
-            return Finding(Status.ERROR, problem.line(), fix=(problem.remedy,) if problem.remedy else (),
-                           evidence={"error": problem.to_dict()})
+            return Finding(
+                Status.ERROR,
+                problem.line(),
+                fix=(problem.remedy,) if problem.remedy else (),
+                evidence={"error": problem.to_dict()},
+            )
         return Finding(Status.SKIP, "no division given (--division): any grant counts, see auth.permissions")
     conv_divs, conv_label = list(where.ids), where.label
     noun = "the conversation" if where.source == "conversation" else "the target"
@@ -317,7 +334,9 @@ def auth_division(facts: FactView) -> Finding:
             if evaluation is not None and evaluation.deciding is not None
             else "divisionspermitted/paged/me says so"
         )
-        return Finding(Status.PASS, f"a grant covers {noun}'s division(s) {conv_label}: {how}", evidence=evidence)
+        return Finding(
+            Status.PASS, f"a grant covers {noun}'s division(s) {conv_label}: {how}", evidence=evidence
+        )
     held_in = _held_divisions(permitted, evaluation)
     summary = (
         f"the identity holds {_req_text(ptype, perms)} only in {held_in or 'no division'}, but the target is "
@@ -334,7 +353,9 @@ def auth_division(facts: FactView) -> Finding:
             division_label=f"the division {conv_label} (or all divisions, *)",
         )
     else:
-        fix = [f"Grant a role with {_req_text(ptype, perms)} in the division {conv_label}, or in all divisions (*)."]
+        fix = [
+            f"Grant a role with {_req_text(ptype, perms)} in the division {conv_label}, or in all divisions (*)."
+        ]
     return Finding(Status.FAIL, summary, fix=tuple(fix), evidence=evidence)
 
 
@@ -369,7 +390,9 @@ def auth_participant(facts: FactView) -> Finding:
         return Finding(
             Status.FAIL,
             "a client-credentials token has no user, so it can never be a participant of the call",
-            fix=(f"Use {alternative} with {{\"recordingState\": \"PAUSED\"}} and conversation:recording:pauseOthers.",),
+            fix=(
+                f'Use {alternative} with {{"recordingState": "PAUSED"}} and conversation:recording:pauseOthers.',
+            ),
         )
     participants = [p.get("userId") for p in (facts["conversation"] or {}).get("participants") or ()]
     if ident.user_id and ident.user_id in participants:

@@ -49,8 +49,11 @@ def conversation_found(facts: FactView) -> Finding:
     return Finding(
         Status.PASS,
         f"conversation {conversation.get('id')} found; division(s): {', '.join(divisions) or 'none listed'}",
-        evidence={"startTime": conversation.get("startTime"), "endTime": conversation.get("endTime"),
-                  "divisions": divisions},
+        evidence={
+            "startTime": conversation.get("startTime"),
+            "endTime": conversation.get("endTime"),
+            "divisions": divisions,
+        },
     )
 
 
@@ -91,8 +94,10 @@ def conversation_state(facts: FactView) -> Finding:
             f"the call ended at {end}: there is no live recording to pause or stop",
             detail="A read conversation has no 'state' field; endTime is set once it is over (FACTS §3.3). What the "
             "pause call answers for a finished call is UNCONFIRMED (likely 400/404/409, not 403).",
-            fix=("Nothing to stop: the recording of a finished call is already a file. To remove it, use the recording "
-                 "retention/deletion operations, not a pause.",),
+            fix=(
+                "Nothing to stop: the recording of a finished call is already a file. To remove it, use the recording "
+                "retention/deletion operations, not a pause.",
+            ),
             evidence=evidence,
         )
     if not connected:
@@ -101,4 +106,6 @@ def conversation_state(facts: FactView) -> Finding:
             "no participant has a connected call, so nothing is being recorded live",
             evidence=evidence,
         )
-    return Finding(Status.PASS, f"the call is live: {len(connected)} connected participant call(s)", evidence=evidence)
+    return Finding(
+        Status.PASS, f"the call is live: {len(connected)} connected participant call(s)", evidence=evidence
+    )

@@ -15,9 +15,9 @@ from gcdiag.targets import PARTICIPANT_FLAG, SECURE_PAUSE, TargetCall
     needs=("target_call", "environment"),
     fix=(
         "Use a real operation. There is no endpoint that stops a call recording: pause it with "
-        "PUT /api/v2/conversations/calls/{conversationId}/recordingstate {\"recordingState\": \"PAUSED\"}, or switch "
+        'PUT /api/v2/conversations/calls/{conversationId}/recordingstate {"recordingState": "PAUSED"}, or switch '
         "off an ad hoc recording with PATCH /api/v2/conversations/calls/{conversationId}/participants/{participantId} "
-        "{\"recording\": false}."
+        '{"recording": false}.'
     ),
 )
 def endpoint_exists(facts: FactView) -> Finding:
@@ -47,7 +47,9 @@ def endpoint_exists(facts: FactView) -> Finding:
             Status.FAIL,
             f"{target.given} is not a public Genesys Cloud API operation ({source} catalog)",
             detail="Check the method and the path; ids may be given concretely or as {placeholders}.",
-            fix=("Look the operation up with `gcdiag catalog list --tag TAG` or `gcdiag catalog show METHOD PATH`.",),
+            fix=(
+                "Look the operation up with `gcdiag catalog list --tag TAG` or `gcdiag catalog show METHOD PATH`.",
+            ),
             evidence={"given": target.given, "catalog": source},
         )
     mechanisms = [
@@ -56,7 +58,7 @@ def endpoint_exists(facts: FactView) -> Finding:
     if target.route != "participant-flag":
         mechanisms.append(
             f"To switch off an ad hoc (ADHOC) recording instead: {PARTICIPANT_FLAG[0]} {PARTICIPANT_FLAG[1]} "
-            "with body {\"recording\": false}."
+            'with body {"recording": false}.'
         )
     detail = (
         f"{target.given} is not in the operation catalog ({source}). There is no 'stop recording' endpoint in the "

@@ -56,7 +56,8 @@ def error_body(facts: FactView) -> Finding:
     if named and needed and not (named & needed):
         return Finding(
             Status.WARN,
-            summary + f"; but the diagnosed call needs {', '.join(sorted(needed))}: was it from another call?",
+            summary
+            + f"; but the diagnosed call needs {', '.join(sorted(needed))}: was it from another call?",
             evidence=evidence,
         )
     return Finding(Status.PASS, summary, detail=parsed.message or "", evidence=evidence)

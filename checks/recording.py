@@ -108,8 +108,11 @@ def recording_kind(facts: FactView) -> Finding:
                 fix=(problem.remedy,) if problem.remedy else (),
                 evidence={**evidence, "error": problem.to_dict()},
             )
-        return Finding(Status.WARN, "the recording's kind is unknown (no recording listed yet, or mixed kinds)",
-                       evidence=evidence)
+        return Finding(
+            Status.WARN,
+            "the recording's kind is unknown (no recording listed yet, or mixed kinds)",
+            evidence=evidence,
+        )
     pause = f"{SECURE_PAUSE[0]} {SECURE_PAUSE[1]}"
     flag = f"{PARTICIPANT_FLAG[0]} {PARTICIPANT_FLAG[1]}"
     if kind == "CUSTOMER_EXPERIENCE":
@@ -117,7 +120,7 @@ def recording_kind(facts: FactView) -> Finding:
             return Finding(
                 Status.WARN,
                 "the participant recording flag switches off ad hoc recording; it does not stop a policy recording",
-                fix=(f"Secure-pause it instead: {pause} with {{\"recordingState\": \"PAUSED\"}}.",),
+                fix=(f'Secure-pause it instead: {pause} with {{"recordingState": "PAUSED"}}.',),
                 evidence=evidence,
             )
         if target.route in ("secure-pause", "participant-patch"):
@@ -129,8 +132,11 @@ def recording_kind(facts: FactView) -> Finding:
             )
     if kind == "ADHOC":
         if target.route == "participant-flag":
-            return Finding(Status.PASS, "ad hoc recording: the participant's recording flag switches it off",
-                           evidence=evidence)
+            return Finding(
+                Status.PASS,
+                "ad hoc recording: the participant's recording flag switches it off",
+                evidence=evidence,
+            )
         if target.route in ("secure-pause", "participant-patch"):
             return Finding(
                 Status.PASS,
@@ -162,11 +168,16 @@ def recording_found(facts: FactView) -> Finding:
         return Finding(Status.SKIP, "no recording id given")
     problem = facts.problem("recordings")
     if problem is not None:
-        return Finding(Status.ERROR, problem.line(), fix=(problem.remedy,) if problem.remedy else (),
-                       evidence={"error": problem.to_dict()})
+        return Finding(
+            Status.ERROR,
+            problem.line(),
+            fix=(problem.remedy,) if problem.remedy else (),
+            evidence={"error": problem.to_dict()},
+        )
     recordings: list[dict[str, Any]] = facts["recordings"] or []
     listed = [
-        {k: r.get(k) for k in ("id", "recordingFileRole", "mediaSubtype", "fileState", "media")} for r in recordings
+        {k: r.get(k) for k in ("id", "recordingFileRole", "mediaSubtype", "fileState", "media")}
+        for r in recordings
     ]
     for rec in recordings:
         if rec.get("id") == inputs.recording_id:

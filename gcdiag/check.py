@@ -255,7 +255,9 @@ def parse_yaml_check(data: Any, where: str) -> YamlCheckSpec:
             try:
                 jmespath.compile(str(data[key]))
             except jmespath.exceptions.JMESPathError as exc:
-                raise ValueError(f"{where}: key {key!r} is not a valid JMESPath expression: {one_line(exc)}") from None
+                raise ValueError(
+                    f"{where}: key {key!r} is not a valid JMESPath expression: {one_line(exc)}"
+                ) from None
     if not isinstance(data["blocking"], bool):
         raise ValueError(f"{where}: key 'blocking' must be true or false")
     return YamlCheckSpec(

@@ -25,26 +25,122 @@ FORMATS = ("table", "yaml", "json", "junit", "markdown")
 # (option names, settings key or None, env var, help). Settings keys are resolved by gcdiag.settings with the
 # precedence flags > environment > profile > defaults; the others are read here.
 _SHARED: tuple[tuple[tuple[str, ...], str, str, str, dict[str, Any]], ...] = (
-    (("--region",), "region", "GENESYSCLOUD_REGION", "Region name (us_east_1) or domain (mypurecloud.ie).", {}),
-    (("--api-url",), "api_url", "GENESYSCLOUD_API_URL", "API base URL (overrides the region; e.g. a proxy or the sandbox).", {}),
+    (
+        ("--region",),
+        "region",
+        "GENESYSCLOUD_REGION",
+        "Region name (us_east_1) or domain (mypurecloud.ie).",
+        {},
+    ),
+    (
+        ("--api-url",),
+        "api_url",
+        "GENESYSCLOUD_API_URL",
+        "API base URL (overrides the region; e.g. a proxy or the sandbox).",
+        {},
+    ),
     (("--login-url",), "login_url", "GENESYSCLOUD_LOGIN_URL", "Login base URL for the token endpoint.", {}),
-    (("--client-id",), "client_id", "GENESYSCLOUD_OAUTHCLIENT_ID", "Subject OAuth client id (client-credentials grant).", {}),
-    (("--client-secret",), "client_secret", "GENESYSCLOUD_OAUTHCLIENT_SECRET", "Subject OAuth client secret.", {}),
-    (("--token",), "token", "GENESYSCLOUD_ACCESS_TOKEN", "Subject bearer token (instead of client credentials).", {}),
-    (("--inspector-client-id",), "inspector_client_id", "GCDIAG_INSPECTOR_CLIENT_ID", "Inspector OAuth client id (reads configuration).", {}),
-    (("--inspector-client-secret",), "inspector_client_secret", "GCDIAG_INSPECTOR_CLIENT_SECRET", "Inspector OAuth client secret.", {}),
+    (
+        ("--client-id",),
+        "client_id",
+        "GENESYSCLOUD_OAUTHCLIENT_ID",
+        "Subject OAuth client id (client-credentials grant).",
+        {},
+    ),
+    (
+        ("--client-secret",),
+        "client_secret",
+        "GENESYSCLOUD_OAUTHCLIENT_SECRET",
+        "Subject OAuth client secret.",
+        {},
+    ),
+    (
+        ("--token",),
+        "token",
+        "GENESYSCLOUD_ACCESS_TOKEN",
+        "Subject bearer token (instead of client credentials).",
+        {},
+    ),
+    (
+        ("--inspector-client-id",),
+        "inspector_client_id",
+        "GCDIAG_INSPECTOR_CLIENT_ID",
+        "Inspector OAuth client id (reads configuration).",
+        {},
+    ),
+    (
+        ("--inspector-client-secret",),
+        "inspector_client_secret",
+        "GCDIAG_INSPECTOR_CLIENT_SECRET",
+        "Inspector OAuth client secret.",
+        {},
+    ),
     (("--inspector-token",), "inspector_token", "GCDIAG_INSPECTOR_TOKEN", "Inspector bearer token.", {}),
-    (("--profile",), "profile", "GCDIAG_PROFILE", "Profile of the Genesys CLI config (~/.gc/config.toml).", {}),
-    (("--timeout-connect",), "timeout_connect", "GCDIAG_TIMEOUT_CONNECT", "Connect timeout, seconds.", {"type": float}),
+    (
+        ("--profile",),
+        "profile",
+        "GCDIAG_PROFILE",
+        "Profile of the Genesys CLI config (~/.gc/config.toml).",
+        {},
+    ),
+    (
+        ("--timeout-connect",),
+        "timeout_connect",
+        "GCDIAG_TIMEOUT_CONNECT",
+        "Connect timeout, seconds.",
+        {"type": float},
+    ),
     (("--timeout-read",), "timeout_read", "GCDIAG_TIMEOUT_READ", "Read timeout, seconds.", {"type": float}),
-    (("--retries",), "retries", "GCDIAG_RETRIES", "Retries on 429/5xx/connection errors.", {"type": click.IntRange(0, 10)}),
-    (("--rate-limit",), "rate_limit", "GCDIAG_RATE_LIMIT", "Client-side limit, requests per minute per token.", {"type": float}),
-    (("-o", "--output-format"), "", "GCDIAG_OUTPUT_FORMAT", "Output format.", {"type": click.Choice(FORMATS)}),
-    (("--output-file",), "", "GCDIAG_OUTPUT_FILE", "Write the document to this file instead of stdout.", {"type": click.Path(dir_okay=False)}),
-    (("--no-color",), "", "GCDIAG_NO_COLOR", "No ANSI colour (also when NO_COLOR is set).", {"is_flag": True, "default": None}),
-    (("-v", "--verbose"), "", "GCDIAG_VERBOSE", "Print the request log to stderr.", {"is_flag": True, "default": None}),
+    (
+        ("--retries",),
+        "retries",
+        "GCDIAG_RETRIES",
+        "Retries on 429/5xx/connection errors.",
+        {"type": click.IntRange(0, 10)},
+    ),
+    (
+        ("--rate-limit",),
+        "rate_limit",
+        "GCDIAG_RATE_LIMIT",
+        "Client-side limit, requests per minute per token.",
+        {"type": float},
+    ),
+    (
+        ("-o", "--output-format"),
+        "",
+        "GCDIAG_OUTPUT_FORMAT",
+        "Output format.",
+        {"type": click.Choice(FORMATS)},
+    ),
+    (
+        ("--output-file",),
+        "",
+        "GCDIAG_OUTPUT_FILE",
+        "Write the document to this file instead of stdout.",
+        {"type": click.Path(dir_okay=False)},
+    ),
+    (
+        ("--no-color",),
+        "",
+        "GCDIAG_NO_COLOR",
+        "No ANSI colour (also when NO_COLOR is set).",
+        {"is_flag": True, "default": None},
+    ),
+    (
+        ("-v", "--verbose"),
+        "",
+        "GCDIAG_VERBOSE",
+        "Print the request log to stderr.",
+        {"is_flag": True, "default": None},
+    ),
     (("--debug",), "", "GCDIAG_DEBUG", "Show tracebacks.", {"is_flag": True, "default": None}),
-    (("--redact",), "", "GCDIAG_REDACT", "Replace personal data (names, e-mails, phone numbers) with placeholders.", {"is_flag": True, "default": None}),
+    (
+        ("--redact",),
+        "",
+        "GCDIAG_REDACT",
+        "Replace personal data (names, e-mails, phone numbers) with placeholders.",
+        {"is_flag": True, "default": None},
+    ),
 )
 
 
@@ -139,7 +235,9 @@ def main() -> None:
     except Exception as exc:
         if debug:
             raise
-        click.echo(f"gcdiag: internal error: {type(exc).__name__}: {_safe(str(exc))} (run with --debug)", err=True)
+        click.echo(
+            f"gcdiag: internal error: {type(exc).__name__}: {_safe(str(exc))} (run with --debug)", err=True
+        )
         sys.exit(3)
     sys.exit(0)
 
@@ -177,7 +275,9 @@ def settings_from(ctx: click.Context, *, need_identity: bool = True) -> Any:
         click.echo(f"gcdiag: warning: {warning}", err=True)
     if need_identity:
         if settings.api_url is None:
-            fail("no region or API URL: pass --region (e.g. us_east_1) or --api-url, or set GENESYSCLOUD_REGION")
+            fail(
+                "no region or API URL: pass --region (e.g. us_east_1) or --api-url, or set GENESYSCLOUD_REGION"
+            )
         if settings.subject is None:
             fail(
                 "no credentials: pass --client-id and --client-secret, or --token (or set GENESYSCLOUD_OAUTHCLIENT_ID/"
@@ -187,7 +287,7 @@ def settings_from(ctx: click.Context, *, need_identity: bool = True) -> Any:
 
 
 def _param_name(names: tuple[str, ...]) -> str:
-    long = [n for n in names if n.startswith("--")][0]
+    long = next(n for n in names if n.startswith("--"))
     return long[2:].replace("-", "_")
 
 
@@ -225,7 +325,9 @@ def emit_text(ctx: click.Context, text: str) -> None:
         click.echo(text, nl=not text.endswith("\n"))
 
 
-def emit_report(ctx: click.Context, report: Any, secrets: list[str], requests_log: list[dict[str, Any]] | None = None) -> int:
+def emit_report(
+    ctx: click.Context, report: Any, secrets: list[str], requests_log: list[dict[str, Any]] | None = None
+) -> int:
     """The one way a report leaves gcdiag: redact, render, write; summary to stderr; return the exit code."""
     from gcdiag.redact import Redactor
     from gcdiag.render import render
@@ -274,19 +376,82 @@ def check_id_value(value: str | None, what: str) -> str | None:
 
 @cli.command("recording-stop")
 @click.argument("id", required=False)
-@click.option("--conversation", "conversation_id", envvar="GCDIAG_CONVERSATION", help="Conversation id. [env: GCDIAG_CONVERSATION]")
-@click.option("--recording", "recording_id", envvar="GCDIAG_RECORDING", help="Recording id. [env: GCDIAG_RECORDING]")
-@click.option("--event", "event_file", envvar="GCDIAG_EVENT", help="A webhook/notification JSON payload to take the ids from (- for stdin). [env: GCDIAG_EVENT]")
-@click.option("--event-query", envvar="GCDIAG_EVENT_QUERY", help="JMESPath giving the conversation id, or {conversationId, recordingId}. [env: GCDIAG_EVENT_QUERY]")
-@click.option("--call", "call", envvar="GCDIAG_CALL", help='The call you made, e.g. "POST /api/v2/...". [env: GCDIAG_CALL]')
-@click.option("--error-body", envvar="GCDIAG_ERROR_BODY", help="The error response you received (file, or - for stdin). [env: GCDIAG_ERROR_BODY]")
-@click.option("--attempt", is_flag=True, envvar="GCDIAG_ATTEMPT", help="After the diagnosis, really make the call (mutates the org). [env: GCDIAG_ATTEMPT]")
-@click.option("--yes", "-y", is_flag=True, envvar="GCDIAG_YES", help="Do not ask for confirmation of --attempt. [env: GCDIAG_YES]")
-@click.option("--only", multiple=True, envvar="GCDIAG_ONLY", help="Run only this check id (repeatable). [env: GCDIAG_ONLY]")
-@click.option("--skip", multiple=True, envvar="GCDIAG_SKIP", help="Skip this check id (repeatable). [env: GCDIAG_SKIP]")
-@click.option("--checks-dir", multiple=True, type=click.Path(file_okay=False), envvar="GCDIAG_CHECKS_DIR", help="Also load checks from this directory. [env: GCDIAG_CHECKS_DIR]")
-@click.option("--audit-window", type=click.FloatRange(0.01, 14), default=7.0, show_default=True, envvar="GCDIAG_AUDIT_WINDOW", help="Audit look-back, days (realtime audit keeps 14). [env: GCDIAG_AUDIT_WINDOW]")
-@click.option("--scopes-enforced", type=click.Choice(["yes", "no", "unknown"]), default="unknown", show_default=True, envvar="GCDIAG_SCOPES_ENFORCED", help="Whether the org enforces OAuth scopes (gcdiag cannot read it). [env: GCDIAG_SCOPES_ENFORCED]")
+@click.option(
+    "--conversation",
+    "conversation_id",
+    envvar="GCDIAG_CONVERSATION",
+    help="Conversation id. [env: GCDIAG_CONVERSATION]",
+)
+@click.option(
+    "--recording", "recording_id", envvar="GCDIAG_RECORDING", help="Recording id. [env: GCDIAG_RECORDING]"
+)
+@click.option(
+    "--event",
+    "event_file",
+    envvar="GCDIAG_EVENT",
+    help="A webhook/notification JSON payload to take the ids from (- for stdin). [env: GCDIAG_EVENT]",
+)
+@click.option(
+    "--event-query",
+    envvar="GCDIAG_EVENT_QUERY",
+    help="JMESPath giving the conversation id, or {conversationId, recordingId}. [env: GCDIAG_EVENT_QUERY]",
+)
+@click.option(
+    "--call",
+    "call",
+    envvar="GCDIAG_CALL",
+    help='The call you made, e.g. "POST /api/v2/...". [env: GCDIAG_CALL]',
+)
+@click.option(
+    "--error-body",
+    envvar="GCDIAG_ERROR_BODY",
+    help="The error response you received (file, or - for stdin). [env: GCDIAG_ERROR_BODY]",
+)
+@click.option(
+    "--attempt",
+    is_flag=True,
+    envvar="GCDIAG_ATTEMPT",
+    help="After the diagnosis, really make the call (mutates the org). [env: GCDIAG_ATTEMPT]",
+)
+@click.option(
+    "--yes",
+    "-y",
+    is_flag=True,
+    envvar="GCDIAG_YES",
+    help="Do not ask for confirmation of --attempt. [env: GCDIAG_YES]",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    envvar="GCDIAG_ONLY",
+    help="Run only this check id (repeatable). [env: GCDIAG_ONLY]",
+)
+@click.option(
+    "--skip", multiple=True, envvar="GCDIAG_SKIP", help="Skip this check id (repeatable). [env: GCDIAG_SKIP]"
+)
+@click.option(
+    "--checks-dir",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    envvar="GCDIAG_CHECKS_DIR",
+    help="Also load checks from this directory. [env: GCDIAG_CHECKS_DIR]",
+)
+@click.option(
+    "--audit-window",
+    type=click.FloatRange(0.01, 14),
+    default=7.0,
+    show_default=True,
+    envvar="GCDIAG_AUDIT_WINDOW",
+    help="Audit look-back, days (realtime audit keeps 14). [env: GCDIAG_AUDIT_WINDOW]",
+)
+@click.option(
+    "--scopes-enforced",
+    type=click.Choice(["yes", "no", "unknown"]),
+    default="unknown",
+    show_default=True,
+    envvar="GCDIAG_SCOPES_ENFORCED",
+    help="Whether the org enforces OAuth scopes (gcdiag cannot read it). [env: GCDIAG_SCOPES_ENFORCED]",
+)
 @shared_options
 @click.pass_context
 def recording_stop(ctx: click.Context, **kwargs: Any) -> None:
@@ -305,15 +470,56 @@ def recording_stop(ctx: click.Context, **kwargs: Any) -> None:
 @cli.command("can-i")
 @click.argument("method", required=False)
 @click.argument("path", required=False)
-@click.option("--division", envvar="GCDIAG_DIVISION", help="Evaluate for this division (id or name; * for all). [env: GCDIAG_DIVISION]")
-@click.option("--list", "list_mode", is_flag=True, envvar="GCDIAG_LIST", help="List the operations of --tag the identity can call. [env: GCDIAG_LIST]")
+@click.option(
+    "--division",
+    envvar="GCDIAG_DIVISION",
+    help="Evaluate for this division (id or name; * for all). [env: GCDIAG_DIVISION]",
+)
+@click.option(
+    "--list",
+    "list_mode",
+    is_flag=True,
+    envvar="GCDIAG_LIST",
+    help="List the operations of --tag the identity can call. [env: GCDIAG_LIST]",
+)
 @click.option("--tag", envvar="GCDIAG_TAG", help="API area for --list, e.g. Recording. [env: GCDIAG_TAG]")
-@click.option("--error-body", envvar="GCDIAG_ERROR_BODY", help="The error response you received (file, or - for stdin). [env: GCDIAG_ERROR_BODY]")
-@click.option("--only", multiple=True, envvar="GCDIAG_ONLY", help="Run only this check id (repeatable). [env: GCDIAG_ONLY]")
-@click.option("--skip", multiple=True, envvar="GCDIAG_SKIP", help="Skip this check id (repeatable). [env: GCDIAG_SKIP]")
-@click.option("--checks-dir", multiple=True, type=click.Path(file_okay=False), envvar="GCDIAG_CHECKS_DIR", help="Also load checks from this directory. [env: GCDIAG_CHECKS_DIR]")
-@click.option("--scopes-enforced", type=click.Choice(["yes", "no", "unknown"]), default="unknown", show_default=True, envvar="GCDIAG_SCOPES_ENFORCED", help="Whether the org enforces OAuth scopes. [env: GCDIAG_SCOPES_ENFORCED]")
-@click.option("--catalog-max-age", type=click.FloatRange(0), default=7.0, show_default=True, envvar="GCDIAG_CATALOG_MAX_AGE", help="Days a refreshed live catalog stays fresh. [env: GCDIAG_CATALOG_MAX_AGE]")
+@click.option(
+    "--error-body",
+    envvar="GCDIAG_ERROR_BODY",
+    help="The error response you received (file, or - for stdin). [env: GCDIAG_ERROR_BODY]",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    envvar="GCDIAG_ONLY",
+    help="Run only this check id (repeatable). [env: GCDIAG_ONLY]",
+)
+@click.option(
+    "--skip", multiple=True, envvar="GCDIAG_SKIP", help="Skip this check id (repeatable). [env: GCDIAG_SKIP]"
+)
+@click.option(
+    "--checks-dir",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    envvar="GCDIAG_CHECKS_DIR",
+    help="Also load checks from this directory. [env: GCDIAG_CHECKS_DIR]",
+)
+@click.option(
+    "--scopes-enforced",
+    type=click.Choice(["yes", "no", "unknown"]),
+    default="unknown",
+    show_default=True,
+    envvar="GCDIAG_SCOPES_ENFORCED",
+    help="Whether the org enforces OAuth scopes. [env: GCDIAG_SCOPES_ENFORCED]",
+)
+@click.option(
+    "--catalog-max-age",
+    type=click.FloatRange(0),
+    default=7.0,
+    show_default=True,
+    envvar="GCDIAG_CATALOG_MAX_AGE",
+    help="Days a refreshed live catalog stays fresh. [env: GCDIAG_CATALOG_MAX_AGE]",
+)
 @shared_options
 @click.pass_context
 def can_i(ctx: click.Context, **kwargs: Any) -> None:
@@ -335,7 +541,11 @@ def whoami(ctx: click.Context) -> None:
 
 @cli.command("explain-error")
 @click.argument("file", required=False, default="-")
-@click.option("--call", envvar="GCDIAG_CALL", help='The call that returned it, e.g. "PUT /api/v2/...". [env: GCDIAG_CALL]')
+@click.option(
+    "--call",
+    envvar="GCDIAG_CALL",
+    help='The call that returned it, e.g. "PUT /api/v2/...". [env: GCDIAG_CALL]',
+)
 @shared_options
 @click.pass_context
 def explain_error(ctx: click.Context, file: str, call: str | None) -> None:
@@ -347,10 +557,35 @@ def explain_error(ctx: click.Context, file: str, call: str | None) -> None:
 
 @cli.command("smoke")
 @click.argument("file")
-@click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail", show_default=True, envvar="GCDIAG_FAIL_ON", help="warn: a warning also counts as a mismatch. [env: GCDIAG_FAIL_ON]")
-@click.option("--with-audit", is_flag=True, envvar="GCDIAG_WITH_AUDIT", help="Also run audit.recent-changes per item. [env: GCDIAG_WITH_AUDIT]")
-@click.option("--workers", type=click.IntRange(1, 16), default=4, show_default=True, envvar="GCDIAG_WORKERS", help="Diagnoses run at once. [env: GCDIAG_WORKERS]")
-@click.option("--checks-dir", multiple=True, type=click.Path(file_okay=False), envvar="GCDIAG_CHECKS_DIR", help="Also load checks from this directory. [env: GCDIAG_CHECKS_DIR]")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["fail", "warn"]),
+    default="fail",
+    show_default=True,
+    envvar="GCDIAG_FAIL_ON",
+    help="warn: a warning also counts as a mismatch. [env: GCDIAG_FAIL_ON]",
+)
+@click.option(
+    "--with-audit",
+    is_flag=True,
+    envvar="GCDIAG_WITH_AUDIT",
+    help="Also run audit.recent-changes per item. [env: GCDIAG_WITH_AUDIT]",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 16),
+    default=4,
+    show_default=True,
+    envvar="GCDIAG_WORKERS",
+    help="Diagnoses run at once. [env: GCDIAG_WORKERS]",
+)
+@click.option(
+    "--checks-dir",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    envvar="GCDIAG_CHECKS_DIR",
+    help="Also load checks from this directory. [env: GCDIAG_CHECKS_DIR]",
+)
 @shared_options
 @click.pass_context
 def smoke(ctx: click.Context, **kwargs: Any) -> None:
@@ -369,8 +604,16 @@ def checks_group() -> None:
 
 
 @checks_group.command("list")
-@click.option("--scenario", envvar="GCDIAG_SCENARIO", help="Only checks of this scenario. [env: GCDIAG_SCENARIO]")
-@click.option("--checks-dir", multiple=True, type=click.Path(file_okay=False), envvar="GCDIAG_CHECKS_DIR", help="Also load checks from this directory. [env: GCDIAG_CHECKS_DIR]")
+@click.option(
+    "--scenario", envvar="GCDIAG_SCENARIO", help="Only checks of this scenario. [env: GCDIAG_SCENARIO]"
+)
+@click.option(
+    "--checks-dir",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    envvar="GCDIAG_CHECKS_DIR",
+    help="Also load checks from this directory. [env: GCDIAG_CHECKS_DIR]",
+)
 @shared_options
 @click.pass_context
 def checks_list(ctx: click.Context, scenario: str | None, checks_dir: tuple[str, ...]) -> None:
@@ -411,7 +654,9 @@ def catalog_refresh(ctx: click.Context) -> None:
 
 
 @catalog_group.command("list")
-@click.option("--tag", envvar="GCDIAG_TAG", help="Only operations of this API area, e.g. Recording. [env: GCDIAG_TAG]")
+@click.option(
+    "--tag", envvar="GCDIAG_TAG", help="Only operations of this API area, e.g. Recording. [env: GCDIAG_TAG]"
+)
 @shared_options
 @click.pass_context
 def catalog_list(ctx: click.Context, tag: str | None) -> None:
@@ -449,4 +694,3 @@ def report_show(ctx: click.Context, file: str) -> None:
     from gcdiag.commands import run_report_show
 
     sys.exit(run_report_show(ctx, file))
-

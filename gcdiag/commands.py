@@ -17,6 +17,19 @@ from gcdiag.cli import check_id_value, emit_report, emit_text, fail, opts, outpu
 from gcdiag.model import ExitCode
 
 
+def open_session(ctx: click.Context, settings: Any) -> Any:
+    """The API clients for this run, with the retry pacing the user chose (--backoff, --retry-after-cap)."""
+    from gcdiag.diagnose import Session
+
+    given = opts(ctx)
+    options = {}
+    if given.get("backoff") is not None:
+        options["backoff_base"] = float(given["backoff"])
+    if given.get("retry_after_cap") is not None:
+        options["retry_after_cap"] = float(given["retry_after_cap"])
+    return Session.open(settings, **options)
+
+
 def _catalog(settings: Any = None, max_age_days: float = 7.0) -> tuple[Any, str]:
     """The live catalog of the target region when refreshed recently, else the bundled one; and which it is."""
     from gcdiag.livecatalog import cache_key_for, load_catalog
@@ -28,8 +41,7 @@ def _catalog(settings: Any = None, max_age_days: float = 7.0) -> tuple[Any, str]
 
 
 def _checkset(checks_dirs: tuple[str, ...] | list[str]) -> Any:
-    from gcdiag.plugins import load_checkset
-    from gcdiag.plugins import PluginError
+    from gcdiag.plugins import PluginError, load_checkset
 
     try:
         return load_checkset([Path(d) for d in checks_dirs])
@@ -146,7 +158,9 @@ def run_recording_stop(ctx: click.Context, **kw: Any) -> int:
         scopes_enforced=enforced,
         event=event_info,
     )
-    return diagnose_and_emit(ctx, settings, inputs, checkset, only=kw["only"], skip=kw["skip"], attempt=kw["attempt"])
+    return diagnose_and_emit(
+        ctx, settings, inputs, checkset, only=kw["only"], skip=kw["skip"], attempt=kw["attempt"]
+    )
 
 
 def diagnose_and_emit(
@@ -162,11 +176,11 @@ def diagnose_and_emit(
     notes: tuple[str, ...] = (),
     catalog_max_age: float = 7.0,
 ) -> int:
-    from gcdiag.diagnose import Options, Session, diagnose
+    from gcdiag.diagnose import Options, diagnose
     from gcdiag.pipeline import SCENARIOS
 
     prefs = output_prefs(ctx)
-    session = Session.open(settings)
+    session = open_session(ctx, settings)
     catalog, catalog_note = _catalog(settings, catalog_max_age)
     try:
         report = diagnose(
@@ -194,7 +208,10 @@ def run_checks_list(ctx: click.Context, scenario: str | None, checks_dir: tuple[
     from tabulate import tabulate
 
     table = tabulate(
-        [[c.id, "yes" if c.blocking else "no", ",".join(c.scenarios), c.kind, c.source, c.title] for c in rows],
+        [
+            [c.id, "yes" if c.blocking else "no", ",".join(c.scenarios), c.kind, c.source, c.title]
+            for c in rows
+        ],
         headers=["id", "blocking", "scenarios", "kind", "source", "title"],
     )
     emit_text(ctx, table + "\n")
@@ -224,7 +241,9 @@ def run_catalog_show(ctx: click.Context, method: str, path: str) -> int:
     if match is None:
         others = catalog.methods_for(path)
         hint = f"; that path exists with {', '.join(others)}" if others else ""
-        click.echo(f"{method} {path}: not a public API operation in the {catalog.source} catalog{hint}", err=True)
+        click.echo(
+            f"{method} {path}: not a public API operation in the {catalog.source} catalog{hint}", err=True
+        )
         return int(ExitCode.WOULD_FAIL)
     data = {**match.operation.to_dict(), "path_params": match.path_params}
     if fmt in ("json", "yaml"):
@@ -296,8 +315,13 @@ def run_catalog_list(ctx: click.Context, tag: str | None) -> None:
     from tabulate import tabulate
 
     rows = [
-        [op.method, op.path, op.permission_type or "-", ", ".join(op.permissions) or "-",
-         "?" if op.scopes is None else ", ".join(op.scopes) or "-"]
+        [
+            op.method,
+            op.path,
+            op.permission_type or "-",
+            ", ".join(op.permissions) or "-",
+            "?" if op.scopes is None else ", ".join(op.scopes) or "-",
+        ]
         for op in ops
     ]
     emit_text(ctx, tabulate(rows, headers=["method", "path", "type", "permissions", "scopes"]) + "\n")
@@ -310,8 +334,8 @@ def run_report_show(ctx: click.Context, file: str) -> int:
         reports = load_reports(file)
     except ReportError as exc:
         fail(str(exc))
-    from gcdiag.render import render, render_many
     from gcdiag.redact import Redactor
+    from gcdiag.render import render, render_many
 
     prefs = output_prefs(ctx)
     redactor = Redactor((), personal=prefs["redact"])
@@ -388,7 +412,13 @@ def run_can_i(ctx: click.Context, **kw: Any) -> int:
         scopes_enforced={"yes": True, "no": False}.get(kw["scopes_enforced"]),
     )
     return diagnose_and_emit(
-        ctx, settings, inputs, checkset, only=kw["only"], skip=kw["skip"], scenario_name="can-i",
+        ctx,
+        settings,
+        inputs,
+        checkset,
+        only=kw["only"],
+        skip=kw["skip"],
+        scenario_name="can-i",
         catalog_max_age=kw["catalog_max_age"],
     )
 
@@ -396,7 +426,7 @@ def run_can_i(ctx: click.Context, **kw: Any) -> int:
 def run_can_i_list(ctx: click.Context, tag: str, division: str | None, max_age: float) -> int:
     """Every operation of one API area, and whether the identity's grants allow it (permissions × division)."""
     from gcdiag.authz import evaluate
-    from gcdiag.diagnose import Session, facts_for
+    from gcdiag.diagnose import facts_for
     from gcdiag.lookups import Inputs
 
     settings = settings_from(ctx)
@@ -404,7 +434,7 @@ def run_can_i_list(ctx: click.Context, tag: str, division: str | None, max_age: 
     ops = [op for op in catalog if op.tag.lower() == tag.lower()]
     if not ops:
         fail(f"no operations with tag {tag!r}; tags: {', '.join(catalog.tags())}")
-    session = Session.open(settings)
+    session = open_session(ctx, settings)
     inputs = Inputs(division=division)
     with facts_for(session, inputs, catalog, scenario="can-i") as facts:
         facts.prefetch(["identity", "grants", "target_divisions"])
@@ -412,16 +442,26 @@ def run_can_i_list(ctx: click.Context, tag: str, division: str | None, max_age: 
         where, where_error = facts.outcome("target_divisions")
     rows: list[dict[str, Any]] = []
     for op in ops:
-        row: dict[str, Any] = {"method": op.method, "path": op.path, "permissionType": op.permission_type,
-                               "permissions": list(op.permissions)}
+        row: dict[str, Any] = {
+            "method": op.method,
+            "path": op.path,
+            "permissionType": op.permission_type,
+            "permissions": list(op.permissions),
+        }
         if grant_error is not None or where_error is not None:
             row.update(allowed=None, why=(grant_error or where_error).line())  # type: ignore[union-attr]
         else:
-            ev = evaluate(op.permission_type, op.permissions, grant_set.grants, list(where.ids) if where else None)
+            ev = evaluate(
+                op.permission_type, op.permissions, grant_set.grants, list(where.ids) if where else None
+            )
             row.update(
                 allowed=ev.allowed,
-                why=ev.deciding.reason if ev.deciding else (
-                    "no permission documented" if not op.permissions else f"missing {', '.join(ev.missing or ev.held_elsewhere)}"
+                why=ev.deciding.reason
+                if ev.deciding
+                else (
+                    "no permission documented"
+                    if not op.permissions
+                    else f"missing {', '.join(ev.missing or ev.held_elsewhere)}"
                 ),
             )
         rows.append(row)
@@ -436,7 +476,10 @@ def run_can_i_list(ctx: click.Context, tag: str, division: str | None, max_age: 
         from tabulate import tabulate
 
         table = tabulate(
-            [[r["method"], r["path"], {True: "yes", False: "no", None: "unknown"}[r["allowed"]], r["why"]] for r in rows],
+            [
+                [r["method"], r["path"], {True: "yes", False: "no", None: "unknown"}[r["allowed"]], r["why"]]
+                for r in rows
+            ],
             headers=["method", "path", "allowed", "why"],
         )
         emit_text(ctx, redactor.text(f"catalog: {note}\n{table}\n"))
@@ -448,7 +491,7 @@ def run_can_i_list(ctx: click.Context, tag: str, division: str | None, max_age: 
 
 
 def run_smoke_command(ctx: click.Context, **kw: Any) -> int:
-    from gcdiag.diagnose import Options, Session, diagnose
+    from gcdiag.diagnose import Options, diagnose
     from gcdiag.lookups import RequestCache
     from gcdiag.pipeline import SCENARIOS
     from gcdiag.redact import Redactor
@@ -462,14 +505,16 @@ def run_smoke_command(ctx: click.Context, **kw: Any) -> int:
     checkset = _checkset(kw["checks_dir"])
     settings = settings_from(ctx)
     prefs = output_prefs(ctx)
-    session = Session.open(settings)
+    session = open_session(ctx, settings)
     catalog, note = _catalog(settings)
     cache = RequestCache()
     skip = () if kw["with_audit"] else ("audit.recent-changes",)
 
     def one(item: Any) -> Any:
         scenario = SCENARIOS[item.scenario]
-        skips = tuple(s for s in skip if any(c.id == s and item.scenario in c.scenarios for c in checkset.checks))
+        skips = tuple(
+            s for s in skip if any(c.id == s and item.scenario in c.scenarios for c in checkset.checks)
+        )
         return diagnose(
             scenario=scenario,
             session=session,
@@ -488,13 +533,18 @@ def run_smoke_command(ctx: click.Context, **kw: Any) -> int:
         if show_progress:
             width = 30
             filled = int(width * done / total)
-            click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", err=True, nl=done == total)
+            click.echo(
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", err=True, nl=done == total
+            )
 
-    reports, code = run_smoke(items, one, fail_on_warn=kw["fail_on"] == "warn", workers=kw["workers"],
-                              progress=progress)
+    reports, code = run_smoke(
+        items, one, fail_on_warn=kw["fail_on"] == "warn", workers=kw["workers"], progress=progress
+    )
     redactor = Redactor(session.secrets(), personal=prefs["redact"])
     safe = [redactor.report(r) for r in reports]
-    emit_text(ctx, render_many(safe, prefs["format"], color=prefs["color"], title=f"gcdiag smoke {kw['file']}"))
+    emit_text(
+        ctx, render_many(safe, prefs["format"], color=prefs["color"], title=f"gcdiag smoke {kw['file']}")
+    )
     matched = sum(1 for r in safe if r.results[-1].status.value == "pass")
     total_requests = len(session.log.records())
     click.echo(
@@ -505,7 +555,9 @@ def run_smoke_command(ctx: click.Context, **kw: Any) -> int:
     for report in safe:
         last = report.results[-1]
         if last.status.value != "pass":
-            click.echo(redactor.text(f"  {last.status.value.upper()}: {last.title}: {last.summary}"), err=True)
+            click.echo(
+                redactor.text(f"  {last.status.value.upper()}: {last.title}: {last.summary}"), err=True
+            )
     return code
 
 
@@ -513,12 +565,12 @@ def run_smoke_command(ctx: click.Context, **kw: Any) -> int:
 
 
 def run_whoami(ctx: click.Context) -> int:
-    from gcdiag.diagnose import Session, facts_for, whoami_document
+    from gcdiag.diagnose import facts_for, whoami_document
     from gcdiag.lookups import Inputs
     from gcdiag.redact import Redactor
 
     settings = settings_from(ctx)
-    session = Session.open(settings)
+    session = open_session(ctx, settings)
     catalog, _ = _catalog(settings)
     with facts_for(session, Inputs(), catalog, scenario="whoami") as facts:
         doc, complete = whoami_document(facts)
@@ -549,8 +601,15 @@ def _whoami_table(doc: dict[str, Any]) -> str:
     ]
     grants = doc.get("grants") or []
     if grants:
-        lines.append(tabulate([[g["role"]["name"], g["role"]["id"], g["division"]["label"], len(g["permissions"])]
-                               for g in grants], headers=["role", "role id", "division", "permissions"]))
+        lines.append(
+            tabulate(
+                [
+                    [g["role"]["name"], g["role"]["id"], g["division"]["label"], len(g["permissions"])]
+                    for g in grants
+                ],
+                headers=["role", "role id", "division", "permissions"],
+            )
+        )
     for problem in doc.get("could_not_read") or []:
         lines.append(f"could not read: {problem}")
     lines.append("(-o yaml lists the effective permissions per division)")
@@ -578,7 +637,8 @@ def run_explain_error(ctx: click.Context, file: str, call_text: str | None) -> i
     call = parse_call(call_text)
     given = opts(ctx)
     has_identity = any(given.get(k) for k in ("client_id", "token", "profile")) or any(
-        os.environ.get(k) for k in ("GENESYSCLOUD_OAUTHCLIENT_ID", "GENESYSCLOUD_ACCESS_TOKEN", "GCDIAG_PROFILE")
+        os.environ.get(k)
+        for k in ("GENESYSCLOUD_OAUTHCLIENT_ID", "GENESYSCLOUD_ACCESS_TOKEN", "GCDIAG_PROFILE")
     )
     if call is not None and has_identity:
         from gcdiag.errors import parse_error_body as parse
@@ -626,9 +686,14 @@ def _explain_text(doc: dict[str, Any]) -> str:
     call = doc.get("call")
     if call:
         op = call.get("operation")
-        lines.append(f"call {call['given']}: " + (
-            f"requires {op['permissionType']} {', '.join(op['permissions']) or '(none)'}" if op
-            else "not a public API operation"))
+        lines.append(
+            f"call {call['given']}: "
+            + (
+                f"requires {op['permissionType']} {', '.join(op['permissions']) or '(none)'}"
+                if op
+                else "not a public API operation"
+            )
+        )
     return "\n".join(lines) + "\n"
 
 

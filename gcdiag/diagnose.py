@@ -16,7 +16,7 @@ from gcdiag.facts import Facts
 from gcdiag.lookups import Inputs, RequestCache, RunContext, fact_definitions
 from gcdiag.model import CheckResult, Report, Status
 from gcdiag.pipeline import Scenario, build_report, run_checks, select_checks, skipped_result
-from gcdiag.plugins import CheckSet, load_checkset
+from gcdiag.plugins import CheckSet
 from gcdiag.settings import Credentials, Settings
 from gcdiag.targets import TargetCall
 
@@ -37,7 +37,9 @@ class Session:
         log = log or RequestLog()
         subject = _client(settings, settings.subject, "subject", log, **client_options)
         inspector = (
-            _client(settings, settings.inspector, "inspector", log, **client_options) if settings.inspector else None
+            _client(settings, settings.inspector, "inspector", log, **client_options)
+            if settings.inspector
+            else None
         )
         return cls(settings, log, subject, inspector)
 
@@ -53,7 +55,9 @@ class Session:
         return [s for s in out if s]
 
 
-def _client(settings: Settings, creds: Credentials, identity: str, log: RequestLog, **options: Any) -> ApiClient:
+def _client(
+    settings: Settings, creds: Credentials, identity: str, log: RequestLog, **options: Any
+) -> ApiClient:
     assert settings.api_url is not None and settings.login_url is not None
     return ApiClient(
         api_url=settings.api_url,
@@ -92,7 +96,9 @@ def facts_requests(facts: Facts) -> list[dict[str, Any]]:
     out = []
     for name in facts.names():
         for p in facts.provenance(name):
-            out.append({"method": p.method, "path": p.path, "status": p.status, "identity": p.identity, "fact": name})
+            out.append(
+                {"method": p.method, "path": p.path, "status": p.status, "identity": p.identity, "fact": name}
+            )
     return out
 
 
@@ -122,14 +128,21 @@ def whoami_document(facts: Facts) -> tuple[dict[str, Any], bool]:
         effective: dict[str, list[str]] = {}
         for g in grant_set.grants:
             perms = sorted({*g.role.permissions, *(p.text for p in g.role.policies)})
-            grants.append({"role": {"id": g.role.id, "name": g.role.name},
-                           "division": {"id": g.division_id, "label": g.division_label}, "permissions": perms})
+            grants.append(
+                {
+                    "role": {"id": g.role.id, "name": g.role.name},
+                    "division": {"id": g.division_id, "label": g.division_label},
+                    "permissions": perms,
+                }
+            )
             key = "all divisions (*)" if g.division_id == ALL_DIVISIONS else g.division_label
             effective[key] = sorted({*effective.get(key, []), *perms})
         doc["grants"] = grants
         doc["grants_source"] = grant_set.source
         doc["effective_permissions"] = effective
-        doc["permission_notation"] = "domain:entity:action; a policy lists its actions comma-separated, * = all"
+        doc["permission_notation"] = (
+            "domain:entity:action; a policy lists its actions comma-separated, * = all"
+        )
     _divisions, error = facts.outcome("divisions")
     if error is not None:
         problems.append(error.line())
@@ -169,7 +182,11 @@ def diagnose(
         phrase = scenario.name
         if isinstance(target_call, TargetCall):
             # Name the call the user made when it is not a real operation; else the call diagnosed.
-            phrase = target_call.given if target_call.given_exists is False and target_call.given else target_call.text
+            phrase = (
+                target_call.given
+                if target_call.given_exists is False and target_call.given
+                else target_call.text
+            )
         report_inputs = inputs.to_dict()
         if isinstance(target_call, TargetCall):
             report_inputs["diagnosed_call"] = target_call.text
@@ -187,7 +204,9 @@ def diagnose(
             subject_phrase=phrase,
             target={"region": ctx.region or None, "api_url": ctx.api_url},
             inputs=report_inputs,
-            requests=facts_requests(facts) if own_requests_only else [r.to_dict() for r in session.log.records()],
+            requests=facts_requests(facts)
+            if own_requests_only
+            else [r.to_dict() for r in session.log.records()],
             notes=all_notes,
         )
     return report
@@ -203,7 +222,10 @@ def attempt_call(session: Session, target: TargetCall) -> CheckResult:
     path_params = _params(target)
     try:
         response = session.subject.request(
-            target.method, target.path, path_params=path_params, json=dict(target.body) if target.body else None
+            target.method,
+            target.path,
+            path_params=path_params,
+            json=dict(target.body) if target.body else None,
         )
         status, evidence = Status.PASS, {"status": response.status, "body": response.json}
         summary = f"{target.method} {target.concrete_path} answered {response.status}"

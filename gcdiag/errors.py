@@ -349,8 +349,8 @@ def parse_error_body(
             perms += permissions_in_message(_str_or_none(nested.get("message")))
             perms += _permissions_in_values(nested.get("messageParams"))
 
-    # OAuth-style token-endpoint body {"error", "description" | "error_description"}: INFERRED from third-party
-    # code only, exact field names UNCONFIRMED (FACTS §1.4), so both description spellings are accepted.
+    # OAuth-style token-endpoint body {"error", "description" | "error_description"}: INFERRED from
+    # third-party code only, exact field names UNCONFIRMED (FACTS §1.4), so both spellings are accepted.
     oauth_error = _str_or_none(data.get("error")) if "code" not in data else None
     oauth_description = None
     if oauth_error is not None:

@@ -52,7 +52,11 @@ class EventIds:
     rule: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"conversation_id": self.conversation_id, "recording_id": self.recording_id, "matched": self.rule}
+        return {
+            "conversation_id": self.conversation_id,
+            "recording_id": self.recording_id,
+            "matched": self.rule,
+        }
 
 
 def parse_event(text: str, source: str, query: str | None = None) -> EventIds:
@@ -61,7 +65,9 @@ def parse_event(text: str, source: str, query: str | None = None) -> EventIds:
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise EventError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+        raise EventError(
+            f"{source}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        ) from None
     if query:
         try:
             compiled = jmespath.compile(query)
@@ -74,7 +80,9 @@ def parse_event(text: str, source: str, query: str | None = None) -> EventIds:
             cid, rid = found.get("conversationId"), found.get("recordingId")
             if isinstance(cid, str) or isinstance(rid, str):
                 return EventIds(
-                    cid if isinstance(cid, str) else None, rid if isinstance(rid, str) else None, f"--event-query {query}"
+                    cid if isinstance(cid, str) else None,
+                    rid if isinstance(rid, str) else None,
+                    f"--event-query {query}",
                 )
         raise EventError(
             f"{source}: --event-query gave {json.dumps(found)[:80]}; expected a conversation id string or an object "
@@ -89,4 +97,3 @@ def parse_event(text: str, source: str, query: str | None = None) -> EventIds:
         f"{source}: no conversation id found in the payload (tried: {', '.join(r[0] for r in RULES)}); "
         "pass --conversation ID or --event-query EXPR"
     )
-

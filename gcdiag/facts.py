@@ -16,8 +16,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -232,4 +232,6 @@ def values_for(facts: Facts, names: Iterable[str]) -> tuple[dict[str, Any], dict
 
 
 def describe(definitions: Mapping[str, FactDef]) -> list[dict[str, str]]:
-    return [{"name": d.name, "identity": d.identity, "description": d.description} for d in definitions.values()]
+    return [
+        {"name": d.name, "identity": d.identity, "description": d.description} for d in definitions.values()
+    ]

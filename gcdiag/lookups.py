@@ -26,7 +26,9 @@ from gcdiag.targets import TargetCall, choose_target_call, given_call
 if TYPE_CHECKING:  # the HTTP stack (requests) is imported only when a look-up really runs
     from gcdiag.api import ApiClient, ApiError
 
-CLIENT_CREDENTIALS = "CLIENT-CREDENTIALS"  # OrgOAuthClient.authorizedGrantType enum value [SDK-M:org_o_auth_client]
+CLIENT_CREDENTIALS = (
+    "CLIENT-CREDENTIALS"  # OrgOAuthClient.authorizedGrantType enum value [SDK-M:org_o_auth_client]
+)
 INSPECTOR_FLAGS = "--inspector-client-id/--inspector-client-secret or --inspector-token"
 
 
@@ -134,14 +136,20 @@ def http(
     idempotent: bool | None = None,
 ) -> Any:
     """Make one request for ``fact``; a failure becomes :class:`FactUnavailable` naming what would help."""
-    from gcdiag.api import ApiError
 
     client, who = _client(facts, identity)
     ctx: RunContext = facts.context
     if ctx.cache is not None and method == "GET":
-        key = (who, template, tuple(sorted((path_params or {}).items())), tuple(sorted((params or {}).items())))
-        return ctx.cache.get(key, lambda: _send(facts, fact, client, who, method, template, path_params, params,
-                                                body, idempotent))
+        key = (
+            who,
+            template,
+            tuple(sorted((path_params or {}).items())),
+            tuple(sorted((params or {}).items())),
+        )
+        return ctx.cache.get(
+            key,
+            lambda: _send(facts, fact, client, who, method, template, path_params, params, body, idempotent),
+        )
     return _send(facts, fact, client, who, method, template, path_params, params, body, idempotent)
 
 
@@ -364,7 +372,9 @@ class GrantSet:
     """The subject's role × division grants and where they were read from."""
 
     grants: tuple[Grant, ...]
-    source: str  # "GET /api/v2/oauth/clients/{clientId} roleDivisions" | "GET /api/v2/authorization/subjects/me"
+    source: (
+        str  # "GET /api/v2/oauth/clients/{clientId} roleDivisions" | "GET /api/v2/authorization/subjects/me"
+    )
     unresolved_divisions: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -386,7 +396,10 @@ def _grants(facts: Facts) -> GrantSet:
     names = {k: str(v.get("name", "")) for k, v in (divisions or {}).items()}
     if ident.kind == "client_credentials":
         client = facts.get("oauth_client")
-        pairs = [(str(rd.get("roleId")), str(rd.get("divisionId") or "")) for rd in client.get("roleDivisions") or ()]
+        pairs = [
+            (str(rd.get("roleId")), str(rd.get("divisionId") or ""))
+            for rd in client.get("roleDivisions") or ()
+        ]
         role_ids = sorted({r for r, _ in pairs})
 
         def read_role(role_id: str) -> Role:
@@ -607,7 +620,10 @@ def _interval(ctx: RunContext) -> str:
     return f"{start.strftime(fmt)}/{end.strftime(fmt)}"
 
 
-AUDITED_CONFIG_TYPES = ("OAuthClient", "Role")  # AuditLogMessage entityType values [SDK-M:audit_topic_audit_log_message]
+AUDITED_CONFIG_TYPES = (
+    "OAuthClient",
+    "Role",
+)  # AuditLogMessage entityType values [SDK-M:audit_topic_audit_log_message]
 
 
 def _audit_changes(facts: Facts) -> list[dict[str, Any]]:
@@ -684,7 +700,9 @@ def _interaction_audits(facts: Facts) -> list[dict[str, Any]]:
         state = status.get("state")
     if state != "Succeeded":
         raise FactUnavailable(
-            FactError("interaction_audits", f"the interaction audit query ended {state}", remedy="run again later")
+            FactError(
+                "interaction_audits", f"the interaction audit query ended {state}", remedy="run again later"
+            )
         )
     results = http(
         facts,
@@ -714,13 +732,34 @@ def fact_definitions() -> list[FactDef]:
     """Every fact a check can need. Checks name these in ``needs``/``wants``; the loader validates the names."""
     defs = [
         FactDef("inputs", "what the user asked about", _inputs),
-        FactDef("environment", "the API URL and region gcdiag talks to, and whether an inspector was given", _environment),
-        FactDef("token_info", "GET /api/v2/tokens/me: org, OAuth client, grant type, scopes", _token_info, "subject"),
+        FactDef(
+            "environment",
+            "the API URL and region gcdiag talks to, and whether an inspector was given",
+            _environment,
+        ),
+        FactDef(
+            "token_info",
+            "GET /api/v2/tokens/me: org, OAuth client, grant type, scopes",
+            _token_info,
+            "subject",
+        ),
         FactDef("user", "GET /api/v2/users/me (user tokens only)", _user, "subject"),
         FactDef("identity", "who the subject is (derived from token_info and user)", _identity, "subject"),
-        FactDef("oauth_client", "GET /api/v2/oauth/clients/{clientId}: roleDivisions, state", _oauth_client, "reader"),
-        FactDef("divisions", "GET /api/v2/authorization/divisions: names and the home division", _divisions, "reader"),
-        FactDef("grants", "the subject's role × division grants, with each role's permissions", _grants, "reader"),
+        FactDef(
+            "oauth_client",
+            "GET /api/v2/oauth/clients/{clientId}: roleDivisions, state",
+            _oauth_client,
+            "reader",
+        ),
+        FactDef(
+            "divisions",
+            "GET /api/v2/authorization/divisions: names and the home division",
+            _divisions,
+            "reader",
+        ),
+        FactDef(
+            "grants", "the subject's role × division grants, with each role's permissions", _grants, "reader"
+        ),
         FactDef("target_call", "the call being diagnosed, matched in the operation catalog", _target_call),
         FactDef("permission_info", "divisionAware of the call's permissions", _permission_info, "reader"),
         FactDef(
@@ -732,7 +771,9 @@ def fact_definitions() -> list[FactDef]:
         FactDef("conversation", "GET /api/v2/conversations/{conversationId}", _conversation, "reader"),
         FactDef("target_divisions", "the divisions the target lives in", _target_divisions, "reader"),
         FactDef("recordings", "GET /api/v2/conversations/{conversationId}/recordings", _recordings, "reader"),
-        FactDef("audit_changes", "realtime audit query: OAuth client and role changes", _audit_changes, "reader"),
+        FactDef(
+            "audit_changes", "realtime audit query: OAuth client and role changes", _audit_changes, "reader"
+        ),
         FactDef(
             "interaction_audits",
             "quality interaction audit query for this conversation",

@@ -92,7 +92,9 @@ def _entry_point_modules() -> list[tuple[str, ModuleType]]:
         try:
             obj = ep.load()
         except Exception as exc:  # a broken plugin must name itself, not crash with a traceback
-            raise PluginError(f"entry point {ep.name} ({ep.value}) in group {ENTRY_POINT_GROUP}: {exc}") from exc
+            raise PluginError(
+                f"entry point {ep.name} ({ep.value}) in group {ENTRY_POINT_GROUP}: {exc}"
+            ) from exc
         if not isinstance(obj, ModuleType):
             raise PluginError(f"entry point {ep.name} ({ep.value}) must name a module or package")
         result.append((ep.name, obj))

@@ -61,7 +61,9 @@ def permission_fix(
     needed = wanted if evaluation.requirement_type == "ALL" else wanted[:1]
     steps: list[str] = []
     who = (
-        f"the OAuth client {client_name!r}" if identity_kind == "client_credentials" else f"the user {user or ''}"
+        f"the OAuth client {client_name!r}"
+        if identity_kind == "client_credentials"
+        else f"the user {user or ''}"
     ).strip()
     # Prefer a role the identity already holds where it matters (in *, else any), so one edit fixes it.
     ordered = sorted(grants, key=lambda g: (g.division_id != ALL_DIVISIONS, g.role.name))
@@ -82,5 +84,7 @@ def permission_fix(
             steps.append(grant_role_to_user(permission, division_label, user or "this user"))
     if evaluation.requirement_type == "ANY" and len(evaluation.required) > 1:
         steps.append(f"Any one of these permissions is enough: {', '.join(evaluation.required)}.")
-    steps.append("Permission changes can take a few minutes to take effect (Genesys Resource Center); run gcdiag again.")
+    steps.append(
+        "Permission changes can take a few minutes to take effect (Genesys Resource Center); run gcdiag again."
+    )
     return steps

@@ -60,8 +60,8 @@ DEFAULT_TIMEOUT_CONNECT = 5.0
 DEFAULT_TIMEOUT_READ = 30.0
 DEFAULT_RETRIES = 3
 MAX_RETRIES = 10
-# 300 requests per minute per client-credentials token: community-stated, the Genesys limits page itself was not
-# read (FACTS §6, "Limits"); the org's real limit is at GET /api/v2/organizations/limits/docs.
+# 300 requests per minute per client-credentials token: community-stated, the Genesys limits page itself
+# was not read (FACTS §6, "Limits"); the org's real limits are at GET /api/v2/organizations/limits/docs.
 DEFAULT_RATE_LIMIT_PER_MINUTE = 300.0
 
 CLIENT_CREDENTIALS = "client_credentials"

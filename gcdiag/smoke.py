@@ -29,8 +29,17 @@ from typing import Any
 from gcdiag.model import CheckResult, Outcome, Report, Status
 
 EXPECTATION_ID = "smoke.expectation"
-ITEM_KEYS = {"name", "scenario", "conversation", "conversations_file", "recording", "call", "expect",
-             "expect_failing", "division"}
+ITEM_KEYS = {
+    "name",
+    "scenario",
+    "conversation",
+    "conversations_file",
+    "recording",
+    "call",
+    "expect",
+    "expect_failing",
+    "division",
+}
 
 
 class SmokeError(ValueError):
@@ -96,9 +105,15 @@ def load_smoke_file(path: str) -> list[SmokeItem]:
                 try:
                     lines = [x.strip() for x in ids_path.read_text(encoding="utf-8").splitlines()]
                 except OSError as exc:
-                    raise SmokeError(f"{where}.conversations_file: cannot read {ids_path}: {exc.strerror}") from None
-                conversations.extend(validate_id(x, f"{ids_path}") for x in lines if x and not x.startswith("#"))
-            recording = validate_id(str(raw["recording"]), f"{where}.recording") if raw.get("recording") else None
+                    raise SmokeError(
+                        f"{where}.conversations_file: cannot read {ids_path}: {exc.strerror}"
+                    ) from None
+                conversations.extend(
+                    validate_id(x, f"{ids_path}") for x in lines if x and not x.startswith("#")
+                )
+            recording = (
+                validate_id(str(raw["recording"]), f"{where}.recording") if raw.get("recording") else None
+            )
         except IdError as exc:
             raise SmokeError(str(exc)) from None
         if scenario == "recording-stop" and not conversations:
@@ -149,7 +164,11 @@ def expectation(item: SmokeItem, report: Report, *, fail_on_warn: bool) -> Check
         status=status,
         blocking=False,
         summary=summary,
-        evidence={"expect": item.expect.value, "expect_failing": list(item.expect_failing), "got": outcome.value},
+        evidence={
+            "expect": item.expect.value,
+            "expect_failing": list(item.expect_failing),
+            "got": outcome.value,
+        },
     )
 
 
@@ -197,4 +216,6 @@ def smoke_inputs(item: SmokeItem) -> Any:
     if item.call:
         method, path = item.call.split(None, 1)
         call = (method.upper(), path.strip())
-    return Inputs(conversation_id=item.conversation, recording_id=item.recording, call=call, division=item.division)
+    return Inputs(
+        conversation_id=item.conversation, recording_id=item.recording, call=call, division=item.division
+    )

@@ -121,7 +121,10 @@ def choose_target_call(
 ) -> TargetCall:
     """The user's call when it is a real operation; otherwise the call that would pause/stop this recording."""
     kind = recording_kind(recordings, recording_id)
-    ids = {"conversationId": conversation_id or "{conversationId}", "recordingId": recording_id or "{recordingId}"}
+    ids = {
+        "conversationId": conversation_id or "{conversationId}",
+        "recordingId": recording_id or "{recordingId}",
+    }
     if given is not None:
         method, raw_path = given
         match = catalog.match(method, _fill(normalise_path(raw_path), ids))

@@ -73,7 +73,9 @@ def test_role_from_api_body() -> None:
             "id": "r",
             "name": "R",
             "permissions": ["group_creation"],
-            "permissionPolicies": [{"domain": "conversation", "entityName": "recording", "actionSet": ["pauseOthers"]}],
+            "permissionPolicies": [
+                {"domain": "conversation", "entityName": "recording", "actionSet": ["pauseOthers"]}
+            ],
         }
     )
     assert role.grant_reason(PAUSE) and not role.grant_reason(VIEW)

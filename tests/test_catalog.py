@@ -46,7 +46,9 @@ def test_bundled_catalog_covers_what_gcdiag_reasons_about(catalog: Catalog) -> N
     assert len(catalog) >= 30
 
 
-@pytest.mark.skipif(not OPERATIONS_JSON.exists(), reason="../shared/genesys/operations.json is not beside this checkout")
+@pytest.mark.skipif(
+    not OPERATIONS_JSON.exists(), reason="../shared/genesys/operations.json is not beside this checkout"
+)
 def test_every_bundled_entry_agrees_exactly_with_operations_json(catalog: Catalog) -> None:
     source = json.loads(OPERATIONS_JSON.read_text())["operations"]
     assert {op.key for op in catalog} == set(source)
@@ -56,7 +58,9 @@ def test_every_bundled_entry_agrees_exactly_with_operations_json(catalog: Catalo
         assert list(op.permissions) == list(entry["permissions"]), op.key
 
 
-@pytest.mark.skipif(not OPERATIONS_JSON.exists(), reason="../shared/genesys/operations.json is not beside this checkout")
+@pytest.mark.skipif(
+    not OPERATIONS_JSON.exists(), reason="../shared/genesys/operations.json is not beside this checkout"
+)
 def test_bundled_file_is_what_the_builder_makes() -> None:
     rebuilt = build_bundled(OPERATIONS_JSON, SCOPES_YAML)
     shipped = json.loads((SCOPES_YAML.parent / "catalog.json").read_text())
@@ -79,7 +83,13 @@ def test_scopes_carry_evidence(catalog: Catalog) -> None:
 
 
 def test_no_invented_scope_names(catalog: Catalog) -> None:
-    folklore = {"recording:read", "recording:control", "recording:write", "conversation:write", "conversation:view"}
+    folklore = {
+        "recording:read",
+        "recording:control",
+        "recording:write",
+        "conversation:write",
+        "conversation:view",
+    }
     for op in catalog:
         assert not folklore & set(op.scopes or ()), op.key
 
@@ -87,22 +97,48 @@ def test_no_invented_scope_names(catalog: Catalog) -> None:
 @pytest.mark.parametrize(
     ("method", "path", "template", "params"),
     [
-        ("PUT", "/api/v2/conversations/calls/c-1/recordingstate",
-         "/api/v2/conversations/calls/{conversationId}/recordingstate", {"conversationId": "c-1"}),
-        ("get", "https://api.mypurecloud.ie/api/v2/conversations/abc/?x=1",
-         "/api/v2/conversations/{conversationId}", {"conversationId": "abc"}),
-        ("GET", "/api/v2/conversations/calls/abc", "/api/v2/conversations/calls/{conversationId}",
-         {"conversationId": "abc"}),
+        (
+            "PUT",
+            "/api/v2/conversations/calls/c-1/recordingstate",
+            "/api/v2/conversations/calls/{conversationId}/recordingstate",
+            {"conversationId": "c-1"},
+        ),
+        (
+            "get",
+            "https://api.mypurecloud.ie/api/v2/conversations/abc/?x=1",
+            "/api/v2/conversations/{conversationId}",
+            {"conversationId": "abc"},
+        ),
+        (
+            "GET",
+            "/api/v2/conversations/calls/abc",
+            "/api/v2/conversations/calls/{conversationId}",
+            {"conversationId": "abc"},
+        ),
         ("GET", "/api/v2/authorization/divisions/home", "/api/v2/authorization/divisions/home", {}),
-        ("GET", "/api/v2/authorization/divisions/d-1", "/api/v2/authorization/divisions/{divisionId}",
-         {"divisionId": "d-1"}),
-        ("GET", "/api/v2/conversations/a/recordings/b", "/api/v2/conversations/{conversationId}/recordings/{recordingId}",
-         {"conversationId": "a", "recordingId": "b"}),
-        ("PATCH", "/api/v2/conversations/calls/{conversationId}", "/api/v2/conversations/calls/{conversationId}",
-         {}),
+        (
+            "GET",
+            "/api/v2/authorization/divisions/d-1",
+            "/api/v2/authorization/divisions/{divisionId}",
+            {"divisionId": "d-1"},
+        ),
+        (
+            "GET",
+            "/api/v2/conversations/a/recordings/b",
+            "/api/v2/conversations/{conversationId}/recordings/{recordingId}",
+            {"conversationId": "a", "recordingId": "b"},
+        ),
+        (
+            "PATCH",
+            "/api/v2/conversations/calls/{conversationId}",
+            "/api/v2/conversations/calls/{conversationId}",
+            {},
+        ),
     ],
 )
-def test_path_matching(catalog: Catalog, method: str, path: str, template: str, params: dict[str, str]) -> None:
+def test_path_matching(
+    catalog: Catalog, method: str, path: str, template: str, params: dict[str, str]
+) -> None:
     match = catalog.match(method, path)
     assert match is not None
     assert match.operation.path == template

@@ -33,7 +33,10 @@ VOLATILE = [
     (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?"), "TIME"),
     (re.compile(r"(duration_ms\"?:\s*)[\d.]+"), r"\1N"),
     (re.compile(r"(time=\")[\d.]+"), r"\1N"),
-    (re.compile(r"((?:correlation_id|contextId|context_id|correlation id)\"?[:=]?\s*\"?)[0-9a-f-]{36}"), r"\1ID"),
+    (
+        re.compile(r"((?:correlation_id|contextId|context_id|correlation id)\"?[:=]?\s*\"?)[0-9a-f-]{36}"),
+        r"\1ID",
+    ),
     (re.compile(r"\d+(\.\d+)? ms\b"), "N ms"),
 ]
 
@@ -70,7 +73,9 @@ def test_doc_block_is_current(doc: Path, args: str) -> None:
     if os.environ.get("GCDIAG_UPDATE_DOCS"):
         doc.write_text(text[: match.start("body")] + fresh + text[match.end("body") :])
         return
-    assert mask(match.group("body")) == mask(fresh), f"{doc.name}: block '{args}' is stale; run GCDIAG_UPDATE_DOCS=1"
+    assert mask(match.group("body")) == mask(fresh), (
+        f"{doc.name}: block '{args}' is stale; run GCDIAG_UPDATE_DOCS=1"
+    )
 
 
 def test_there_are_blocks() -> None:

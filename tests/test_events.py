@@ -13,7 +13,10 @@ REC = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 
 
 def test_recording_event_in_envelope() -> None:
-    payload = {"topicName": f"v2.users.u.conversations.{CONV}.recordings", "eventBody": {"id": REC, "conversationId": CONV, "fileState": "AVAILABLE"}}
+    payload = {
+        "topicName": f"v2.users.u.conversations.{CONV}.recordings",
+        "eventBody": {"id": REC, "conversationId": CONV, "fileState": "AVAILABLE"},
+    }
     found = parse_event(json.dumps(payload), "e.json")
     assert (found.conversation_id, found.recording_id) == (CONV, REC)
 
@@ -24,7 +27,10 @@ def test_bare_recording_event() -> None:
 
 
 def test_conversation_event_has_no_recording_id() -> None:
-    payload = {"topicName": "v2.users.u.conversations.calls", "eventBody": {"id": CONV, "participants": [], "recordingState": "active"}}
+    payload = {
+        "topicName": "v2.users.u.conversations.calls",
+        "eventBody": {"id": CONV, "participants": [], "recordingState": "active"},
+    }
     found = parse_event(json.dumps(payload), "e.json")
     assert (found.conversation_id, found.recording_id) == (CONV, None)
 

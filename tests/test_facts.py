@@ -25,7 +25,9 @@ def _defs(calls: dict[str, int], delay: float = 0.0) -> list[FactDef]:
 
     def denied(facts: Facts) -> Any:
         facts.record("GET", "/api/v2/oauth/clients/{clientId}", "subject", 403)
-        raise FactUnavailable(FactError("client", "403 missing.any.permissions", remedy="grant oauth:client:view"))
+        raise FactUnavailable(
+            FactError("client", "403 missing.any.permissions", remedy="grant oauth:client:view")
+        )
 
     return [
         FactDef("a", "root", counted("a", lambda f: 1)),

@@ -14,7 +14,9 @@ def test_uuid_accepted() -> None:
     assert is_id(GOOD.upper())
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "abc", "../../etc/passwd", "x" * 10000, "ünïcode", GOOD + "/x", "a\nb"])
+@pytest.mark.parametrize(
+    "bad", ["", "   ", "abc", "../../etc/passwd", "x" * 10000, "ünïcode", GOOD + "/x", "a\nb"]
+)
 def test_bad_ids_rejected_with_one_line(bad: str) -> None:
     with pytest.raises(IdError) as info:
         validate_id(bad, "ID")

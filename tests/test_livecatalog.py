@@ -138,7 +138,9 @@ def test_odd_input_is_skipped_and_counted_not_fatal() -> None:
                     "deprecated": "yes",
                 }
             },
-            "/api/v2/d": {"delete": {"x-inin-requires-permissions": {"type": "SOME", "permissions": ["x:y:z", 3]}}},
+            "/api/v2/d": {
+                "delete": {"x-inin-requires-permissions": {"type": "SOME", "permissions": ["x:y:z", 3]}}
+            },
             "no-slash": {"get": {}},
             "/api/v2/e": {"parameters": [], "x-extension": {}, "$ref": "#/x"},
         },
@@ -171,7 +173,9 @@ def test_security_semantics_of_swagger_2() -> None:
             "/api/v2/inherits": {"get": {}},
             "/api/v2/none": {"get": {"security": []}},
             "/api/v2/other": {"get": {"security": [{"Some Other Scheme": []}]}},
-            "/api/v2/both": {"get": {"security": [{"Some Other Scheme": []}, {"PureCloud OAuth": ["recordings"]}]}},
+            "/api/v2/both": {
+                "get": {"security": [{"Some Other Scheme": []}, {"PureCloud OAuth": ["recordings"]}]}
+            },
         },
     }
     ops = {op.path: op for op in extract_operations(doc, source="s")}
@@ -187,10 +191,21 @@ _json = st.recursive(
     max_leaves=20,
 )
 _op_keys = st.sampled_from(
-    ["x-inin-requires-permissions", "security", "tags", "summary", "operationId", "deprecated", "type", "permissions"]
+    [
+        "x-inin-requires-permissions",
+        "security",
+        "tags",
+        "summary",
+        "operationId",
+        "deprecated",
+        "type",
+        "permissions",
+    ]
 )
 _operation = st.dictionaries(_op_keys, _json, max_size=6)
-_path_item = st.dictionaries(st.sampled_from(["get", "put", "parameters", "post"]), _operation | _json, max_size=4)
+_path_item = st.dictionaries(
+    st.sampled_from(["get", "put", "parameters", "post"]), _operation | _json, max_size=4
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -274,9 +289,13 @@ class SwaggerServer:
             port = self.server.server_address[1]
             return self._send(h, 302, b"", {"Location": f"http://localhost:{port}{livecatalog.SWAGGER_PATH}"})
         if mode == "500":
-            return self._send(h, 500, b'{"message": "boom\\nsecond line"}', {"Content-Type": "application/json"})
+            return self._send(
+                h, 500, b'{"message": "boom\\nsecond line"}', {"Content-Type": "application/json"}
+            )
         if mode == "html":
-            return self._send(h, 200, b"<html>\n<body>maintenance</body></html>", {"Content-Type": "text/html"})
+            return self._send(
+                h, 200, b"<html>\n<body>maintenance</body></html>", {"Content-Type": "text/html"}
+            )
         if mode == "not-swagger":
             return self._send(h, 200, b'{"entities": []}', {"Content-Type": "application/json"})
         if mode == "truncated":
@@ -318,7 +337,9 @@ def _cache(key: str) -> dict[str, Any]:
 
 def test_refresh_writes_the_cache_then_gets_304(server: SwaggerServer) -> None:
     calls: list[tuple[int, int | None]] = []
-    first = refresh(server.url + "/", cache_key="test_region", progress=lambda done, total: calls.append((done, total)))
+    first = refresh(
+        server.url + "/", cache_key="test_region", progress=lambda done, total: calls.append((done, total))
+    )
     assert first.not_modified is False
     assert (first.operations, first.spec_version) == (9, "123.0")
     assert first.path == cache_path("test_region") and first.duration_s >= 0
@@ -333,7 +354,9 @@ def test_refresh_writes_the_cache_then_gets_304(server: SwaggerServer) -> None:
     assert len(cached["operations"]) == 9
     assert {op["source"] for op in cached["operations"]} == {"live:test_region"}
     assert "swagger" not in cached and "paths" not in cached  # the raw spec is not kept
-    assert not [p for p in cache_path("test_region").parent.iterdir() if p.name.startswith(".")]  # no temp left
+    assert not [
+        p for p in cache_path("test_region").parent.iterdir() if p.name.startswith(".")
+    ]  # no temp left
 
     # Age the cache, then refresh again: the validators go out, a 304 comes back, only fetched_at moves.
     cached["fetched_at"] = "2020-01-01T00:00:00Z"
@@ -361,7 +384,11 @@ def test_refresh_never_sends_credentials(
     refresh(server.url, cache_key="k", session=session)
     server.mode = "redirect-same"
     refresh(server.url, cache_key="k2", session=session)  # a same-host redirect is followed
-    assert [s["path"] for s in server.seen] == ["/api/v2/docs/swagger", "/api/v2/docs/swagger", "/moved/swagger"]
+    assert [s["path"] for s in server.seen] == [
+        "/api/v2/docs/swagger",
+        "/api/v2/docs/swagger",
+        "/moved/swagger",
+    ]
     assert all("authorization" not in s and "proxy-authorization" not in s for s in server.seen)
     assert SECRET not in cache_path("k").read_text(encoding="utf-8")
 
@@ -383,7 +410,9 @@ def test_redirect_to_another_host_is_not_followed(server: SwaggerServer) -> None
         ("truncated", "broke off"),
     ],
 )
-def test_refresh_failures_are_one_line_and_keep_the_cache(server: SwaggerServer, mode: str, expected: str) -> None:
+def test_refresh_failures_are_one_line_and_keep_the_cache(
+    server: SwaggerServer, mode: str, expected: str
+) -> None:
     refresh(server.url, cache_key="k")
     before = cache_path("k").read_bytes()
     server.mode = mode  # these modes ignore the validators refresh sends, so no 304 hides the failure

@@ -13,8 +13,14 @@ SCENARIO = Scenario("demo", "t", order=("a.first", "a.second", "a.third"))
 
 
 def _denied(facts: Facts) -> object:
-    raise FactUnavailable(FactError("secret_config", "403 missing.any.permissions", request="GET /x",
-                                    remedy="grant oauth:client:view to the inspector"))
+    raise FactUnavailable(
+        FactError(
+            "secret_config",
+            "403 missing.any.permissions",
+            request="GET /x",
+            remedy="grant oauth:client:view to the inspector",
+        )
+    )
 
 
 DEFS = [
@@ -23,13 +29,20 @@ DEFS = [
 ]
 
 
-def make(cid: str, status: Status, needs: tuple[str, ...] = ("ok",), blocking: bool = True,
-         fix: str = "general fix") -> Check:
+def make(
+    cid: str,
+    status: Status,
+    needs: tuple[str, ...] = ("ok",),
+    blocking: bool = True,
+    fix: str = "general fix",
+) -> Check:
     @check(id=cid, title=cid, scenarios=("demo",), blocking=blocking, needs=needs, fix=fix)
     def fn(facts: FactView) -> object:
         from gcdiag.model import Finding
 
-        return Finding(status, f"{cid} says {status.value}", fix=(f"fix {cid}",) if status is not Status.PASS else ())
+        return Finding(
+            status, f"{cid} says {status.value}", fix=(f"fix {cid}",) if status is not Status.PASS else ()
+        )
 
     return fn
 
@@ -89,8 +102,15 @@ def r(cid: str, status: Status, blocking: bool = True, fix: tuple[str, ...] = ()
         ([r("a.a", Status.PASS), r("a.b", Status.SKIP), r("a.c", Status.WARN)], Outcome.WOULD_SUCCEED, 0),
         ([r("a.a", Status.FAIL), r("a.b", Status.ERROR)], Outcome.WOULD_FAIL, 1),
         ([r("a.a", Status.PASS), r("a.b", Status.ERROR)], Outcome.INCOMPLETE, 3),
-        ([r("a.a", Status.PASS), r("a.b", Status.ERROR, blocking=False), r("a.c", Status.FAIL, blocking=False)],
-         Outcome.WOULD_SUCCEED, 0),
+        (
+            [
+                r("a.a", Status.PASS),
+                r("a.b", Status.ERROR, blocking=False),
+                r("a.c", Status.FAIL, blocking=False),
+            ],
+            Outcome.WOULD_SUCCEED,
+            0,
+        ),
     ],
 )
 def test_verdict_rule(results: list[CheckResult], outcome: Outcome, code: int) -> None:

@@ -78,8 +78,11 @@ def test_yaml_check_evaluates_jmespath(tmp_path: Path) -> None:
     ("name", "text", "message"),
     [
         ("bad.yaml", "id: [unclosed", "not valid YAML"),
-        ("bad.yaml", YAML_CHECK.replace("pass: \"conversation.startTime != null\"", "pass: \"[[[\""),
-         "not a valid JMESPath"),
+        (
+            "bad.yaml",
+            YAML_CHECK.replace('pass: "conversation.startTime != null"', 'pass: "[[["'),
+            "not a valid JMESPath",
+        ),
         ("bad.yaml", YAML_CHECK.replace("otherwise: warn", "otherwise: maybe"), "'otherwise' must be"),
         ("bad.yaml", YAML_CHECK + "colour: red\n", "unknown key"),
         ("bad.yaml", YAML_CHECK.replace("needs: [conversation]", "needs: [nonsense]"), "unknown fact"),
@@ -88,7 +91,9 @@ def test_yaml_check_evaluates_jmespath(tmp_path: Path) -> None:
         ("bad.py", "import nonexistent_module_xyz\n", "failed to import"),
     ],
 )
-def test_invalid_checks_fail_loudly_naming_the_file(tmp_path: Path, name: str, text: str, message: str) -> None:
+def test_invalid_checks_fail_loudly_naming_the_file(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
     path = write(tmp_path, name, text)
     with pytest.raises(PluginError, match=message) as info:
         load_checks(known_facts=FACTS, checks_dirs=[tmp_path], entry_points=False)

@@ -22,7 +22,9 @@ def write(tmp_path: Path, text: str, name: str = "smoke.yaml") -> str:
 
 def test_items_inline_and_from_a_file(tmp_path: Path) -> None:
     (tmp_path / "ids.txt").write_text(f"{C1}\n# a comment\n{C2}\n")
-    path = write(tmp_path, f"""
+    path = write(
+        tmp_path,
+        f"""
 items:
   - name: one
     conversation: {C1}
@@ -34,7 +36,8 @@ items:
   - scenario: can-i
     call: GET /api/v2/tokens/me
     expect: would_succeed
-""")
+""",
+    )
     items = load_smoke_file(path)
     assert [i.name for i in items] == ["one", "many #1", "many #2", "item 3"]
     assert items[0].expect is Outcome.WOULD_FAIL and items[0].expect_failing == ("auth.permissions",)
@@ -79,7 +82,10 @@ ITEM = SmokeItem("i", "recording-stop", C1, None, None, Outcome.WOULD_FAIL, ("au
 
 
 def test_expectation_matching() -> None:
-    assert expectation(ITEM, report(Outcome.WOULD_FAIL, ("auth.permissions",)), fail_on_warn=False).status is Status.PASS
+    assert (
+        expectation(ITEM, report(Outcome.WOULD_FAIL, ("auth.permissions",)), fail_on_warn=False).status
+        is Status.PASS
+    )
     wrong = expectation(ITEM, report(Outcome.WOULD_SUCCEED), fail_on_warn=False)
     assert wrong.status is Status.FAIL and "expected would_fail, got would_succeed" in wrong.summary
     other = expectation(ITEM, report(Outcome.WOULD_FAIL, ("auth.division",)), fail_on_warn=False)
@@ -98,7 +104,11 @@ def test_exit_codes_and_run() -> None:
     assert smoke_exit_code([r(Status.PASS), r(Status.ERROR)]) == 3
     assert smoke_exit_code([r(Status.ERROR), r(Status.FAIL)]) == 1
     seen: list[tuple[int, int]] = []
-    reports, code = run_smoke([ITEM, ITEM], lambda item: report(Outcome.WOULD_FAIL, ("auth.permissions",)),
-                              fail_on_warn=False, progress=lambda d, t: seen.append((d, t)))
+    reports, code = run_smoke(
+        [ITEM, ITEM],
+        lambda item: report(Outcome.WOULD_FAIL, ("auth.permissions",)),
+        fail_on_warn=False,
+        progress=lambda d, t: seen.append((d, t)),
+    )
     assert code == 0 and len(reports) == 2 and reports[0].results[-1].id == "smoke.expectation"
     assert sorted(seen) == [(1, 2), (2, 2)]

@@ -16,9 +16,16 @@ def conv() -> dict[str, object]:
 
 def choose(call: tuple[str, str] | None = None, role: str | None = "CUSTOMER_EXPERIENCE") -> object:
     recs = [{"id": REC, "recordingFileRole": role}] if role else None
-    return choose_target_call(catalog=CATALOG, given=call, conversation_id=CONV, recording_id=REC, recordings=recs,
-                              recordings_problem=None if role else "denied", identity_kind="client_credentials",
-                              conversation=conv())
+    return choose_target_call(
+        catalog=CATALOG,
+        given=call,
+        conversation_id=CONV,
+        recording_id=REC,
+        recordings=recs,
+        recordings_problem=None if role else "denied",
+        identity_kind="client_credentials",
+        conversation=conv(),
+    )
 
 
 def test_policy_recording_gets_secure_pause() -> None:
@@ -54,7 +61,10 @@ def test_participant_patch_route_needs_participation_and_pause() -> None:
 def test_curl_uses_a_token_variable() -> None:
     t = choose()
     curl = t.curl("https://api.mypurecloud.ie")  # type: ignore[attr-defined]
-    assert "$TOKEN" in curl and f"https://api.mypurecloud.ie/api/v2/conversations/calls/{CONV}/recordingstate" in curl
+    assert (
+        "$TOKEN" in curl
+        and f"https://api.mypurecloud.ie/api/v2/conversations/calls/{CONV}/recordingstate" in curl
+    )
     assert '{"recordingState":"PAUSED"}' in curl
 
 

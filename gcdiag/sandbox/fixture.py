@@ -37,6 +37,7 @@ FIXTURE_DIR = "fixtures"
 # is the UI's "Conversation > Recording > Pause": its string form is INFERRED (FACTS §10.12, §3.2).
 EXTRA_PERMISSIONS = ("conversation:recording:pause",)
 _PERMISSION_RE = re.compile(r"^([A-Za-z0-9_-]+):([A-Za-z0-9_-]+|\*):([A-Za-z0-9_-]+|\*)$")
+_SENSITIVE = frozenset({"secret", "token", "subject_token"})
 _RELATIVE_RE = re.compile(r"^([+-])(\d+)([smhd])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
@@ -354,7 +355,9 @@ class _Reader:
                 self.fail(_join(path, key), "required key is missing")
             return default
         if not isinstance(value, str) or not value.strip():
-            self.fail(_join(path, key), f"expected a non-empty string, got {_kind(value)}")
+            # Never echo a credential, even a malformed fake one.
+            shown = type(value).__name__ if key in _SENSITIVE else _kind(value)
+            self.fail(_join(path, key), f"expected a non-empty string, got {shown}")
         return value
 
     def flag(self, obj: Mapping[str, Any], key: str, path: str, default: bool) -> bool:

@@ -94,8 +94,6 @@ def oauth_client(org: Org, client: OAuthClient) -> dict[str, Any]:
     out["accessTokenValiditySeconds"] = client.token_validity
     if client.description:
         out["description"] = client.description
-    if client.grant != "client_credentials":
-        out["registeredRedirectUri"] = []
     out["dateCreated"] = utc(org.epoch - timedelta(days=30))
     out["authorizedGrantType"] = client.grant_type
     out["scope"] = list(client.scopes)
@@ -217,7 +215,10 @@ def domain_permission(org: Org, permission: str) -> dict[str, Any]:
 
 
 def permission_collections(org: Org, permissions: list[str]) -> list[dict[str, Any]]:
-    """DomainPermissionCollection per domain, ``permissionMap`` keyed by entity type."""
+    """DomainPermissionCollection per domain, ``permissionMap`` keyed by entity type.
+
+    No ``selfUri``: there is no GET operation for a single collection to point at.
+    """
     by_domain: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for perm in sorted(permissions):
         domain, entity, _ = perm.split(":")
@@ -228,7 +229,6 @@ def permission_collections(org: Org, permissions: list[str]) -> list[dict[str, A
             "name": domain,
             "domain": domain,
             "permissionMap": entities,
-            "selfUri": f"{API}/authorization/permissions/{domain}",
         }
         for domain, entities in sorted(by_domain.items())
     ]

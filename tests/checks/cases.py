@@ -14,7 +14,6 @@ from gcdiag.errors import parse_error_body
 from gcdiag.facts import FactError
 from gcdiag.lookups import TargetDivisions
 from gcdiag.model import Status
-
 from gcdiag.targets import given_call
 
 from .facts import (
@@ -35,6 +34,7 @@ from .facts import (
     recordings,
     target,
 )
+
 
 def where() -> TargetDivisions:
     return TargetDivisions((SUPPORT,), f"Support ({SUPPORT})", "conversation")
@@ -63,184 +63,529 @@ def token_info(**over: Any) -> dict[str, Any]:
         "organization": {"id": "org-1", "name": "Acme"},
         "homeOrganization": {"id": "org-1", "name": "Acme"},
         "authorizedScope": [],
-        "OAuthClient": {"id": "client-1", "name": "Recording Integration", "authorizedGrantType": "CLIENT-CREDENTIALS",
-                        "state": "active"},
+        "OAuthClient": {
+            "id": "client-1",
+            "name": "Recording Integration",
+            "authorizedGrantType": "CLIENT-CREDENTIALS",
+            "state": "active",
+        },
     }
     base.update(over)
     return base
 
 
 def audit_entry(entity: str, entity_type: str = "Role") -> dict[str, Any]:
-    return {"id": "a1", "eventDate": "2026-11-26T10:00:00.000Z", "serviceName": "PeoplePermissions",
-            "entityType": entity_type, "entity": {"id": entity}, "action": "Update", "user": {"id": "admin-1"},
-            "propertyChanges": [{"property": "permissionPolicies", "oldValues": ["a"], "newValues": ["b"]}]}
+    return {
+        "id": "a1",
+        "eventDate": "2026-11-26T10:00:00.000Z",
+        "serviceName": "PeoplePermissions",
+        "entityType": entity_type,
+        "entity": {"id": entity},
+        "action": "Update",
+        "user": {"id": "admin-1"},
+        "propertyChanges": [{"property": "permissionPolicies", "oldValues": ["a"], "newValues": ["b"]}],
+    }
 
 
 CASES: list[Case] = [
     # endpoint.exists
-    Case("endpoint.exists", Status.SKIP, "no --call given", lambda: {"target_call": target(), "environment": ENV}),
-    Case("endpoint.exists", Status.PASS, "is a public API operation",
-         lambda: {"target_call": target(f"PUT /api/v2/conversations/calls/{CONV}/recordingstate"), "environment": ENV}),
-    Case("endpoint.exists", Status.FAIL, "is not a public Genesys Cloud API operation",
-         lambda: {"target_call": given_call(CATALOG, ("GET", "/api/v2/nothing/here")), "environment": ENV},
-         name="can-i"),
-    Case("endpoint.exists", Status.FAIL, "is not a Genesys Cloud API operation",
-         lambda: {"target_call": target(STOP), "environment": ENV}),
+    Case(
+        "endpoint.exists",
+        Status.SKIP,
+        "no --call given",
+        lambda: {"target_call": target(), "environment": ENV},
+    ),
+    Case(
+        "endpoint.exists",
+        Status.PASS,
+        "is a public API operation",
+        lambda: {
+            "target_call": target(f"PUT /api/v2/conversations/calls/{CONV}/recordingstate"),
+            "environment": ENV,
+        },
+    ),
+    Case(
+        "endpoint.exists",
+        Status.FAIL,
+        "is not a public Genesys Cloud API operation",
+        lambda: {"target_call": given_call(CATALOG, ("GET", "/api/v2/nothing/here")), "environment": ENV},
+        name="can-i",
+    ),
+    Case(
+        "endpoint.exists",
+        Status.FAIL,
+        "is not a Genesys Cloud API operation",
+        lambda: {"target_call": target(STOP), "environment": ENV},
+    ),
     # auth.token
-    Case("auth.token", Status.PASS, "valid token for org 'Acme'",
-         lambda: {"environment": ENV, "token_info": token_info(), "identity": identity()}),
-    Case("auth.token", Status.FAIL, "is disabled",
-         lambda: {"environment": ENV, "token_info": token_info(), "identity": identity(client_state="disabled")}),
-    Case("auth.token", Status.FAIL, "token was rejected", lambda: {"environment": ENV},
-         lambda: {"token_info": denied("token_info", 401, "bad.credentials")}),
-    Case("auth.token", Status.ERROR, "could not read token_info", lambda: {"environment": ENV},
-         lambda: {"token_info": denied("token_info", 503, "service.unavailable")}),
+    Case(
+        "auth.token",
+        Status.PASS,
+        "valid token for org 'Acme'",
+        lambda: {"environment": ENV, "token_info": token_info(), "identity": identity()},
+    ),
+    Case(
+        "auth.token",
+        Status.FAIL,
+        "is disabled",
+        lambda: {
+            "environment": ENV,
+            "token_info": token_info(),
+            "identity": identity(client_state="disabled"),
+        },
+    ),
+    Case(
+        "auth.token",
+        Status.FAIL,
+        "token was rejected",
+        lambda: {"environment": ENV},
+        lambda: {"token_info": denied("token_info", 401, "bad.credentials")},
+    ),
+    Case(
+        "auth.token",
+        Status.ERROR,
+        "could not read token_info",
+        lambda: {"environment": ENV},
+        lambda: {"token_info": denied("token_info", 503, "service.unavailable")},
+    ),
     # auth.scopes
-    Case("auth.scopes", Status.SKIP, "scopes do not apply",
-         lambda: {"identity": identity(), "target_call": target(), "inputs": inputs()}),
-    Case("auth.scopes", Status.PASS, "has a scope the call accepts",
-         lambda: {"identity": identity("user"), "target_call": target(kind="user"), "inputs": inputs()}),
-    Case("auth.scopes", Status.ERROR, "Enforce Scopes",
-         lambda: {"identity": identity("user", scopes=("conversations:readonly",)), "target_call": target(kind="user"),
-                  "inputs": inputs()}),
-    Case("auth.scopes", Status.FAIL, "lacks the scope conversations",
-         lambda: {"identity": identity("user", scopes=("conversations:readonly",)), "target_call": target(kind="user"),
-                  "inputs": inputs(scopes_enforced=True)}),
-    Case("auth.scopes", Status.PASS, "does not enforce scopes",
-         lambda: {"identity": identity("user", scopes=()), "target_call": target(kind="user"),
-                  "inputs": inputs(scopes_enforced=False)}, name="not-enforced"),
-    Case("auth.scopes", Status.WARN, "does not know which scopes",
-         lambda: {"identity": identity("user"), "target_call": target("GET /api/v2/alerting/alerts/x", kind="user"),
-                  "inputs": inputs()}),
+    Case(
+        "auth.scopes",
+        Status.SKIP,
+        "scopes do not apply",
+        lambda: {"identity": identity(), "target_call": target(), "inputs": inputs()},
+    ),
+    Case(
+        "auth.scopes",
+        Status.PASS,
+        "has a scope the call accepts",
+        lambda: {"identity": identity("user"), "target_call": target(kind="user"), "inputs": inputs()},
+    ),
+    Case(
+        "auth.scopes",
+        Status.ERROR,
+        "Enforce Scopes",
+        lambda: {
+            "identity": identity("user", scopes=("conversations:readonly",)),
+            "target_call": target(kind="user"),
+            "inputs": inputs(),
+        },
+    ),
+    Case(
+        "auth.scopes",
+        Status.FAIL,
+        "lacks the scope conversations",
+        lambda: {
+            "identity": identity("user", scopes=("conversations:readonly",)),
+            "target_call": target(kind="user"),
+            "inputs": inputs(scopes_enforced=True),
+        },
+    ),
+    Case(
+        "auth.scopes",
+        Status.PASS,
+        "does not enforce scopes",
+        lambda: {
+            "identity": identity("user", scopes=()),
+            "target_call": target(kind="user"),
+            "inputs": inputs(scopes_enforced=False),
+        },
+        name="not-enforced",
+    ),
+    Case(
+        "auth.scopes",
+        Status.WARN,
+        "does not know which scopes",
+        lambda: {
+            "identity": identity("user"),
+            "target_call": target("GET /api/v2/alerting/alerts/x", kind="user"),
+            "inputs": inputs(),
+        },
+    ),
     # auth.permissions
-    Case("auth.permissions", Status.PASS, "holds conversation:recording:pauseOthers",
-         lambda: {"identity": identity(), "target_call": target(), "grants": grants((PAUSER, "*"))}),
-    Case("auth.permissions", Status.FAIL, "Recording Viewer",
-         lambda: {"identity": identity(), "target_call": target(), "grants": grants((VIEWER, "*"))}),
-    Case("auth.permissions", Status.FAIL, "conversation:recording:pause",
-         lambda: {"identity": identity("user"), "kind": "user",
-                  "target_call": target(f"PATCH /api/v2/conversations/calls/{CONV}", kind="user"),
-                  "grants": grants((PAUSER, "*"))}, name="participant-route-needs-pause"),
+    Case(
+        "auth.permissions",
+        Status.PASS,
+        "holds conversation:recording:pauseOthers",
+        lambda: {"identity": identity(), "target_call": target(), "grants": grants((PAUSER, "*"))},
+    ),
+    Case(
+        "auth.permissions",
+        Status.FAIL,
+        "Recording Viewer",
+        lambda: {"identity": identity(), "target_call": target(), "grants": grants((VIEWER, "*"))},
+    ),
+    Case(
+        "auth.permissions",
+        Status.FAIL,
+        "conversation:recording:pause",
+        lambda: {
+            "identity": identity("user"),
+            "kind": "user",
+            "target_call": target(f"PATCH /api/v2/conversations/calls/{CONV}", kind="user"),
+            "grants": grants((PAUSER, "*")),
+        },
+        name="participant-route-needs-pause",
+    ),
     # auth.division
-    Case("auth.division", Status.PASS, "covers the conversation's division",
-         lambda: {"identity": identity(), "target_call": target(), "target_divisions": where(),
-                  "grants": grants((PAUSER, "*")), "permitted_divisions": permitted(True)}),
-    Case("auth.division", Status.FAIL, "only in Home",
-         lambda: {"identity": identity(), "target_call": target(), "target_divisions": where(),
-                  "grants": grants((PAUSER, HOME)), "permitted_divisions": permitted(False, (HOME, "Home"))}),
-    Case("auth.division", Status.FAIL, "only in Home", lambda: {
-        "identity": identity(), "target_call": target(), "target_divisions": where(),
-        "grants": grants((PAUSER, HOME)), "permission_info": {"conversation:recording:pauseOthers": True}},
-         lambda: {"permitted_divisions": denied("permitted_divisions", 400, "bad.request")}, name="fallback-to-grants"),
-    Case("auth.division", Status.PASS, "not division-aware",
-         lambda: {"identity": identity(), "target_call": target(), "target_divisions": where(),
-                  "grants": grants((PAUSER, HOME)), "permission_info": {"conversation:recording:pauseOthers": False}}),
-    Case("auth.division", Status.SKIP, "in no division at all",
-         lambda: {"identity": identity(), "target_call": target(), "target_divisions": where(),
-                  "grants": grants((VIEWER, "*")), "permitted_divisions": permitted(False)}),
-    Case("auth.division", Status.FAIL, "only in no division",
-         lambda: {"identity": identity(), "target_call": target(), "target_divisions": where(),
-                  "permitted_divisions": permitted(False)},
-         lambda: {"grants": denied("oauth_client")}, name="subject-alone"),
-    Case("auth.division", Status.SKIP, "no division given",
-         lambda: {"identity": identity(), "target_call": target(), "grants": grants((PAUSER, "*"))}),
-    Case("auth.division", Status.ERROR, "no division 'Sales'",
-         lambda: {"identity": identity(), "target_call": target(), "grants": grants((PAUSER, "*"))},
-         lambda: {"target_divisions": FactError("target_divisions", "no division 'Sales' in this org")},
-         name="unknown-division"),
-    Case("auth.division", Status.ERROR, "could not see",
-         lambda: {"identity": identity(), "target_call": target(), "target_divisions": where()},
-         lambda: {"grants": denied("oauth_client"), "permitted_divisions": denied("permitted_divisions", 400)}),
+    Case(
+        "auth.division",
+        Status.PASS,
+        "covers the conversation's division",
+        lambda: {
+            "identity": identity(),
+            "target_call": target(),
+            "target_divisions": where(),
+            "grants": grants((PAUSER, "*")),
+            "permitted_divisions": permitted(True),
+        },
+    ),
+    Case(
+        "auth.division",
+        Status.FAIL,
+        "only in Home",
+        lambda: {
+            "identity": identity(),
+            "target_call": target(),
+            "target_divisions": where(),
+            "grants": grants((PAUSER, HOME)),
+            "permitted_divisions": permitted(False, (HOME, "Home")),
+        },
+    ),
+    Case(
+        "auth.division",
+        Status.FAIL,
+        "only in Home",
+        lambda: {
+            "identity": identity(),
+            "target_call": target(),
+            "target_divisions": where(),
+            "grants": grants((PAUSER, HOME)),
+            "permission_info": {"conversation:recording:pauseOthers": True},
+        },
+        lambda: {"permitted_divisions": denied("permitted_divisions", 400, "bad.request")},
+        name="fallback-to-grants",
+    ),
+    Case(
+        "auth.division",
+        Status.PASS,
+        "not division-aware",
+        lambda: {
+            "identity": identity(),
+            "target_call": target(),
+            "target_divisions": where(),
+            "grants": grants((PAUSER, HOME)),
+            "permission_info": {"conversation:recording:pauseOthers": False},
+        },
+    ),
+    Case(
+        "auth.division",
+        Status.SKIP,
+        "in no division at all",
+        lambda: {
+            "identity": identity(),
+            "target_call": target(),
+            "target_divisions": where(),
+            "grants": grants((VIEWER, "*")),
+            "permitted_divisions": permitted(False),
+        },
+    ),
+    Case(
+        "auth.division",
+        Status.FAIL,
+        "only in no division",
+        lambda: {
+            "identity": identity(),
+            "target_call": target(),
+            "target_divisions": where(),
+            "permitted_divisions": permitted(False),
+        },
+        lambda: {"grants": denied("oauth_client")},
+        name="subject-alone",
+    ),
+    Case(
+        "auth.division",
+        Status.SKIP,
+        "no division given",
+        lambda: {"identity": identity(), "target_call": target(), "grants": grants((PAUSER, "*"))},
+    ),
+    Case(
+        "auth.division",
+        Status.ERROR,
+        "no division 'Sales'",
+        lambda: {"identity": identity(), "target_call": target(), "grants": grants((PAUSER, "*"))},
+        lambda: {"target_divisions": FactError("target_divisions", "no division 'Sales' in this org")},
+        name="unknown-division",
+    ),
+    Case(
+        "auth.division",
+        Status.ERROR,
+        "could not see",
+        lambda: {"identity": identity(), "target_call": target(), "target_divisions": where()},
+        lambda: {"grants": denied("oauth_client"), "permitted_divisions": denied("permitted_divisions", 400)},
+    ),
     # auth.participant
-    Case("auth.participant", Status.SKIP, "does not require",
-         lambda: {"identity": identity(), "target_call": target(), "conversation": conversation()}),
-    Case("auth.participant", Status.PASS, "is a participant",
-         lambda: {"identity": identity("user"), "target_call": target(f"PATCH /api/v2/conversations/calls/{CONV}"),
-                  "conversation": conversation()}),
-    Case("auth.participant", Status.FAIL, "can never be a participant",
-         lambda: {"identity": identity(), "target_call": target(f"PATCH /api/v2/conversations/calls/{CONV}"),
-                  "conversation": conversation()}),
-    Case("auth.participant", Status.FAIL, "is not a participant",
-         lambda: {"identity": identity("user", user_id="someone-else"),
-                  "target_call": target(f"PATCH /api/v2/conversations/calls/{CONV}"), "conversation": conversation()},
-         name="user-not-participant"),
+    Case(
+        "auth.participant",
+        Status.SKIP,
+        "does not require",
+        lambda: {"identity": identity(), "target_call": target(), "conversation": conversation()},
+    ),
+    Case(
+        "auth.participant",
+        Status.PASS,
+        "is a participant",
+        lambda: {
+            "identity": identity("user"),
+            "target_call": target(f"PATCH /api/v2/conversations/calls/{CONV}"),
+            "conversation": conversation(),
+        },
+    ),
+    Case(
+        "auth.participant",
+        Status.FAIL,
+        "can never be a participant",
+        lambda: {
+            "identity": identity(),
+            "target_call": target(f"PATCH /api/v2/conversations/calls/{CONV}"),
+            "conversation": conversation(),
+        },
+    ),
+    Case(
+        "auth.participant",
+        Status.FAIL,
+        "is not a participant",
+        lambda: {
+            "identity": identity("user", user_id="someone-else"),
+            "target_call": target(f"PATCH /api/v2/conversations/calls/{CONV}"),
+            "conversation": conversation(),
+        },
+        name="user-not-participant",
+    ),
     # conversation.found
-    Case("conversation.found", Status.PASS, "Support",
-         lambda: {"inputs": inputs(), "environment": ENV, "conversation": conversation()}),
-    Case("conversation.found", Status.FAIL, "was not found at https://api.mypurecloud.com",
-         lambda: {"inputs": inputs(), "environment": ENV}, lambda: {"conversation": denied("conversation", 404, "not.found")}),
-    Case("conversation.found", Status.ERROR, "could not read conversation",
-         lambda: {"inputs": inputs(), "environment": ENV}, lambda: {"conversation": denied("conversation")}),
+    Case(
+        "conversation.found",
+        Status.PASS,
+        "Support",
+        lambda: {"inputs": inputs(), "environment": ENV, "conversation": conversation()},
+    ),
+    Case(
+        "conversation.found",
+        Status.FAIL,
+        "was not found at https://api.mypurecloud.com",
+        lambda: {"inputs": inputs(), "environment": ENV},
+        lambda: {"conversation": denied("conversation", 404, "not.found")},
+    ),
+    Case(
+        "conversation.found",
+        Status.ERROR,
+        "could not read conversation",
+        lambda: {"inputs": inputs(), "environment": ENV},
+        lambda: {"conversation": denied("conversation")},
+    ),
     # conversation.state
     Case("conversation.state", Status.PASS, "the call is live", lambda: {"conversation": conversation()}),
-    Case("conversation.state", Status.FAIL, "the call ended",
-         lambda: {"conversation": conversation(endTime="2026-11-28T10:05:00.000Z")}),
-    Case("conversation.state", Status.FAIL, "no participant has a connected call",
-         lambda: {"conversation": conversation(participants=[{"id": "p", "calls": [{"state": "disconnected"}]}])},
-         name="no-connected"),
+    Case(
+        "conversation.state",
+        Status.FAIL,
+        "the call ended",
+        lambda: {"conversation": conversation(endTime="2026-11-28T10:05:00.000Z")},
+    ),
+    Case(
+        "conversation.state",
+        Status.FAIL,
+        "no participant has a connected call",
+        lambda: {
+            "conversation": conversation(participants=[{"id": "p", "calls": [{"state": "disconnected"}]}])
+        },
+        name="no-connected",
+    ),
     # recording.state
     Case("recording.state", Status.PASS, "recording is active", lambda: {"conversation": conversation()}),
-    Case("recording.state", Status.WARN, "already secure-paused",
-         lambda: {"conversation": conversation(securePause=True, recordingState="PAUSED")}),
-    Case("recording.state", Status.WARN, "hold", lambda: {"conversation": conversation(recordingState="PAUSED")},
-         name="paused-by-hold"),
-    Case("recording.state", Status.FAIL, "no active recording",
-         lambda: {"conversation": conversation(recordingState="NONE", participants=[
-             {"id": "p", "calls": [{"state": "connected", "recording": False, "recordingState": "none"}]}])}),
-    Case("recording.state", Status.SKIP, "has ended",
-         lambda: {"conversation": conversation(endTime="2026-11-28T10:05:00.000Z")}),
+    Case(
+        "recording.state",
+        Status.WARN,
+        "already secure-paused",
+        lambda: {"conversation": conversation(securePause=True, recordingState="PAUSED")},
+    ),
+    Case(
+        "recording.state",
+        Status.WARN,
+        "hold",
+        lambda: {"conversation": conversation(recordingState="PAUSED")},
+        name="paused-by-hold",
+    ),
+    Case(
+        "recording.state",
+        Status.FAIL,
+        "no active recording",
+        lambda: {
+            "conversation": conversation(
+                recordingState="NONE",
+                participants=[
+                    {
+                        "id": "p",
+                        "calls": [{"state": "connected", "recording": False, "recordingState": "none"}],
+                    }
+                ],
+            )
+        },
+    ),
+    Case(
+        "recording.state",
+        Status.SKIP,
+        "has ended",
+        lambda: {"conversation": conversation(endTime="2026-11-28T10:05:00.000Z")},
+    ),
     # recording.kind
-    Case("recording.kind", Status.PASS, "cannot be stopped by API, only secure-paused",
-         lambda: {"target_call": target(), "recordings": recordings()}),
-    Case("recording.kind", Status.PASS, "switches it off",
-         lambda: {"target_call": target(role="ADHOC"), "recordings": recordings("ADHOC")}, name="adhoc"),
-    Case("recording.kind", Status.WARN, "does not stop a policy recording",
-         lambda: {"target_call": target(f"PATCH /api/v2/conversations/calls/{CONV}/participants/p-customer"),
-                  "recordings": recordings()}),
-    Case("recording.kind", Status.ERROR, "could not read recordings",
-         lambda: {"target_call": target(role=None)}, lambda: {"recordings": denied("recordings")}),
-    Case("recording.kind", Status.WARN, "does not pause or stop",
-         lambda: {"target_call": target(f"GET /api/v2/conversations/{CONV}"), "recordings": recordings()},
-         name="unrelated-call"),
+    Case(
+        "recording.kind",
+        Status.PASS,
+        "cannot be stopped by API, only secure-paused",
+        lambda: {"target_call": target(), "recordings": recordings()},
+    ),
+    Case(
+        "recording.kind",
+        Status.PASS,
+        "switches it off",
+        lambda: {"target_call": target(role="ADHOC"), "recordings": recordings("ADHOC")},
+        name="adhoc",
+    ),
+    Case(
+        "recording.kind",
+        Status.WARN,
+        "does not stop a policy recording",
+        lambda: {
+            "target_call": target(f"PATCH /api/v2/conversations/calls/{CONV}/participants/p-customer"),
+            "recordings": recordings(),
+        },
+    ),
+    Case(
+        "recording.kind",
+        Status.ERROR,
+        "could not read recordings",
+        lambda: {"target_call": target(role=None)},
+        lambda: {"recordings": denied("recordings")},
+    ),
+    Case(
+        "recording.kind",
+        Status.WARN,
+        "does not pause or stop",
+        lambda: {"target_call": target(f"GET /api/v2/conversations/{CONV}"), "recordings": recordings()},
+        name="unrelated-call",
+    ),
     # recording.found
-    Case("recording.found", Status.PASS, "belongs to conversation",
-         lambda: {"inputs": inputs(), "recordings": recordings()}),
-    Case("recording.found", Status.FAIL, "is not among",
-         lambda: {"inputs": inputs(recording_id="r-other"), "recordings": recordings()}),
+    Case(
+        "recording.found",
+        Status.PASS,
+        "belongs to conversation",
+        lambda: {"inputs": inputs(), "recordings": recordings()},
+    ),
+    Case(
+        "recording.found",
+        Status.FAIL,
+        "is not among",
+        lambda: {"inputs": inputs(recording_id="r-other"), "recordings": recordings()},
+    ),
     Case("recording.found", Status.SKIP, "no recording id", lambda: {"inputs": inputs(recording_id=None)}),
-    Case("recording.found", Status.ERROR, "could not read recordings", lambda: {"inputs": inputs()},
-         lambda: {"recordings": denied("recordings")}),
+    Case(
+        "recording.found",
+        Status.ERROR,
+        "could not read recordings",
+        lambda: {"inputs": inputs()},
+        lambda: {"recordings": denied("recordings")},
+    ),
     # audit.recent-changes
-    Case("audit.recent-changes", Status.PASS, "no change",
-         lambda: {"inputs": inputs(), "audit_changes": [], "interaction_audits": [], "identity": identity(),
-                  "grants": grants((VIEWER, "*"))}),
-    Case("audit.recent-changes", Status.WARN, "1 change(s)",
-         lambda: {"inputs": inputs(), "audit_changes": [audit_entry("role-viewer"), audit_entry("unrelated")],
-                  "interaction_audits": [], "identity": identity(), "grants": grants((VIEWER, "*"))}),
-    Case("audit.recent-changes", Status.ERROR, "could not read the audit logs",
-         lambda: {"inputs": inputs(), "identity": identity()},
-         lambda: {"audit_changes": denied("audit_changes"), "interaction_audits": denied("interaction_audits")}),
+    Case(
+        "audit.recent-changes",
+        Status.PASS,
+        "no change",
+        lambda: {
+            "inputs": inputs(),
+            "audit_changes": [],
+            "interaction_audits": [],
+            "identity": identity(),
+            "grants": grants((VIEWER, "*")),
+        },
+    ),
+    Case(
+        "audit.recent-changes",
+        Status.WARN,
+        "1 change(s)",
+        lambda: {
+            "inputs": inputs(),
+            "audit_changes": [audit_entry("role-viewer"), audit_entry("unrelated")],
+            "interaction_audits": [],
+            "identity": identity(),
+            "grants": grants((VIEWER, "*")),
+        },
+    ),
+    Case(
+        "audit.recent-changes",
+        Status.ERROR,
+        "could not read the audit logs",
+        lambda: {"inputs": inputs(), "identity": identity()},
+        lambda: {
+            "audit_changes": denied("audit_changes"),
+            "interaction_audits": denied("interaction_audits"),
+        },
+    ),
     # error.body
     Case("error.body", Status.SKIP, "no --error-body", lambda: {"inputs": inputs(), "target_call": target()}),
-    Case("error.body", Status.PASS, "a Genesys ErrorBody: 403 missing.any.permissions, naming conversation:recording:pauseOthers",
-         lambda: {"inputs": inputs(error_body=parse_error_body(GENESYS_403)), "target_call": target()}),
-    Case("error.body", Status.WARN, "may come from a proxy or gateway",
-         lambda: {"inputs": inputs(error_body=parse_error_body('{"code": "bad_request", "status": 403}')),
-                  "target_call": target()}),
-    Case("error.body", Status.WARN, "is not JSON",
-         lambda: {"inputs": inputs(error_body=parse_error_body("<html><body>403 Forbidden</body></html>")),
-                  "target_call": target()}, name="html"),
-    Case("error.body", Status.WARN, "was it from another call",
-         lambda: {"inputs": inputs(error_body=parse_error_body(GENESYS_403.replace(
-             "conversation:recording:pauseOthers", "conversation:webchat:create"))), "target_call": target()},
-         name="other-call"),
+    Case(
+        "error.body",
+        Status.PASS,
+        "a Genesys ErrorBody: 403 missing.any.permissions, naming conversation:recording:pauseOthers",
+        lambda: {"inputs": inputs(error_body=parse_error_body(GENESYS_403)), "target_call": target()},
+    ),
+    Case(
+        "error.body",
+        Status.WARN,
+        "may come from a proxy or gateway",
+        lambda: {
+            "inputs": inputs(error_body=parse_error_body('{"code": "bad_request", "status": 403}')),
+            "target_call": target(),
+        },
+    ),
+    Case(
+        "error.body",
+        Status.WARN,
+        "is not JSON",
+        lambda: {
+            "inputs": inputs(error_body=parse_error_body("<html><body>403 Forbidden</body></html>")),
+            "target_call": target(),
+        },
+        name="html",
+    ),
+    Case(
+        "error.body",
+        Status.WARN,
+        "was it from another call",
+        lambda: {
+            "inputs": inputs(
+                error_body=parse_error_body(
+                    GENESYS_403.replace("conversation:recording:pauseOthers", "conversation:webchat:create")
+                )
+            ),
+            "target_call": target(),
+        },
+        name="other-call",
+    ),
     # YAML checks
     Case("conversation.media", Status.PASS, "call leg", lambda: {"conversation": conversation()}),
-    Case("conversation.media", Status.FAIL, "not a voice call",
-         lambda: {"conversation": conversation(participants=[{"id": "p", "chats": [{}]}])}),
+    Case(
+        "conversation.media",
+        Status.FAIL,
+        "not a voice call",
+        lambda: {"conversation": conversation(participants=[{"id": "p", "chats": [{}]}])},
+    ),
     Case("auth.trustee", Status.PASS, "not a trustee", lambda: {"token_info": token_info()}),
-    Case("auth.trustee", Status.WARN, "cloned trustee user of org org-9",
-         lambda: {"token_info": token_info(clonedUser={"id": "u", "organization": {"id": "org-9"}})}),
+    Case(
+        "auth.trustee",
+        Status.WARN,
+        "cloned trustee user of org org-9",
+        lambda: {"token_info": token_info(clonedUser={"id": "u", "organization": {"id": "org-9"}})},
+    ),
 ]
 
 _ = (REC, SUPPORT)

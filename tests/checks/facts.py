@@ -58,11 +58,28 @@ def conversation(**over: Any) -> dict[str, Any]:
         "securePause": False,
         "divisions": [{"division": {"id": SUPPORT, "name": "Support"}, "entities": []}],
         "participants": [
-            {"id": "p-customer", "purpose": "customer", "calls": [{"id": "call-1", "state": "connected", "recording": True,
-                                                                  "recordingState": "active", "securePause": False,
-                                                                  "recordingId": REC}]},
-            {"id": "p-agent", "purpose": "agent", "userId": "user-1",
-             "calls": [{"id": "call-2", "state": "connected", "recording": False, "recordingState": "none"}]},
+            {
+                "id": "p-customer",
+                "purpose": "customer",
+                "calls": [
+                    {
+                        "id": "call-1",
+                        "state": "connected",
+                        "recording": True,
+                        "recordingState": "active",
+                        "securePause": False,
+                        "recordingId": REC,
+                    }
+                ],
+            },
+            {
+                "id": "p-agent",
+                "purpose": "agent",
+                "userId": "user-1",
+                "calls": [
+                    {"id": "call-2", "state": "connected", "recording": False, "recordingState": "none"}
+                ],
+            },
         ],
     }
     base.update(over)
@@ -70,11 +87,23 @@ def conversation(**over: Any) -> dict[str, Any]:
 
 
 def recordings(role: str = "CUSTOMER_EXPERIENCE") -> list[dict[str, Any]]:
-    return [{"id": REC, "conversationId": CONV, "recordingFileRole": role, "fileState": "UPLOADING", "media": "audio"}]
+    return [
+        {
+            "id": REC,
+            "conversationId": CONV,
+            "recordingFileRole": role,
+            "fileState": "UPLOADING",
+            "media": "audio",
+        }
+    ]
 
 
-def target(call: str | None = None, role: str | None = "CUSTOMER_EXPERIENCE", kind: str = "client_credentials",
-           conv: dict[str, Any] | None = None) -> Any:
+def target(
+    call: str | None = None,
+    role: str | None = "CUSTOMER_EXPERIENCE",
+    kind: str = "client_credentials",
+    conv: dict[str, Any] | None = None,
+) -> Any:
     given = None
     if call:
         method, path = call.split(" ", 1)
@@ -101,8 +130,15 @@ ENV = {"api_url": "https://api.mypurecloud.com", "region": "us_east_1", "inspect
 
 
 def denied(fact: str, status: int = 403, code: str = "missing.any.permissions") -> FactError:
-    return FactError(fact=fact, reason=f"GET x → {status} {code}", request="GET x", identity="subject",
-                     status=status, code=code, remedy="grant oauth:client:view")
+    return FactError(
+        fact=fact,
+        reason=f"GET x → {status} {code}",
+        request="GET x",
+        identity="subject",
+        status=status,
+        code=code,
+        remedy="grant oauth:client:view",
+    )
 
 
 def permitted(all_divs: bool = False, *divs: tuple[str, str]) -> dict[str, PermittedDivisions]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gcdiag.plugins import load_checkset
 from gcdiag.model import Status
+from gcdiag.plugins import load_checkset
 
 from .cases import CASES, Case
 from .facts import run
@@ -13,7 +13,9 @@ from .facts import run
 CHECKS = {c.id: c for c in load_checkset().checks}
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.check}-{c.status.value}{'-' + c.name if c.name else ''}")
+@pytest.mark.parametrize(
+    "case", CASES, ids=lambda c: f"{c.check}-{c.status.value}{'-' + c.name if c.name else ''}"
+)
 def test_case(case: Case) -> None:
     check = CHECKS[case.check]
     facts = case.facts()

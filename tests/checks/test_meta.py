@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gcdiag.plugins import load_checkset
 from gcdiag.model import Status
 from gcdiag.pipeline import SCENARIOS
+from gcdiag.plugins import load_checkset
 
 from .cases import CASES
 

@@ -47,7 +47,9 @@ class Org:
             env["GCDIAG_INSPECTOR_CLIENT_SECRET"] = self.secret(demo["inspector_client"])
         return env
 
-    def run(self, *args: str, inspector: bool = True, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+    def run(
+        self, *args: str, inspector: bool = True, env: dict[str, str] | None = None, input: str | None = None
+    ) -> Result:
         full_env = {**self.env(inspector=inspector), **(env or {})}
         return CliRunner().invoke(cli, list(args), env=full_env, input=input, catch_exceptions=False)
 

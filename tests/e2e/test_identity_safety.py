@@ -56,7 +56,9 @@ def evil() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     server.shutdown()
 
 
-def test_redirect_from_the_api_host_is_not_followed_with_the_token(org: Org, evil: tuple[str, list[Any]]) -> None:
+def test_redirect_from_the_api_host_is_not_followed_with_the_token(
+    org: Org, evil: tuple[str, list[Any]]
+) -> None:
     evil_url, evil_seen = evil
     gateway, gateway_seen = _serve(target=evil_url)
     try:
@@ -70,11 +72,23 @@ def test_redirect_from_the_api_host_is_not_followed_with_the_token(org: Org, evi
     assert evil_seen == [], "nothing may follow a redirect to another host"
 
 
-def test_token_never_sent_to_hosts_named_in_payloads(org: Org, evil: tuple[str, list[Any]], tmp_path: Any) -> None:
+def test_token_never_sent_to_hosts_named_in_payloads(
+    org: Org, evil: tuple[str, list[Any]], tmp_path: Any
+) -> None:
     evil_url, evil_seen = evil
     event = tmp_path / "event.json"
-    event.write_text(json.dumps({"eventBody": {"id": org.demo["recording"], "conversationId": org.demo["conversation"],
-                                               "selfUri": f"{evil_url}/api/v2/x", "mediaUris": {"x": evil_url}}}))
+    event.write_text(
+        json.dumps(
+            {
+                "eventBody": {
+                    "id": org.demo["recording"],
+                    "conversationId": org.demo["conversation"],
+                    "selfUri": f"{evil_url}/api/v2/x",
+                    "mediaUris": {"x": evil_url},
+                }
+            }
+        )
+    )
     body = tmp_path / "error.json"
     body.write_text(json.dumps({"message": f"see {evil_url}", "code": "not.authorized", "status": 403}))
     result = org.run("recording-stop", "--event", str(event), "--error-body", str(body))

@@ -16,7 +16,11 @@ COMMANDS = [
     lambda org, tmp: org.stop_args("--call", "POST /api/v2/recording/recordings/{recordingId}/actions/stop"),
     lambda org, tmp: org.stop_args("--call", f"PATCH /api/v2/conversations/calls/{org.demo['conversation']}"),
     lambda org, tmp: org.stop_args("-o", "junit"),
-    lambda org, tmp: ["can-i", "PUT", f"/api/v2/conversations/calls/{org.demo['conversation']}/recordingstate"],
+    lambda org, tmp: [
+        "can-i",
+        "PUT",
+        f"/api/v2/conversations/calls/{org.demo['conversation']}/recordingstate",
+    ],
     lambda org, tmp: ["can-i", "--list", "--tag", "Recording"],
     lambda org, tmp: ["whoami", "-o", "yaml"],
     lambda org, tmp: ["explain-error", str(tmp / "error.json"), "--call", "GET /api/v2/tokens/me"],
@@ -28,7 +32,9 @@ COMMANDS = [
 
 @pytest.mark.parametrize("org", builtin_fixtures(), indirect=True)
 def test_no_mutating_request_from_any_command(org: Org, tmp_path: Path) -> None:
-    (tmp_path / "error.json").write_text(json.dumps({"message": "x", "code": "not.authorized", "status": 403}))
+    (tmp_path / "error.json").write_text(
+        json.dumps({"message": "x", "code": "not.authorized", "status": 403})
+    )
     (tmp_path / "smoke.yaml").write_text(
         f"items:\n  - conversation: {org.demo['conversation']}\n    expect: would_fail\n"
     )

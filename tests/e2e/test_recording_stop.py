@@ -15,7 +15,9 @@ STOP = "POST /api/v2/recording/recordings/{recordingId}/actions/stop"
 PAUSE = "conversation:recording:pauseOthers"
 
 
-def report_of(org: Org, *args: str, inspector: bool = True, env: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
+def report_of(
+    org: Org, *args: str, inspector: bool = True, env: dict[str, str] | None = None
+) -> tuple[int, dict[str, Any]]:
     result = org.run(*org.stop_args("-o", "json", *args), inspector=inspector, env=env)
     assert result.exit_code in (0, 1, 3), result.output
     document = json.loads(result.stdout)
@@ -37,7 +39,9 @@ def statuses(document: dict[str, Any]) -> dict[str, str]:
     ],
     indirect=["org"],
 )
-def test_each_fixture_gives_the_verdict_it_was_built_for(org: Org, exit_code: int, outcome: str, failing: list[str]) -> None:
+def test_each_fixture_gives_the_verdict_it_was_built_for(
+    org: Org, exit_code: int, outcome: str, failing: list[str]
+) -> None:
     code, document = report_of(org)
     assert code == exit_code
     assert document["verdict"]["outcome"] == outcome
@@ -68,8 +72,6 @@ def test_seed_403_names_permission_role_and_corrected_call(org: Org) -> None:
     assert document["verdict"]["blocking_failures"] == ["endpoint.exists", "auth.permissions"]
     fixes = "\n".join(document["fix"])
     assert "Recording Viewer" in fixes and PAUSE in fixes
-
-
 
 
 @pytest.mark.parametrize("org", ["healthy"], indirect=True)
@@ -141,8 +143,14 @@ def test_recording_id_alone_asks_for_the_conversation(org: Org) -> None:
 
 def test_event_payload_resolves_ids(org: Org, tmp_path: Any) -> None:
     event = tmp_path / "event.json"
-    event.write_text(json.dumps({"topicName": "v2.users.x.conversations.y.recordings",
-                                 "eventBody": {"id": org.demo["recording"], "conversationId": org.demo["conversation"]}}))
+    event.write_text(
+        json.dumps(
+            {
+                "topicName": "v2.users.x.conversations.y.recordings",
+                "eventBody": {"id": org.demo["recording"], "conversationId": org.demo["conversation"]},
+            }
+        )
+    )
     result = org.run("recording-stop", "--event", str(event), "-o", "json")
     document = json.loads(result.stdout)
     assert document["inputs"]["conversation_id"] == org.demo["conversation"]
@@ -152,7 +160,7 @@ def test_event_payload_resolves_ids(org: Org, tmp_path: Any) -> None:
 def test_error_body_evidence(org: Org, tmp_path: Any) -> None:
     proxy = tmp_path / "proxy.json"
     proxy.write_text('{"code": "bad_request", "status": 403, "message": "Forbidden"}')
-    code, document = report_of(org, "--error-body", str(proxy))
+    _code, document = report_of(org, "--error-body", str(proxy))
     result = {r["id"]: r for r in document["results"]}["error.body"]
     assert result["status"] == "warn" and "proxy" in result["summary"]
 

@@ -22,8 +22,14 @@ GENESYS_403 = {
     "details": [],
     "errors": [],
 }
-GENESYS_404 = {"message": "The requested resource was not found.", "code": "not.found", "status": 404,
-               "contextId": "0c3e5d4a-0000-4000-8000-000000000001", "details": [], "errors": []}
+GENESYS_404 = {
+    "message": "The requested resource was not found.",
+    "code": "not.found",
+    "status": 404,
+    "contextId": "0c3e5d4a-0000-4000-8000-000000000001",
+    "details": [],
+    "errors": [],
+}
 
 
 def test_whoami_with_inspector(org: Org) -> None:
@@ -88,7 +94,9 @@ def test_explain_with_credentials_runs_can_i(org: Org, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("org", ["healthy"], indirect=True)
-def test_live_catalog_refresh_then_fallback(org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_live_catalog_refresh_then_fallback(
+    org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = tmp_path / "catalog-cache"
     monkeypatch.setenv("GCDIAG_CACHE_DIR", str(cache))
     refreshed = org.run("catalog", "refresh")
@@ -96,7 +104,9 @@ def test_live_catalog_refresh_then_fallback(org: Org, tmp_path: Path, monkeypatc
     path = f"/api/v2/conversations/calls/{org.demo['conversation']}/recordingstate"
     live = json.loads(org.run("can-i", "PUT", path, "-o", "json").stdout)
     assert any("live catalog" in note for note in live["notes"])
-    assert {r["id"]: r for r in live["results"]}["endpoint.exists"]["evidence"]["operation"]["source"].startswith("live")
+    assert {r["id"]: r for r in live["results"]}["endpoint.exists"]["evidence"]["operation"][
+        "source"
+    ].startswith("live")
     for file in cache.iterdir():
         file.unlink()
     bundled = json.loads(org.run("can-i", "PUT", path, "-o", "json").stdout)

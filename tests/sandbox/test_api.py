@@ -38,8 +38,12 @@ def recordingstate(conversation_id: str) -> str:
 def test_client_credentials_token(sandbox: Callable[..., Any]) -> None:
     sb = sandbox("seed-403")
     client = sb.org.demo["subject_client"]
-    response = requests.post(sb.url + "/oauth/token", auth=(client, sb.org.client_secret(client)),
-                             data={"grant_type": "client_credentials"}, timeout=10)
+    response = requests.post(
+        sb.url + "/oauth/token",
+        auth=(client, sb.org.client_secret(client)),
+        data={"grant_type": "client_credentials"},
+        timeout=10,
+    )
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"access_token", "token_type", "expires_in"}
@@ -55,10 +59,22 @@ def test_token_endpoint_errors_are_oauth_style(sandbox: Callable[..., Any]) -> N
     cases = [
         (dict(auth=(integration, "wrong-secret"), data=form), 401, "invalid_client"),
         (dict(data=form), 401, "invalid_client"),
-        (dict(auth=(integration, sb.org.client_secret(integration)), data={"grant_type": "password"}), 400,
-         "unsupported_grant_type"),
-        (dict(auth=("daac5009-95ec-4f1d-97aa-2ba761093e13", sb.org.client_secret(
-            "daac5009-95ec-4f1d-97aa-2ba761093e13")), data=form), 400, "unauthorized_client"),
+        (
+            dict(auth=(integration, sb.org.client_secret(integration)), data={"grant_type": "password"}),
+            400,
+            "unsupported_grant_type",
+        ),
+        (
+            dict(
+                auth=(
+                    "daac5009-95ec-4f1d-97aa-2ba761093e13",
+                    sb.org.client_secret("daac5009-95ec-4f1d-97aa-2ba761093e13"),
+                ),
+                data=form,
+            ),
+            400,
+            "unauthorized_client",
+        ),
     ]
     for kwargs, status, error in cases:
         response = requests.post(url, timeout=10, **kwargs)  # type: ignore[arg-type]
@@ -72,8 +88,12 @@ def test_disabled_client_gets_no_token_and_its_tokens_stop_working(sandbox: Call
     api = as_client(sb, client)
     assert api.get("/api/v2/tokens/me").status_code == 200
     sb.org.clients[client].state = "disabled"
-    response = requests.post(sb.url + "/oauth/token", auth=(client, sb.org.client_secret(client)),
-                             data={"grant_type": "client_credentials"}, timeout=10)
+    response = requests.post(
+        sb.url + "/oauth/token",
+        auth=(client, sb.org.client_secret(client)),
+        data={"grant_type": "client_credentials"},
+        timeout=10,
+    )
     assert response.status_code == 401
     assert_error(api.get("/api/v2/tokens/me"), 401, "bad.credentials")
 
@@ -81,15 +101,18 @@ def test_disabled_client_gets_no_token_and_its_tokens_stop_working(sandbox: Call
 # --- bearer validation ------------------------------------------------------------------------------------------
 
 
-def test_missing_unknown_and_expired_tokens(sandbox: Callable[..., Any], write_fixture: Callable[..., Path]) -> None:
+def test_missing_unknown_and_expired_tokens(
+    sandbox: Callable[..., Any], write_fixture: Callable[..., Path]
+) -> None:
     data = fixture_data("user-scope")
     data["tokens"].append(dict(data["tokens"][0], token="sandbox-expired-token-0123456789", expires_in=-60))
     sb = sandbox(str(write_fixture(data)))
     body = assert_error(Api(sb, None).get("/api/v2/tokens/me"), 401, "authentication.required")
     assert body["message"] == vocab.MSG_AUTH_REQUIRED
     assert_error(Api(sb, "not-a-token-the-org-issued").get("/api/v2/tokens/me"), 401, "bad.credentials")
-    body = assert_error(Api(sb, "sandbox-expired-token-0123456789").get("/api/v2/tokens/me"), 401,
-                        "credentials.expired")
+    body = assert_error(
+        Api(sb, "sandbox-expired-token-0123456789").get("/api/v2/tokens/me"), 401, "credentials.expired"
+    )
     assert body["message"] == vocab.MSG_EXPIRED
     assert Api(sb, data["tokens"][0]["token"]).get("/api/v2/tokens/me").status_code == 200
 
@@ -100,24 +123,31 @@ def test_missing_unknown_and_expired_tokens(sandbox: Callable[..., Any], write_f
 def test_permission_missing_any(sandbox: Callable[..., Any]) -> None:
     sb = sandbox("seed-403")
     conversation = sb.org.demo["conversation"]
-    body = assert_error(subject(sb).call("PUT", recordingstate(conversation), json=PAUSED), 403,
-                        "missing.any.permissions")
+    body = assert_error(
+        subject(sb).call("PUT", recordingstate(conversation), json=PAUSED), 403, "missing.any.permissions"
+    )
     assert body["message"] == (
         "Unable to perform the requested action. You must have at least one of the following permissions "
         "assigned: [conversation:recording:pauseOthers]"
     )
     assert body["messageParams"] == {"permissions": "[conversation:recording:pauseOthers]"}
     assert sb.org.conversations[conversation].recording_state == "ACTIVE"  # nothing changed
-    body = assert_error(subject(sb).get(f"/api/v2/oauth/clients/{sb.org.demo['subject_client']}"), 403,
-                        "missing.any.permissions")
+    body = assert_error(
+        subject(sb).get(f"/api/v2/oauth/clients/{sb.org.demo['subject_client']}"),
+        403,
+        "missing.any.permissions",
+    )
     assert "[oauth:client:view]" in body["message"]
 
 
 def test_permission_missing_all(sandbox: Callable[..., Any]) -> None:
     sb = sandbox("seed-403")
     body = assert_error(
-        subject(sb).call("POST", "/api/v2/audits/query", json={"interval": "2020-01-01T00:00:00Z/2030-01-01T00:00:00Z"}),
-        403, "missing.permissions",
+        subject(sb).call(
+            "POST", "/api/v2/audits/query", json={"interval": "2020-01-01T00:00:00Z/2030-01-01T00:00:00Z"}
+        ),
+        403,
+        "missing.permissions",
     )
     assert body["message"] == (
         "Unable to perform the requested action. You are missing the following permission(s): [audits:audit:view]"
@@ -129,7 +159,9 @@ def test_permission_in_the_wrong_division(sandbox: Callable[..., Any]) -> None:
     conversation = sb.org.demo["conversation"]
     api = subject(sb)
     assert api.get(f"/api/v2/conversations/{conversation}").status_code == 200  # viewing is granted in "*"
-    body = assert_error(api.call("PUT", recordingstate(conversation), json=PAUSED), 403, "missing.any.permissions")
+    body = assert_error(
+        api.call("PUT", recordingstate(conversation), json=PAUSED), 403, "missing.any.permissions"
+    )
     assert PAUSE in body["message"]
     permitted = api.json("/api/v2/authorization/divisionspermitted/paged/me", params={"permission": PAUSE})
     assert [d["name"] for d in permitted["entities"]] == ["Home"] and permitted["allDivsPermitted"] is False
@@ -160,17 +192,25 @@ def test_unknown_conversation_recording_and_path(sandbox: Callable[..., Any]) ->
     conversation = sb.org.demo["conversation"]
     assert_error(api.get(f"/api/v2/conversations/{conversation}/recordings/{missing}"), 404, "not.found")
     # The folklore stop endpoint is not a public operation (FACTS §3.1).
-    assert_error(api.call("POST", f"/api/v2/recording/recordings/{sb.org.demo['recording']}/actions/stop"), 404,
-                 "not.found")
+    assert_error(
+        api.call("POST", f"/api/v2/recording/recordings/{sb.org.demo['recording']}/actions/stop"),
+        404,
+        "not.found",
+    )
     assert_error(api.get("/api/v2/nothing/here"), 404, "not.found")
     assert_error(api.get("/nowhere"), 404, "not.found")
 
 
-def test_operation_the_sandbox_does_not_emulate_is_still_authorized_first(sandbox: Callable[..., Any]) -> None:
+def test_operation_the_sandbox_does_not_emulate_is_still_authorized_first(
+    sandbox: Callable[..., Any],
+) -> None:
     sb = sandbox("seed-403")
     # DELETE /api/v2/conversations/{id} is real (ANY conversation:communication:disconnect): 403 before anything.
-    assert_error(subject(sb).call("DELETE", f"/api/v2/conversations/{sb.org.demo['conversation']}"), 403,
-                 "missing.any.permissions")
+    assert_error(
+        subject(sb).call("DELETE", f"/api/v2/conversations/{sb.org.demo['conversation']}"),
+        403,
+        "missing.any.permissions",
+    )
 
 
 # --- shapes ------------------------------------------------------------------------------------------------------------
@@ -188,7 +228,10 @@ def test_token_info_and_users_me(sandbox: Callable[..., Any]) -> None:
     user = subject(sb)
     info = user.json("/api/v2/tokens/me")
     assert info["OAuthClient"]["authorizedGrantType"] == "CODE"
-    assert info["authorizedScope"] == list(sb.org.tokens[0].scopes) and "conversations" not in info["authorizedScope"]
+    assert (
+        info["authorizedScope"] == list(sb.org.tokens[0].scopes)
+        and "conversations" not in info["authorizedScope"]
+    )
     me = user.json("/api/v2/users/me")
     assert me["name"] == "Sam Agent" and me["division"]["name"] == "Support"
 
@@ -209,8 +252,11 @@ def test_role_uses_permission_policies(sandbox: Callable[..., Any]) -> None:
     body = inspector(sb).json(f"/api/v2/authorization/roles/{viewer.id}")
     assert body["permissions"] == []  # general role permissions only (FACTS §4)
     policies = {(p["domain"], p["entityName"]): p["actionSet"] for p in body["permissionPolicies"]}
-    assert policies == {("recording", "recording"): ["view"], ("conversation", "communication"): ["view"],
-                        ("conversation", "recording"): ["pauseOthers"]}
+    assert policies == {
+        ("recording", "recording"): ["view"],
+        ("conversation", "communication"): ["view"],
+        ("conversation", "recording"): ["pauseOthers"],
+    }
     assert_error(inspector(sb).get(f"/api/v2/authorization/roles/{uuid.uuid4()}"), 404, "not.found")
 
 
@@ -218,7 +264,10 @@ def test_divisions_endpoints(sandbox: Callable[..., Any]) -> None:
     sb = sandbox("healthy")
     api = subject(sb)
     listing = api.json("/api/v2/authorization/divisions", params={"pageSize": 100, "pageNumber": 1})
-    assert [(d["name"], d["homeDivision"]) for d in listing["entities"]] == [("Home", True), ("Support", False)]
+    assert [(d["name"], d["homeDivision"]) for d in listing["entities"]] == [
+        ("Home", True),
+        ("Support", False),
+    ]
     assert listing["total"] == 2 and listing["pageCount"] == 1
     one_per_page = api.json("/api/v2/authorization/divisions", params={"pageSize": 1, "pageNumber": 2})
     assert [d["name"] for d in one_per_page["entities"]] == ["Support"] and one_per_page["pageCount"] == 2
@@ -234,8 +283,9 @@ def test_divisions_permitted(sandbox: Callable[..., Any]) -> None:
     assert_error(api.get("/api/v2/authorization/divisionspermitted/paged/me"), 400, "bad.request")
     none = api.json("/api/v2/authorization/divisionspermitted/paged/me", params={"permission": PAUSE})
     assert none["entities"] == [] and none["allDivsPermitted"] is False and none["total"] == 0
-    view = api.json("/api/v2/authorization/divisionspermitted/paged/me",
-                    params={"permission": "recording:recording:view"})
+    view = api.json(
+        "/api/v2/authorization/divisionspermitted/paged/me", params={"permission": "recording:recording:view"}
+    )
     assert view["allDivsPermitted"] is True and len(view["entities"]) == 2
 
 
@@ -245,9 +295,14 @@ def test_subjects_me(sandbox: Callable[..., Any]) -> None:
     assert body["name"] == "Sam Agent"
     [grant] = body["grants"]
     assert grant["division"]["id"] == "*" and grant["role"]["name"] == "Agent"
-    assert {"actions": ["pauseOthers"], "domain": "conversation", "entityName": "recording"} in grant["role"]["policies"]
+    assert {"actions": ["pauseOthers"], "domain": "conversation", "entityName": "recording"} in grant["role"][
+        "policies"
+    ]
     body = inspector(sb).json("/api/v2/authorization/subjects/me")
-    assert body["name"] == "gcdiag Inspector" and body["grants"][0]["role"]["name"] == "gcdiag Read-Only Inspector"
+    assert (
+        body["name"] == "gcdiag Inspector"
+        and body["grants"][0]["role"]["name"] == "gcdiag Read-Only Inspector"
+    )
 
 
 def test_permission_catalog_reports_division_awareness(sandbox: Callable[..., Any]) -> None:
@@ -270,7 +325,9 @@ def test_conversation_shapes_for_a_live_call(sandbox: Callable[..., Any]) -> Non
     conversation = sb.org.demo["conversation"]
     api = inspector(sb)
     body = api.json(f"/api/v2/conversations/{conversation}")
-    assert "state" not in body and "endTime" not in body  # a read conversation never carries state (FACTS §3.3)
+    assert (
+        "state" not in body and "endTime" not in body
+    )  # a read conversation never carries state (FACTS §3.3)
     assert body["recordingState"] == "ACTIVE" and body["securePause"] is False
     assert [m["division"]["name"] for m in body["divisions"]] == ["Support"]
     agent = next(p for p in body["participants"] if p["purpose"] == "agent")
@@ -281,17 +338,28 @@ def test_conversation_shapes_for_a_live_call(sandbox: Callable[..., Any]) -> Non
     calls = api.json(f"/api/v2/conversations/calls/{conversation}")
     assert calls["recordingState"] == "active"
     assert {p["purpose"]: p["state"] for p in calls["participants"]} == {
-        "customer": "connected", "acd": "disconnected", "agent": "connected"}
-    recordings = api.json(f"/api/v2/conversations/{conversation}/recordings",
-                          params={"formatId": "NONE", "maxWaitMs": 1})
+        "customer": "connected",
+        "acd": "disconnected",
+        "agent": "connected",
+    }
+    recordings = api.json(
+        f"/api/v2/conversations/{conversation}/recordings", params={"formatId": "NONE", "maxWaitMs": 1}
+    )
     assert [(r["recordingFileRole"], r["fileState"], r["mediaSubtype"]) for r in recordings] == [
-        ("CUSTOMER_EXPERIENCE", "UPLOADING", "Trunk")]
+        ("CUSTOMER_EXPERIENCE", "UPLOADING", "Trunk")
+    ]
     metadata = api.json(f"/api/v2/conversations/{conversation}/recordingmetadata")
     assert "recordingFileRole" not in metadata[0]
-    assert_error(api.get(f"/api/v2/conversations/{conversation}/recordings", params={"maxWaitMs": 0}), 400,
-                 "bad.request")
-    assert_error(api.get(f"/api/v2/conversations/{conversation}/recordings", params={"formatId": "FLAC"}), 400,
-                 "bad.request")
+    assert_error(
+        api.get(f"/api/v2/conversations/{conversation}/recordings", params={"maxWaitMs": 0}),
+        400,
+        "bad.request",
+    )
+    assert_error(
+        api.get(f"/api/v2/conversations/{conversation}/recordings", params={"formatId": "FLAC"}),
+        400,
+        "bad.request",
+    )
 
 
 def test_conversation_shapes_for_an_ended_call(sandbox: Callable[..., Any]) -> None:
@@ -317,8 +385,13 @@ def test_scopes_listing_and_settings(sandbox: Callable[..., Any]) -> None:
     assert_error(api.get("/api/v2/oauth/scopes/recording:control"), 404, "not.found")
     settings = api.json("/api/v2/recording/settings")
     assert set(settings) == {
-        "maxSimultaneousStreams", "maxConfigurableScreenRecordingStreams", "regionalRecordingStorageEnabled",
-        "recordingPlaybackUrlTtl", "recordingBatchDownloadUrlTtl", "stopRecordingWhenOnlyExternalParticipants"}
+        "maxSimultaneousStreams",
+        "maxConfigurableScreenRecordingStreams",
+        "regionalRecordingStorageEnabled",
+        "recordingPlaybackUrlTtl",
+        "recordingBatchDownloadUrlTtl",
+        "stopRecordingWhenOnlyExternalParticipants",
+    }
 
 
 def test_audit_query_flow_and_filters(sandbox: Callable[..., Any]) -> None:
@@ -326,29 +399,48 @@ def test_audit_query_flow_and_filters(sandbox: Callable[..., Any]) -> None:
     api = inspector(sb)
     interval = "2000-01-01T00:00:00.000Z/2100-01-01T00:00:00.000Z"
     client = sb.org.demo["subject_client"]
-    status = api.call("POST", "/api/v2/audits/query", json={
-        "interval": interval, "serviceName": "PeoplePermissions",
-        "filters": [{"property": "EntityType", "value": "OAuthClient"}],
-    }).json()
-    assert status["state"] == "Running" and status["serviceName"] == "PeoplePermissions" and "startDate" in status
+    status = api.call(
+        "POST",
+        "/api/v2/audits/query",
+        json={
+            "interval": interval,
+            "serviceName": "PeoplePermissions",
+            "filters": [{"property": "EntityType", "value": "OAuthClient"}],
+        },
+    ).json()
+    assert (
+        status["state"] == "Running"
+        and status["serviceName"] == "PeoplePermissions"
+        and "startDate" in status
+    )
     again = api.json(f"/api/v2/audits/query/{status['id']}")
     assert again["state"] == "Succeeded"
     results = api.json(f"/api/v2/audits/query/{status['id']}/results")
     assert [(e["entityType"], e["entity"]["id"]) for e in results["entities"]] == [("OAuthClient", client)]
     # Recent changes stay inside a 7-day look-back: event dates count from the sandbox start.
-    realtime = api.call("POST", "/api/v2/audits/query/realtime", json={
-        "interval": interval, "filters": [{"property": "ClientId", "value": client}],
-        "sort": [{"name": "Timestamp", "sortOrder": "descending"}],
-    }).json()
+    realtime = api.call(
+        "POST",
+        "/api/v2/audits/query/realtime",
+        json={
+            "interval": interval,
+            "filters": [{"property": "ClientId", "value": client}],
+            "sort": [{"name": "Timestamp", "sortOrder": "descending"}],
+        },
+    ).json()
     assert [e["entityType"] for e in realtime["entities"]] == ["AccessToken"]
     assert realtime["entities"][0]["message"]["localizableMessageCode"] == "ACCESSTOKENCREATE_SUCCESS"
     assert set(realtime) == {"entities", "pageSize", "pageNumber", "total", "pageCount"}
     paged = api.call("POST", "/api/v2/audits/query", json={"interval": interval}).json()
     first = api.json(f"/api/v2/audits/query/{paged['id']}/results", params={"pageSize": 3})
-    rest = api.json(f"/api/v2/audits/query/{paged['id']}/results", params={"pageSize": 3, "cursor": first["cursor"]})
+    rest = api.json(
+        f"/api/v2/audits/query/{paged['id']}/results", params={"pageSize": 3, "cursor": first["cursor"]}
+    )
     assert len(first["entities"]) == 3 and len(rest["entities"]) == 1 and "cursor" not in rest
-    bad = api.call("POST", "/api/v2/audits/query", json={"interval": interval,
-                                                         "filters": [{"property": "ConversationId", "value": "x"}]})
+    bad = api.call(
+        "POST",
+        "/api/v2/audits/query",
+        json={"interval": interval, "filters": [{"property": "ConversationId", "value": "x"}]},
+    )
     assert_error(bad, 400, "bad.request")
     assert_error(api.call("POST", "/api/v2/audits/query", json={}), 400, "bad.request")
     assert_error(api.get(f"/api/v2/audits/query/{uuid.uuid4()}"), 404, "not.found")

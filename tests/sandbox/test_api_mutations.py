@@ -16,13 +16,19 @@ INTERVAL = "2000-01-01T00:00:00.000Z/2100-01-01T00:00:00.000Z"
 
 def interaction_audit(sb: Any, conversation: str) -> list[dict[str, Any]]:
     api = inspector(sb)
-    status = api.call("POST", "/api/v2/quality/conversations/audits/query", json={
-        "interval": INTERVAL, "filters": [{"property": "ConversationId", "value": conversation}],
-    }).json()
+    status = api.call(
+        "POST",
+        "/api/v2/quality/conversations/audits/query",
+        json={
+            "interval": INTERVAL,
+            "filters": [{"property": "ConversationId", "value": conversation}],
+        },
+    ).json()
     assert status["state"] == "Running" and "dateStart" in status
     assert api.json(f"/api/v2/quality/conversations/audits/query/{status['id']}")["state"] == "Succeeded"
     entities: list[dict[str, Any]] = api.json(
-        f"/api/v2/quality/conversations/audits/query/{status['id']}/results")["entities"]
+        f"/api/v2/quality/conversations/audits/query/{status['id']}/results"
+    )["entities"]
     return entities
 
 
@@ -42,16 +48,28 @@ def test_secure_pause_and_resume_are_visible_and_audited(sandbox: Callable[..., 
     assert sb.org.conversations[conversation].secure_pause is True  # the live org changed
 
     [entry] = interaction_audit(sb, conversation)
-    assert (entry["serviceName"], entry["entityType"], entry["action"]) == ("RecordingService", "Recording", "Update")
-    assert entry["entity"]["id"] == sb.org.demo["recording"] and entry["client"]["id"] == sb.org.demo["subject_client"]
-    assert {"property": "recordingState", "oldValues": ["ACTIVE"], "newValues": ["PAUSED"]} in entry["propertyChanges"]
+    assert (entry["serviceName"], entry["entityType"], entry["action"]) == (
+        "RecordingService",
+        "Recording",
+        "Update",
+    )
+    assert (
+        entry["entity"]["id"] == sb.org.demo["recording"]
+        and entry["client"]["id"] == sb.org.demo["subject_client"]
+    )
+    assert {"property": "recordingState", "oldValues": ["ACTIVE"], "newValues": ["PAUSED"]} in entry[
+        "propertyChanges"
+    ]
 
-    assert api.call("PUT", recordingstate(conversation), json=PAUSED).status_code == 200  # repeat: no new entry
+    assert (
+        api.call("PUT", recordingstate(conversation), json=PAUSED).status_code == 200
+    )  # repeat: no new entry
     assert len(interaction_audit(sb, conversation)) == 1
 
     # The media-agnostic PATCH resumes: no body, 202.
-    response = api.call("PATCH", f"/api/v2/conversations/{conversation}/recordingstate",
-                        json={"recordingState": "active"})
+    response = api.call(
+        "PATCH", f"/api/v2/conversations/{conversation}/recordingstate", json={"recordingState": "active"}
+    )
     assert response.status_code == 202 and response.content == b""
     body = reader.json(f"/api/v2/conversations/{conversation}")
     assert body["recordingState"] == "ACTIVE" and body["securePause"] is False
@@ -65,24 +83,47 @@ def test_state_rules(sandbox: Callable[..., Any]) -> None:
     sb = sandbox("healthy")
     conversation = sb.org.demo["conversation"]
     api = subject(sb)
-    assert_error(api.call("PUT", recordingstate(conversation), json={"recordingState": "NONE"}), 400, "bad.request")
-    assert_error(api.call("PUT", recordingstate(conversation), json={"recordingState": "STOPPED"}), 400,
-                 "bad.request")
-    assert_error(api.call("PUT", recordingstate(conversation), data="{not json",
-                          headers={"Content-Type": "application/json"}), 400, "bad.request")
-    assert_error(api.call("PUT", recordingstate(conversation), data="recordingState=PAUSED",
-                          headers={"Content-Type": "text/plain"}), 415, "unsupported.media.type")
+    assert_error(
+        api.call("PUT", recordingstate(conversation), json={"recordingState": "NONE"}), 400, "bad.request"
+    )
+    assert_error(
+        api.call("PUT", recordingstate(conversation), json={"recordingState": "STOPPED"}), 400, "bad.request"
+    )
+    assert_error(
+        api.call(
+            "PUT",
+            recordingstate(conversation),
+            data="{not json",
+            headers={"Content-Type": "application/json"},
+        ),
+        400,
+        "bad.request",
+    )
+    assert_error(
+        api.call(
+            "PUT",
+            recordingstate(conversation),
+            data="recordingState=PAUSED",
+            headers={"Content-Type": "text/plain"},
+        ),
+        415,
+        "unsupported.media.type",
+    )
     assert sb.org.conversations[conversation].recording_state == "ACTIVE"
 
     ended = sandbox("call-ended")
-    body = assert_error(subject(ended).call("PUT", recordingstate(ended.org.demo["conversation"]), json=PAUSED),
-                        400, "bad.request")
+    body = assert_error(
+        subject(ended).call("PUT", recordingstate(ended.org.demo["conversation"]), json=PAUSED),
+        400,
+        "bad.request",
+    )
     assert "ended" in body["message"]
     assert interaction_audit(ended, ended.org.demo["conversation"]) == []
 
 
-def test_adhoc_recording_off_leaves_the_policy_recording(sandbox: Callable[..., Any],
-                                                         write_fixture: Callable[..., Path]) -> None:
+def test_adhoc_recording_off_leaves_the_policy_recording(
+    sandbox: Callable[..., Any], write_fixture: Callable[..., Path]
+) -> None:
     data = fixture_data("healthy")
     data["roles"][1]["permissions"].append("conversation:call:record")
     conv = data["conversations"][0]
@@ -105,12 +146,20 @@ def test_adhoc_recording_off_leaves_the_policy_recording(sandbox: Callable[..., 
     assert after["recording"] is True and after["recordersState"]["customerExperienceState"] == "ACTIVE"
     actions = [(e["entity"]["id"], e["action"]) for e in interaction_audit(sb, conversation)]
     assert ("0d28c414-5955-4f7c-8d1d-b33bef2ee98d", "Stop") in actions
-    assert_error(subject(sb).call("PATCH", f"/api/v2/conversations/calls/{conversation}/participants/nobody",
-                                  json={"recording": False}), 404, "not.found")
+    assert_error(
+        subject(sb).call(
+            "PATCH",
+            f"/api/v2/conversations/calls/{conversation}/participants/nobody",
+            json={"recording": False},
+        ),
+        404,
+        "not.found",
+    )
 
 
-def test_patch_call_route_needs_a_participating_user(sandbox: Callable[..., Any],
-                                                    write_fixture: Callable[..., Path]) -> None:
+def test_patch_call_route_needs_a_participating_user(
+    sandbox: Callable[..., Any], write_fixture: Callable[..., Path]
+) -> None:
     data = fixture_data("user-scope")
     data["org"]["enforce_scopes"] = False
     sb = sandbox(str(write_fixture(data)))
@@ -140,7 +189,9 @@ def test_patch_call_disconnects(sandbox: Callable[..., Any], write_fixture: Call
     data["roles"][1]["permissions"].append("conversation:communication:disconnect")
     sb = sandbox(str(write_fixture(data)))
     conversation = data["demo"]["conversation"]
-    response = subject(sb).call("PATCH", f"/api/v2/conversations/calls/{conversation}", json={"state": "disconnected"})
+    response = subject(sb).call(
+        "PATCH", f"/api/v2/conversations/calls/{conversation}", json={"state": "disconnected"}
+    )
     assert response.status_code == 200 and "endTime" in response.json()
     body = inspector(sb).json(f"/api/v2/conversations/{conversation}")
     assert {c["state"] for p in body["participants"] for c in p["calls"]} == {"disconnected"}

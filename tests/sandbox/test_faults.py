@@ -27,7 +27,10 @@ def faulty(sandbox: Callable[..., Any], kind: str, **options: Any) -> tuple[Any,
 
 
 def test_service_unavailable_and_timeout(sandbox: Callable[..., Any]) -> None:
-    for kind, status, code in (("service_unavailable", 503, "service.unavailable"), ("timeout", 504, "request.timeout")):
+    for kind, status, code in (
+        ("service_unavailable", 503, "service.unavailable"),
+        ("timeout", 504, "request.timeout"),
+    ):
         _, api = faulty(sandbox, kind)
         response = api.get(TOKENS_ME)
         assert response.status_code == status and response.json()["code"] == code
@@ -74,7 +77,9 @@ def test_latency(sandbox: Callable[..., Any]) -> None:
 
 def test_random_faults_are_reproducible_with_a_seed(sandbox: Callable[..., Any]) -> None:
     def statuses(seed: int) -> list[int]:
-        sb = sandbox("seed-403", fault_rate=0.5, fault_seed=seed, fault_kinds=["service_unavailable", "timeout"])
+        sb = sandbox(
+            "seed-403", fault_rate=0.5, fault_seed=seed, fault_kinds=["service_unavailable", "timeout"]
+        )
         api = Api(sb, "unknown-token-but-faults-come-first")
         return [api.get(TOKENS_ME).status_code for _ in range(20)]
 
@@ -93,13 +98,25 @@ def test_faults_never_touch_inspection_or_swagger(sandbox: Callable[..., Any]) -
 
 def test_fixture_fail_rules(sandbox: Callable[..., Any], write_fixture: Callable[..., Path]) -> None:
     data = fixture_data("seed-403")
-    data["faults"] = {"fail": [{"path_regex": r"/tokens/me$", "status": 503, "times": 2},
-                               {"path_regex": r"^/oauth/token$", "status": 429, "times": 1}]}
+    data["faults"] = {
+        "fail": [
+            {"path_regex": r"/tokens/me$", "status": 503, "times": 2},
+            {"path_regex": r"^/oauth/token$", "status": 429, "times": 1},
+        ]
+    }
     sb = sandbox(str(write_fixture(data)))
     client = sb.org.demo["subject_client"]
-    first = requests.post(sb.url + "/oauth/token", auth=(client, sb.org.client_secret(client)),
-                          data={"grant_type": "client_credentials"}, timeout=10)
-    assert first.status_code == 429 and first.json()["code"] == "too.many.requests" and "Retry-After" in first.headers
+    first = requests.post(
+        sb.url + "/oauth/token",
+        auth=(client, sb.org.client_secret(client)),
+        data={"grant_type": "client_credentials"},
+        timeout=10,
+    )
+    assert (
+        first.status_code == 429
+        and first.json()["code"] == "too.many.requests"
+        and "Retry-After" in first.headers
+    )
     api = as_client(sb, client)
     assert [api.get(TOKENS_ME).status_code for _ in range(3)] == [503, 503, 200]
 
@@ -113,8 +130,12 @@ def test_rate_limit_per_token(sandbox: Callable[..., Any]) -> None:
     assert {r.headers["inin-ratelimit-allowed"] for r in responses} == {"3"}
     limited = responses[3]
     assert limited.json()["code"] == "too.many.requests"
-    assert re.fullmatch(r"Rate limit exceeded the maximum \[3\] requests within \[60\] seconds", limited.json()["message"])
-    assert 1 <= int(limited.headers["Retry-After"]) <= 60 and int(limited.headers["inin-ratelimit-reset"]) <= 60
+    assert re.fullmatch(
+        r"Rate limit exceeded the maximum \[3\] requests within \[60\] seconds", limited.json()["message"]
+    )
+    assert (
+        1 <= int(limited.headers["Retry-After"]) <= 60 and int(limited.headers["inin-ratelimit-reset"]) <= 60
+    )
     # Another token has its own window (the token request itself counts against no bearer token).
     other = as_client(sb, sb.org.demo["inspector_client"])
     assert other.get(TOKENS_ME).status_code == 200

@@ -42,7 +42,9 @@ def test_fixture_files_document_their_intent_at_the_top() -> None:
 
 def test_seed_403_keeps_the_folklore_scopes_out_of_every_scope_list() -> None:
     org = load_fixture("seed-403")
-    everywhere = {s for c in org.clients.values() for s in c.scopes} | {s for t in org.tokens for s in t.scopes}
+    everywhere = {s for c in org.clients.values() for s in c.scopes} | {
+        s for t in org.tokens for s in t.scopes
+    }
     assert not everywhere & {"recording:read", "recording:control"}
     assert "recording:read" in org.demo["description"] and "recording:control" in org.demo["description"]
     assert "recording:read" not in KNOWN_SCOPES
@@ -52,20 +54,26 @@ def test_seed_403_keeps_the_folklore_scopes_out_of_every_scope_list() -> None:
 
 
 def test_fixture_situations() -> None:
-    healthy, wrong, ended, user = (load_fixture(n) for n in ("healthy", "wrong-division", "call-ended", "user-scope"))
+    healthy, wrong, ended, user = (
+        load_fixture(n) for n in ("healthy", "wrong-division", "call-ended", "user-scope")
+    )
     integration = healthy.demo["subject_client"]
     grants = healthy.grants(healthy.clients[integration].role_divisions)
     assert any(g.role.grant_reason(PAUSE) and g.division_id == "*" for g in grants)
     support = next(d.id for d in wrong.divisions if d.name == "Support")
-    pause_grants = [g for g in wrong.grants(wrong.clients[integration].role_divisions) if g.role.grant_reason(PAUSE)]
+    pause_grants = [
+        g for g in wrong.grants(wrong.clients[integration].role_divisions) if g.role.grant_reason(PAUSE)
+    ]
     assert [g.division_name for g in pause_grants] == ["Home"]
     assert wrong.conversations[wrong.demo["conversation"]].division_ids == [support]
     conv = ended.conversations[ended.demo["conversation"]]
     assert conv.ended and all(p.state == "disconnected" for p in conv.participants)
     assert [r.file_state for r in conv.recordings] == ["AVAILABLE"]
     assert user.enforce_scopes and "conversations" not in user.tokens[0].scopes
-    sam = user.users[user.tokens[0].user_id]
-    assert sam.name == "Sam Agent" and any(g.role.grant_reason(PAUSE) for g in user.grants(sam.role_divisions))
+    sam = user.users[str(user.tokens[0].user_id)]
+    assert sam.name == "Sam Agent" and any(
+        g.role.grant_reason(PAUSE) for g in user.grants(sam.role_divisions)
+    )
     assert sam.id in {p.user_id for p in user.conversations[user.demo["conversation"]].participants}
 
 
@@ -73,7 +81,11 @@ def test_permissions_become_policies_and_missing_division_means_home(
     write_fixture: Callable[..., Path],
 ) -> None:
     data = fixture_data("seed-403")
-    data["roles"][1]["permissions"] = ["conversation:*:*", "recording:recording:view", "recording:recording:*"]
+    data["roles"][1]["permissions"] = [
+        "conversation:*:*",
+        "recording:recording:view",
+        "recording:recording:*",
+    ]
     del data["oauth_clients"][1]["role_divisions"][0]["division"]
     org = load_fixture(write_fixture(data))
     role = org.roles[data["roles"][1]["id"]]
@@ -135,27 +147,60 @@ _ROLE = _BASE["roles"][1]["id"]
 @pytest.mark.parametrize(
     ("path", "value", "key", "expected"),
     [
-        ("conversations.0.recordings.0.file_role", "CUSTOMER", "conversations[0].recordings[0].file_role",
-         "unknown value 'CUSTOMER'"),
-        ("conversations.0.recording_state", "STOPPED", "conversations[0].recording_state", "ACTIVE, PAUSED, NONE"),
-        ("conversations.0.participants.0.purpose", "caller", "conversations[0].participants[0].purpose",
-         "customer, agent, acd, ivr"),
-        ("oauth_clients.1.role_divisions.0.role", "no-such-role", "oauth_clients[1].role_divisions[0].role",
-         "unknown role id"),
-        ("oauth_clients.1.role_divisions.0.division", "no-such-division",
-         "oauth_clients[1].role_divisions[0].division", "unknown division id"),
-        ("oauth_clients.1.scopes", ["conversations"], "oauth_clients[1].scopes",
-         "only apply to clients not using the client_credentials grant"),
+        (
+            "conversations.0.recordings.0.file_role",
+            "CUSTOMER",
+            "conversations[0].recordings[0].file_role",
+            "unknown value 'CUSTOMER'",
+        ),
+        (
+            "conversations.0.recording_state",
+            "STOPPED",
+            "conversations[0].recording_state",
+            "ACTIVE, PAUSED, NONE",
+        ),
+        (
+            "conversations.0.participants.0.purpose",
+            "caller",
+            "conversations[0].participants[0].purpose",
+            "customer, agent, acd, ivr",
+        ),
+        (
+            "oauth_clients.1.role_divisions.0.role",
+            "no-such-role",
+            "oauth_clients[1].role_divisions[0].role",
+            "unknown role id",
+        ),
+        (
+            "oauth_clients.1.role_divisions.0.division",
+            "no-such-division",
+            "oauth_clients[1].role_divisions[0].division",
+            "unknown division id",
+        ),
+        (
+            "oauth_clients.1.scopes",
+            ["conversations"],
+            "oauth_clients[1].scopes",
+            "only apply to clients not using the client_credentials grant",
+        ),
         ("oauth_clients.1.grant", "password", "oauth_clients[1].grant", "client_credentials, code"),
         ("oauth_clients.1.state", "paused", "oauth_clients[1].state", "active, disabled, inactive"),
-        ("oauth_clients.1.access_token_validity_seconds", 60, "oauth_clients[1].access_token_validity_seconds",
-         "between 300 and 172800"),
+        (
+            "oauth_clients.1.access_token_validity_seconds",
+            60,
+            "oauth_clients[1].access_token_validity_seconds",
+            "between 300 and 172800",
+        ),
         ("roles.1.permissions.0", "recording:control:stop", "roles[1].permissions[0]", "unknown permission"),
         ("roles.1.permissions.0", "recording-view", "roles[1].permissions[0]", "domain:entity:action"),
         ("org.id", DELETE, "org.id", "required key is missing"),
         ("org.region", "us-east-1", "org.region", "us_east_1"),
-        ("conversations.0.participants.0.user", "no-such-user", "conversations[0].participants[0].user",
-         "unknown user id"),
+        (
+            "conversations.0.participants.0.user",
+            "no-such-user",
+            "conversations[0].participants[0].user",
+            "unknown user id",
+        ),
         ("conversations.0.division", "no-such-division", "conversations[0].division", "unknown division id"),
         ("conversations.0.particpants", [], "conversations[0].particpants", "unknown key"),
         ("conversations.0.secure_pause", True, "conversations[0].secure_pause", "recording_state: PAUSED"),
@@ -165,11 +210,24 @@ _ROLE = _BASE["roles"][1]["id"]
         ("audit.0.service_name", "RecordingService", "audit[0].service_name", "PeoplePermissions"),
         ("audit.0.event_date", "two days ago", "audit[0].event_date", "relative time"),
         ("audit.0.user.id", "no-such-user", "audit[0].user.id", "unknown id"),
-        ("faults", {"fail": [{"path_regex": "(", "status": 503}]}, "faults.fail[0].path_regex",
-         "valid regular expression"),
-        ("faults", {"fail": [{"path_regex": "x", "status": 418}]}, "faults.fail[0].code", "required for status 418"),
-        ("tokens", [{"token": "x" * 20, "client": _BASE["oauth_clients"][1]["id"], "user": _BASE["users"][0]["id"]}],
-         "tokens[0].user", "client_credentials token has no user"),
+        (
+            "faults",
+            {"fail": [{"path_regex": "(", "status": 503}]},
+            "faults.fail[0].path_regex",
+            "valid regular expression",
+        ),
+        (
+            "faults",
+            {"fail": [{"path_regex": "x", "status": 418}]},
+            "faults.fail[0].code",
+            "required for status 418",
+        ),
+        (
+            "tokens",
+            [{"token": "x" * 20, "client": _BASE["oauth_clients"][1]["id"], "user": _BASE["users"][0]["id"]}],
+            "tokens[0].user",
+            "client_credentials token has no user",
+        ),
     ],
 )
 def test_validation_errors_name_file_key_and_expectation(
@@ -193,7 +251,9 @@ def test_user_token_scopes_must_be_real_and_granted(write_fixture: Callable[...,
         load_fixture(write_fixture(data))
     data = fixture_data("user-scope")
     data["oauth_clients"][2]["scopes"].append("recording:control")
-    with pytest.raises(FixtureError, match=r"oauth_clients\[2\]\.scopes\[4\]: unknown scope 'recording:control'"):
+    with pytest.raises(
+        FixtureError, match=r"oauth_clients\[2\]\.scopes\[4\]: unknown scope 'recording:control'"
+    ):
         load_fixture(write_fixture(data))
 
 
@@ -203,11 +263,27 @@ def test_yaml_syntax_and_top_level_errors() -> None:
     with pytest.raises(FixtureError, match=r"^list\.yaml: expected a YAML mapping"):
         load_text("- 1\n", "list.yaml")
     with pytest.raises(FixtureError, match=r"^x\.yaml: colour: unknown key"):
-        load_text("org: {id: a, name: b, region: us_east_1}\ndivisions: [{id: d, name: D, home: true}]\ncolour: 1\n",
-                  "x.yaml")
+        load_text(
+            "org: {id: a, name: b, region: us_east_1}\ndivisions: [{id: d, name: D, home: true}]\ncolour: 1\n",
+            "x.yaml",
+        )
 
 
 def test_minimal_fixture_loads() -> None:
-    org = load_text("org: {id: o, name: Tiny, region: eu_west_1}\ndivisions: [{id: d, name: Home, home: true}]\n")
+    org = load_text(
+        "org: {id: o, name: Tiny, region: eu_west_1}\ndivisions: [{id: d, name: Home, home: true}]\n"
+    )
     assert org.name == "Tiny" and org.conversations == {} and org.demo == {}
     assert org.fresh().name == "Tiny"
+
+
+def test_errors_never_echo_a_credential(write_fixture: Callable[..., Path]) -> None:
+    data = fixture_data("seed-403")
+    data["oauth_clients"][0]["secret"] = 987654321987
+    with pytest.raises(FixtureError) as caught:
+        load_fixture(write_fixture(data))
+    assert caught.value.key == "oauth_clients[0].secret" and "987654321987" not in str(caught.value)
+    org = load_fixture("seed-403")
+    assert "sandbox-fake-secret" not in repr(org) and "sandbox-fake-secret" not in repr(org.clients)
+    user = load_fixture("user-scope")
+    assert user.tokens[0].token not in repr(user.tokens)

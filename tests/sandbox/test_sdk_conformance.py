@@ -66,7 +66,7 @@ def key_diff(raw: Any, sanitized: Any, where: str = "$") -> list[str]:
     elif isinstance(raw, list):
         if not isinstance(sanitized, list) or len(raw) != len(sanitized):
             return [f"{where}: list changed"]
-        for i, (a, b) in enumerate(zip(raw, sanitized)):
+        for i, (a, b) in enumerate(zip(raw, sanitized, strict=True)):
             problems += key_diff(a, b, f"{where}[{i}]")
     return problems
 
@@ -109,7 +109,9 @@ def test_reads_deserialize_without_loss(sdk: Any, seed: Sandbox) -> None:
     assert raw["id"] == conversation_id and "state" not in raw
     raw = conforms(client, conversations.get_conversations_call(conversation_id))
     assert raw["recordingState"] == "active"
-    raw = conforms(client, recording.get_conversation_recordings(conversation_id, format_id="NONE", max_wait_ms=1))
+    raw = conforms(
+        client, recording.get_conversation_recordings(conversation_id, format_id="NONE", max_wait_ms=1)
+    )
     assert [r["id"] for r in raw] == [recording_id]
     conforms(client, recording.get_conversation_recording(conversation_id, recording_id, format_id="NONE"))
     conforms(client, recording.get_conversation_recordingmetadata(conversation_id))
@@ -159,7 +161,9 @@ def test_secure_pause_denied_reaches_the_sdk_as_an_error_body(sdk: Any, seed: Sa
     body = sdk.SetRecordingState()
     body.recording_state = "PAUSED"
     with pytest.raises(ApiException) as caught:
-        sdk.ConversationsApi(client).put_conversations_call_recordingstate(seed.org.demo["conversation"], body)
+        sdk.ConversationsApi(client).put_conversations_call_recordingstate(
+            seed.org.demo["conversation"], body
+        )
     assert caught.value.status == 403
 
     class Raw:  # the minimal response object ApiClient.deserialize reads
