@@ -22,7 +22,7 @@ def open_session(ctx: click.Context, settings: Any) -> Any:
     from gcdiag.diagnose import Session
 
     given = opts(ctx)
-    options = {}
+    options: dict[str, Any] = {}
     if given.get("backoff") is not None:
         options["backoff_base"] = float(given["backoff"])
     if given.get("retry_after_cap") is not None:
