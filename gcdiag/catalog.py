@@ -125,66 +125,99 @@ def normalise_path(path: str) -> str:
 
 
 class Catalog:
-    """An indexed set of operations. Lookup cost is a dict hit plus a scan of same-length templates."""
+    """An indexed set of operations; a lookup walks a segment trie, O(path depth).
 
-    def __init__(self, operations: Iterable[Operation], *, source: str, description: str = "") -> None:
+    Operations may be given built, or as raw records (the bundled file's dicts) that become :class:`Operation`
+    objects only when looked up — building all 3,000+ up front would cost more than the rest of start-up.
+    """
+
+    def __init__(
+        self,
+        operations: Iterable[Operation] = (),
+        *,
+        source: str,
+        description: str = "",
+        records: Iterable[dict[str, Any]] = (),
+    ) -> None:
         self.source = source
         self.description = description
-        self._by_key: dict[str, Operation] = {}
-        # A segment trie per method: literal children first, then one "{param}" child; O(path depth) lookups.
+        self._entries: dict[str, Operation | dict[str, Any]] = {}
+        # A segment trie per method: literal children first, then one "{param}" child.
         self._tries: dict[str, _Node] = {}
         for op in operations:
-            self._by_key[op.key] = op
-            node = self._tries.setdefault(op.method, _Node())
-            for segment in op.path.strip("/").split("/"):
-                if _PARAM.match(segment):
-                    node = node.param_child or _set_param(node)
-                else:
-                    node = node.literal.setdefault(segment, _Node())
-            node.operation = op
+            self._add(op.method, op.path, op)
+        for record in records:
+            self._add(str(record["method"]).upper(), str(record["path"]), record)
+
+    def _add(self, method: str, path: str, entry: Operation | dict[str, Any]) -> None:
+        key = f"{method} {path}"
+        self._entries[key] = entry
+        node = self._tries.get(method)
+        if node is None:
+            node = self._tries[method] = _Node()
+        for segment in path.strip("/").split("/"):
+            if segment.startswith("{") and segment.endswith("}"):
+                node = node.param_child or _set_param(node)
+            else:
+                child = node.literal.get(segment)
+                if child is None:
+                    child = node.literal[segment] = _Node()
+                node = child
+        node.key = key
+
+    def _operation(self, key: str) -> Operation:
+        entry = self._entries[key]
+        if isinstance(entry, Operation):
+            return entry
+        op = Operation.from_dict(entry, self.source)
+        self._entries[key] = op
+        return op
 
     def __len__(self) -> int:
-        return len(self._by_key)
+        return len(self._entries)
 
     def __iter__(self) -> Iterator[Operation]:
-        return iter(sorted(self._by_key.values(), key=lambda o: (o.path, o.method)))
+        ops = [self._operation(key) for key in self._entries]
+        return iter(sorted(ops, key=lambda o: (o.path, o.method)))
 
     def get(self, method: str, template: str) -> Operation | None:
         """The operation with exactly this template, or None."""
-        return self._by_key.get(f"{method.upper()} {template}")
+        key = f"{method.upper()} {template}"
+        return self._operation(key) if key in self._entries else None
 
     def match(self, method: str, path: str) -> Match | None:
         """Find the operation a concrete (or templated) request path belongs to; None: not a public operation."""
         method = method.upper()
         path = normalise_path(path)
-        exact = self._by_key.get(f"{method} {path}")
+        exact = self.get(method, path)
         if exact is not None:
             return Match(exact, {})
         root = self._tries.get(method)
         found = _descend(root, path.strip("/").split("/"), 0) if root else None
         if found is None:
             return None
-        names = re.findall(r"\{([^/{}]+)\}", found[0].path)
-        return Match(found[0], dict(zip(names, found[1])))
+        op = self._operation(found[0])
+        names = re.findall(r"\{([^/{}]+)\}", op.path)
+        return Match(op, dict(zip(names, found[1])))
 
     def methods_for(self, path: str) -> list[str]:
         """Methods that exist for a path (used to say 'that path exists, but not with METHOD')."""
         return sorted({m for m in METHODS if self.match(m, path) is not None})
 
     def tags(self) -> list[str]:
-        return sorted({op.tag for op in self._by_key.values() if op.tag})
+        return sorted({op.tag for op in self if op.tag})
 
     def to_json_list(self) -> list[dict[str, Any]]:
         return [op.to_dict() for op in self]
 
 
 class _Node:
-    __slots__ = ("literal", "operation", "param_child")
+    __slots__ = ("key", "literal", "param_child")
 
     def __init__(self) -> None:
         self.literal: dict[str, _Node] = {}
         self.param_child: _Node | None = None
-        self.operation: Operation | None = None
+        self.key: str | None = None  # the operation key ("METHOD /path") ending here
 
 
 def _set_param(node: _Node) -> _Node:
@@ -192,10 +225,10 @@ def _set_param(node: _Node) -> _Node:
     return node.param_child
 
 
-def _descend(node: _Node, segments: list[str], i: int) -> tuple[Operation, list[str]] | None:
+def _descend(node: _Node, segments: list[str], i: int) -> tuple[str, list[str]] | None:
     """Depth-first: a literal segment beats a parameter, so /divisions/home wins over /divisions/{id}."""
     if i == len(segments):
-        return (node.operation, []) if node.operation is not None else None
+        return (node.key, []) if node.key is not None else None
     child = node.literal.get(segments[i])
     if child is not None:
         found = _descend(child, segments, i + 1)
@@ -212,8 +245,7 @@ def load_bundled() -> Catalog:
     """The catalog that ships inside the package."""
     text = resources.files("gcdiag").joinpath("data/catalog.json").read_text(encoding="utf-8")
     data = json.loads(text)
-    ops = [Operation.from_dict(d, BUNDLED_SOURCE) for d in data["operations"]]
-    return Catalog(ops, source=BUNDLED_SOURCE, description=data.get("description", ""))
+    return Catalog(source=BUNDLED_SOURCE, description=data.get("description", ""), records=data["operations"])
 
 
 def build_bundled(operations_json: Path, scopes_yaml: Path) -> dict[str, Any]:

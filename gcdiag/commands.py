@@ -175,13 +175,14 @@ def diagnose_and_emit(
     scenario_name: str = "recording-stop",
     notes: tuple[str, ...] = (),
     catalog_max_age: float = 7.0,
+    use_catalog: tuple[Any, str] | None = None,
 ) -> int:
     from gcdiag.diagnose import Options, diagnose
     from gcdiag.pipeline import SCENARIOS
 
     prefs = output_prefs(ctx)
     session = open_session(ctx, settings)
-    catalog, catalog_note = _catalog(settings, catalog_max_age)
+    catalog, catalog_note = use_catalog or _catalog(settings, catalog_max_age)
     try:
         report = diagnose(
             scenario=SCENARIOS[scenario_name],
@@ -382,8 +383,16 @@ def run_demo(ctx: click.Context, fixture: str) -> int:
         click.echo(f"gcdiag demo: sandbox org {fixture!r} at {sandbox.url}", err=True)
         if demo.get("description"):
             click.echo(f"  {' '.join(str(demo['description']).split())}", err=True)
+        from gcdiag.catalog import load_bundled
+
         return diagnose_and_emit(
-            ctx, settings, inputs, checkset, notes=(f"Run against the built-in sandbox org {fixture!r}.",)
+            ctx,
+            settings,
+            inputs,
+            checkset,
+            notes=(f"Run against the built-in sandbox org {fixture!r}.",),
+            # The sandbox's port changes every run; the bundled catalog keeps the demo's output reproducible.
+            use_catalog=(load_bundled(), "bundled catalog"),
         )
 
 

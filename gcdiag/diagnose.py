@@ -87,8 +87,26 @@ def facts_for(
         region=settings.region.name if settings.region else "",
         cache=cache,
         scenario=scenario,
+        subject_client_id=(
+            settings.subject.client_id
+            if settings.subject is not None and settings.subject.kind == "client_credentials"
+            else None
+        ),
     )
     return Facts(fact_definitions(), ctx, max_workers=16)
+
+
+def _stable(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Concurrent look-ups finish in any order; a stable order lets two reports of one org be diffed."""
+    return sorted(
+        requests,
+        key=lambda r: (
+            str(r.get("identity")),
+            str(r.get("path")),
+            str(r.get("method")),
+            int(r.get("attempt") or 0),
+        ),
+    )
 
 
 def facts_requests(facts: Facts) -> list[dict[str, Any]]:
@@ -204,9 +222,9 @@ def diagnose(
             subject_phrase=phrase,
             target={"region": ctx.region or None, "api_url": ctx.api_url},
             inputs=report_inputs,
-            requests=facts_requests(facts)
-            if own_requests_only
-            else [r.to_dict() for r in session.log.records()],
+            requests=_stable(
+                facts_requests(facts) if own_requests_only else [r.to_dict() for r in session.log.records()]
+            ),
             notes=all_notes,
         )
     return report

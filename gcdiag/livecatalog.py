@@ -146,10 +146,11 @@ def _base_prefix(base_path: Any) -> str:
 def _full_path(prefix: str, raw_path: str) -> str:
     """The request path of a swagger path key.
 
-    Two shapes are handled because the public record does not pin down which one Genesys serves: paths that
-    already carry ``/api/v2`` (what Terraform's generator looks up, ``spec.Paths["/api/v2/..."]``, and what
-    the gcdiag sandbox serves with ``basePath: "/"``) and paths relative to a ``basePath`` like ``/api/v2``.
-    A path that already starts with the base path is not prefixed twice.
+    Which shape Genesys serves is UNCONFIRMED (FACTS §2 names the fields, not the path keys), so both are
+    handled: paths that already carry ``/api/v2`` (what Terraform's generator looks up,
+    ``spec.Paths["/api/v2/..."]``, and what the gcdiag sandbox serves with ``basePath: "/"``) and paths
+    relative to a ``basePath`` like ``/api/v2``. A path that already starts with the base path is not
+    prefixed twice.
     """
     if not prefix or raw_path == prefix or raw_path.startswith(prefix + "/"):
         return raw_path

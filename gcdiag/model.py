@@ -143,7 +143,10 @@ def decide(results: Sequence[CheckResult], *, subject: str = "the call") -> Verd
     errors = tuple(r.id for r in results if r.blocking and r.status is Status.ERROR)
     if failures:
         first = next(r for r in results if r.id == failures[0])
-        summary = f"{subject} would fail: {first.summary}"
+        if first.summary.startswith(subject):
+            summary = f"{first.summary}, so the call would fail"
+        else:
+            summary = f"{subject} would fail: {first.summary}"
         if len(failures) > 1:
             summary += f" (and {len(failures) - 1} more blocking failure{'s' if len(failures) > 2 else ''})"
         return Verdict(Outcome.WOULD_FAIL, failures, summary, errors)

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"(<!-- gcdiag-output: (?P<args>.+?) -->\n)(?P<body>.*?)(<!-- /gcdiag-output -->)", re.S)
 VOLATILE = [
-    (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:PORT"),
+    (re.compile(r"127\.0\.0\.1[:_]\d+"), "127.0.0.1:PORT"),
     (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?"), "TIME"),
     (re.compile(r"(duration_ms\"?:\s*)[\d.]+"), r"\1N"),
     (re.compile(r"(time=\")[\d.]+"), r"\1N"),

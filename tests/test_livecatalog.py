@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import socket
 import sys
 import threading
 from collections.abc import Iterator
@@ -426,11 +427,12 @@ def test_refresh_failures_are_one_line_and_keep_the_cache(
 
 
 def test_unreachable_server_is_a_catalog_error() -> None:
-    srv = SwaggerServer()
-    url = srv.url
-    srv.close()  # nothing listens on that port any more
-    with pytest.raises(CatalogError, match="could not download") as info:
-        refresh(url, cache_key="k", timeout=(2, 2))
+    # A bound socket that never listens: connections are refused, and no other process can take the port.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        with pytest.raises(CatalogError, match="could not download") as info:
+            refresh(url, cache_key="k", timeout=(2, 2))
     assert "\n" not in str(info.value)
     assert not cache_path("k").exists()
 

@@ -129,6 +129,8 @@ def error_response(status: int, code: str, message: str, params: Mapping[str, st
 
 
 def bad_request(message: str = vocab.MSG_BAD_REQUEST) -> ApiError:
+    """A 400 ``bad.request`` (FACTS §6 table, UNCONFIRMED (FACTS §6)). Specific message texts are the sandbox's
+    own wording: FACTS records no per-field validation messages, so none of them is a Genesys quotation."""
     return ApiError(400, "bad.request", message)
 
 
@@ -254,7 +256,8 @@ class SandboxApi:
             if client.grant != "client_credentials":
                 return oauth_error(400, "unauthorized_client", "client is not a client-credentials client")
             if client.state != "active":
-                # "disabled": new tokens cannot be created; "inactive": same (FACTS §1.4). Status UNCONFIRMED.
+                # "disabled"/"inactive": new tokens cannot be created (FACTS §1.4); the status and error value
+                # are UNCONFIRMED (FACTS §1.4).
                 return oauth_error(401, "invalid_client", "client is not active")
             token = secrets.token_urlsafe(48)
             self._issued[token_key(token)] = IssuedToken(
@@ -312,8 +315,8 @@ class SandboxApi:
         """Gates 2-5 for an authenticated caller (the lock is held)."""
         match = self.catalog.match(req.method, req.path)
         if match is None:
-            # Not a public operation. The real status for an unknown path is a best guess: UNCONFIRMED (FACTS
-            # §6), 404 not.found.
+            # Not a public operation. What the real API answers for an unknown path is UNCONFIRMED (FACTS §6):
+            # best guess 404 not.found.
             raise not_found()
         op = match.operation
         if (
@@ -355,7 +358,7 @@ class SandboxApi:
         else:
             text = _bracket(op.permissions)
             message, code = vocab.MSG_MISSING_ANY.format(perms=text), "missing.any.permissions"
-        # messageParams carrying the permissions is INFERRED (FACTS §6); the key name is UNCONFIRMED.
+        # messageParams carrying the permissions is INFERRED (FACTS §6); the key name is UNCONFIRMED (FACTS §6).
         return ApiError(403, code, message, {"permissions": text})
 
     # -- helpers for handlers --------------------------------------------------------------------------------
@@ -421,6 +424,7 @@ def _int_arg(req: Request, name: str, default: int, low: int = 1, high: int | No
 def _json_body(req: Request) -> Any:
     ctype = req.headers.get("content-type", JSON).split(";")[0].strip().lower()
     if ctype and ctype != JSON:
+        # Code from the FACTS §6 table; the message text is UNCONFIRMED (FACTS §6).
         raise ApiError(415, "unsupported.media.type", f"Unsupported media type [{ctype}]")
     try:
         return json.loads(req.body.decode("utf-8") or "null")
@@ -650,8 +654,7 @@ def _apply_recording_state(api: SandboxApi, ctx: Ctx, wanted: str) -> str:
         raise bad_request("The conversation is not being recorded.")
     old = (conv.recording_state, conv.secure_pause)
     if wanted == "PAUSED":
-        # 'paused' initiates a secure pause (FACTS §3.2); repeating it is a no-op here (UNCONFIRMED, FACTS
-        # §3.5).
+        # 'paused' initiates a secure pause (FACTS §3.2); repeating it is a no-op here: UNCONFIRMED (FACTS §3.5).
         conv.recording_state, conv.secure_pause = "PAUSED", True
     else:
         # 'active' resumes any paused recordings (FACTS §3.2).
@@ -724,6 +727,7 @@ def _patch_call(api: SandboxApi, ctx: Ctx) -> Response:
         _apply_recording_state(api, ctx, wanted)
     if isinstance(state, str) and state.lower() == "disconnected" and not conv.ended:
         _disconnect(api, conv)
+    # The SDK's response type is Conversation; 200 is the natural status for it, UNCONFIRMED (FACTS §3.2).
     return json_response(200, shapes.conversation(api.org, conv))
 
 
@@ -732,8 +736,7 @@ def _disconnect(api: SandboxApi, conv: Conversation) -> None:
     conv.end = now() - api.org.epoch
     for participant in conv.participants:
         participant.state = "disconnected"
-    # What recordingState reads after the call ends is UNCONFIRMED (FACTS §3.3): NONE, nothing records any
-    # more.
+    # What recordingState reads after the call ends is UNCONFIRMED (FACTS §3.3): best guess NONE.
     conv.recording_state, conv.secure_pause = "NONE", False
 
 

@@ -58,7 +58,15 @@ def _catalog() -> Catalog:
 
 
 class Sandbox:
-    """A local emulated Genesys Cloud org. ``url`` serves as both the API and the login base URL."""
+    """A local emulated Genesys Cloud org. ``url`` serves as both the API and the login base URL.
+
+    ``org`` is an :class:`Org` (or a fixture name/path). ``latency_ms`` delays every answer; ``rate_limit_per_minute``
+    answers 429 past that many requests per token in a sliding minute; ``fault_rate`` injects a random fault
+    (drawn from ``fault_kinds``, default all of :data:`~gcdiag.sandbox.faults.FAULT_KINDS`) into that share of
+    requests, reproducibly with ``fault_seed``; ``slow_ms`` is how long a ``slow`` fault waits. A zero latency
+    or a ``None`` limit falls back to the fixture's ``faults`` block. ``host``/``port`` default to 127.0.0.1 and
+    a free port.
+    """
 
     def __init__(
         self,

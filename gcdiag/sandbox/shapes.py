@@ -111,8 +111,8 @@ def token_info(org: Org, client: OAuthClient, scopes: tuple[str, ...], idles: st
         # For a client-credentials token this is UNCONFIRMED (FACTS §5): best guess an empty list. For user
         # tokens, the scopes the token carries (INFERRED, FACTS §5).
         "authorizedScope": list(scopes),
-        # OrgOAuthClient. roleDivisions is declared by the model but whether tokens/me fills it is UNCONFIRMED
-        # (FACTS §4), so it is left out.
+        # OrgOAuthClient. roleDivisions is declared by the model, but whether tokens/me fills it is
+        # UNCONFIRMED (FACTS §4), so it is left out.
         "OAuthClient": {
             "id": client.id,
             "name": client.name,

@@ -292,7 +292,7 @@ MSG_MISSING_ANY = (
     "assigned: {perms}"
 )
 MSG_RATE_LIMIT = "Rate limit exceeded the maximum [{limit}] requests within [{window}] seconds"
-# FACTS §5: measured against a real org by a third party; the code is UNCONFIRMED (FACTS §5), best guess
+# Measured against a real org by a third party (FACTS §5); the code is UNCONFIRMED (FACTS §5): best guess
 # bad.request.
 MSG_USER_CONTEXT = (
     "This request requires a user context. Client credentials cannot be used for requests to this resource."
