@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gcdiag.authz import Evaluation, evaluate, scopes_cover
-from gcdiag.check import FactView, check
+from gcdiag.check import FactView, check, unseen
 from gcdiag.lookups import GrantSet, Identity, PermittedDivisions, TargetDivisions
 from gcdiag.model import Finding, Status
 from gcdiag.remedies import permission_fix
@@ -45,12 +45,7 @@ def auth_token(facts: FactView) -> Finding:
                 ),
                 evidence={"error": problem.to_dict()},
             )
-        return Finding(
-            Status.ERROR,
-            problem.line(),
-            fix=(problem.remedy,) if problem.remedy else (),
-            evidence={"error": problem.to_dict()},
-        )
+        return unseen(problem)
     ident: Identity = facts["identity"]
     who = f"OAuth client {ident.client_name!r} ({ident.client_id})" + (
         f", user {ident.user_name!r} ({ident.user_id})" if ident.user_id else ", no user"
@@ -266,12 +261,7 @@ def auth_division(facts: FactView) -> Finding:
     if where is None:
         problem = facts.problem("target_divisions")
         if problem is not None:
-            return Finding(
-                Status.ERROR,
-                problem.line(),
-                fix=(problem.remedy,) if problem.remedy else (),
-                evidence={"error": problem.to_dict()},
-            )
+            return unseen(problem)
         return Finding(Status.SKIP, "no division given (--division): any grant counts, see auth.permissions")
     conv_divs, conv_label = list(where.ids), where.label
     noun = "the conversation" if where.source == "conversation" else "the target"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gcdiag.check import FactView, check
+from gcdiag.check import FactView, check, unseen
 from gcdiag.model import Finding, Status
 
 
@@ -35,12 +35,7 @@ def conversation_found(facts: FactView) -> Finding:
                 ),
                 evidence={"error": problem.to_dict()},
             )
-        return Finding(
-            Status.ERROR,
-            problem.line(),
-            fix=(problem.remedy,) if problem.remedy else (),
-            evidence={"error": problem.to_dict()},
-        )
+        return unseen(problem)
     conversation: dict[str, Any] = facts["conversation"]
     divisions = [
         f"{(m.get('division') or {}).get('name', '?')} ({(m.get('division') or {}).get('id', '?')})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gcdiag.check import FactView, check
+from gcdiag.check import FactView, check, unseen
 from gcdiag.model import Finding, Status
 from gcdiag.targets import PARTICIPANT_FLAG, SECURE_PAUSE, TargetCall
 
@@ -102,12 +102,7 @@ def recording_kind(facts: FactView) -> Finding:
     evidence = {"recordingFileRole": kind, "route": target.route, "call": target.text}
     if kind is None:
         if problem is not None:
-            return Finding(
-                Status.ERROR,
-                problem.line(),
-                fix=(problem.remedy,) if problem.remedy else (),
-                evidence={**evidence, "error": problem.to_dict()},
-            )
+            return unseen(problem, **evidence)
         return Finding(
             Status.WARN,
             "the recording's kind is unknown (no recording listed yet, or mixed kinds)",
@@ -168,12 +163,7 @@ def recording_found(facts: FactView) -> Finding:
         return Finding(Status.SKIP, "no recording id given")
     problem = facts.problem("recordings")
     if problem is not None:
-        return Finding(
-            Status.ERROR,
-            problem.line(),
-            fix=(problem.remedy,) if problem.remedy else (),
-            evidence={"error": problem.to_dict()},
-        )
+        return unseen(problem)
     recordings: list[dict[str, Any]] = facts["recordings"] or []
     listed = [
         {k: r.get(k) for k in ("id", "recordingFileRole", "mediaSubtype", "fileState", "media")}

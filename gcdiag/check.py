@@ -63,6 +63,16 @@ class FactView:
 CheckFunction = Callable[[FactView], Finding]
 
 
+def unseen(problem: FactError, **evidence: Any) -> Finding:
+    """The ``error`` finding for a look-up gcdiag could not make: what failed and what would let it see."""
+    return Finding(
+        Status.ERROR,
+        problem.line(),
+        fix=(problem.remedy,) if problem.remedy else (),
+        evidence={**evidence, "error": problem.to_dict()},
+    )
+
+
 @dataclass(frozen=True)
 class Check:
     """A declared check. ``fix`` is the general remedy; a finding may give concrete, org-specific steps."""

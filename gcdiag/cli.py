@@ -175,6 +175,39 @@ def opts(ctx: click.Context) -> dict[str, Any]:
     return dict(ctx.meta.get(META, {}))
 
 
+# Options several commands share (each command still gets its own Option object when decorated).
+ONLY = click.option(
+    "--only",
+    multiple=True,
+    envvar="GCDIAG_ONLY",
+    help="Run only this check id (repeatable). [env: GCDIAG_ONLY]",
+)
+SKIP = click.option(
+    "--skip", multiple=True, envvar="GCDIAG_SKIP", help="Skip this check id (repeatable). [env: GCDIAG_SKIP]"
+)
+CHECKS_DIR = click.option(
+    "--checks-dir",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    envvar="GCDIAG_CHECKS_DIR",
+    help="Also load checks from this directory. [env: GCDIAG_CHECKS_DIR]",
+)
+
+ERROR_BODY = click.option(
+    "--error-body",
+    envvar="GCDIAG_ERROR_BODY",
+    help="The error response you received (file, or - for stdin). [env: GCDIAG_ERROR_BODY]",
+)
+SCOPES_ENFORCED = click.option(
+    "--scopes-enforced",
+    type=click.Choice(["yes", "no", "unknown"]),
+    default="unknown",
+    show_default=True,
+    envvar="GCDIAG_SCOPES_ENFORCED",
+    help="Whether the org enforces OAuth scopes (gcdiag cannot read it). [env: GCDIAG_SCOPES_ENFORCED]",
+)
+
+
 # --- errors -----------------------------------------------------------------------------------------------------
 
 
@@ -402,11 +435,7 @@ def check_id_value(value: str | None, what: str) -> str | None:
     envvar="GCDIAG_CALL",
     help='The call you made, e.g. "POST /api/v2/...". [env: GCDIAG_CALL]',
 )
-@click.option(
-    "--error-body",
-    envvar="GCDIAG_ERROR_BODY",
-    help="The error response you received (file, or - for stdin). [env: GCDIAG_ERROR_BODY]",
-)
+@ERROR_BODY
 @click.option(
     "--attempt",
     is_flag=True,
@@ -420,22 +449,9 @@ def check_id_value(value: str | None, what: str) -> str | None:
     envvar="GCDIAG_YES",
     help="Do not ask for confirmation of --attempt. [env: GCDIAG_YES]",
 )
-@click.option(
-    "--only",
-    multiple=True,
-    envvar="GCDIAG_ONLY",
-    help="Run only this check id (repeatable). [env: GCDIAG_ONLY]",
-)
-@click.option(
-    "--skip", multiple=True, envvar="GCDIAG_SKIP", help="Skip this check id (repeatable). [env: GCDIAG_SKIP]"
-)
-@click.option(
-    "--checks-dir",
-    multiple=True,
-    type=click.Path(file_okay=False),
-    envvar="GCDIAG_CHECKS_DIR",
-    help="Also load checks from this directory. [env: GCDIAG_CHECKS_DIR]",
-)
+@ONLY
+@SKIP
+@CHECKS_DIR
 @click.option(
     "--audit-window",
     type=click.FloatRange(0.01, 14),
@@ -444,14 +460,7 @@ def check_id_value(value: str | None, what: str) -> str | None:
     envvar="GCDIAG_AUDIT_WINDOW",
     help="Audit look-back, days (realtime audit keeps 14). [env: GCDIAG_AUDIT_WINDOW]",
 )
-@click.option(
-    "--scopes-enforced",
-    type=click.Choice(["yes", "no", "unknown"]),
-    default="unknown",
-    show_default=True,
-    envvar="GCDIAG_SCOPES_ENFORCED",
-    help="Whether the org enforces OAuth scopes (gcdiag cannot read it). [env: GCDIAG_SCOPES_ENFORCED]",
-)
+@SCOPES_ENFORCED
 @shared_options
 @click.pass_context
 def recording_stop(ctx: click.Context, **kwargs: Any) -> None:
@@ -483,35 +492,11 @@ def recording_stop(ctx: click.Context, **kwargs: Any) -> None:
     help="List the operations of --tag the identity can call. [env: GCDIAG_LIST]",
 )
 @click.option("--tag", envvar="GCDIAG_TAG", help="API area for --list, e.g. Recording. [env: GCDIAG_TAG]")
-@click.option(
-    "--error-body",
-    envvar="GCDIAG_ERROR_BODY",
-    help="The error response you received (file, or - for stdin). [env: GCDIAG_ERROR_BODY]",
-)
-@click.option(
-    "--only",
-    multiple=True,
-    envvar="GCDIAG_ONLY",
-    help="Run only this check id (repeatable). [env: GCDIAG_ONLY]",
-)
-@click.option(
-    "--skip", multiple=True, envvar="GCDIAG_SKIP", help="Skip this check id (repeatable). [env: GCDIAG_SKIP]"
-)
-@click.option(
-    "--checks-dir",
-    multiple=True,
-    type=click.Path(file_okay=False),
-    envvar="GCDIAG_CHECKS_DIR",
-    help="Also load checks from this directory. [env: GCDIAG_CHECKS_DIR]",
-)
-@click.option(
-    "--scopes-enforced",
-    type=click.Choice(["yes", "no", "unknown"]),
-    default="unknown",
-    show_default=True,
-    envvar="GCDIAG_SCOPES_ENFORCED",
-    help="Whether the org enforces OAuth scopes. [env: GCDIAG_SCOPES_ENFORCED]",
-)
+@ERROR_BODY
+@ONLY
+@SKIP
+@CHECKS_DIR
+@SCOPES_ENFORCED
 @click.option(
     "--catalog-max-age",
     type=click.FloatRange(0),
@@ -579,13 +564,7 @@ def explain_error(ctx: click.Context, file: str, call: str | None) -> None:
     envvar="GCDIAG_WORKERS",
     help="Diagnoses run at once. [env: GCDIAG_WORKERS]",
 )
-@click.option(
-    "--checks-dir",
-    multiple=True,
-    type=click.Path(file_okay=False),
-    envvar="GCDIAG_CHECKS_DIR",
-    help="Also load checks from this directory. [env: GCDIAG_CHECKS_DIR]",
-)
+@CHECKS_DIR
 @shared_options
 @click.pass_context
 def smoke(ctx: click.Context, **kwargs: Any) -> None:
@@ -607,13 +586,7 @@ def checks_group() -> None:
 @click.option(
     "--scenario", envvar="GCDIAG_SCENARIO", help="Only checks of this scenario. [env: GCDIAG_SCENARIO]"
 )
-@click.option(
-    "--checks-dir",
-    multiple=True,
-    type=click.Path(file_okay=False),
-    envvar="GCDIAG_CHECKS_DIR",
-    help="Also load checks from this directory. [env: GCDIAG_CHECKS_DIR]",
-)
+@CHECKS_DIR
 @shared_options
 @click.pass_context
 def checks_list(ctx: click.Context, scenario: str | None, checks_dir: tuple[str, ...]) -> None:
