@@ -20,7 +20,7 @@ CC_NOTE = (
 @check(
     id="auth.token",
     title="The token is valid, and whose it is",
-    scenarios=("recording-stop", "can-i", "whoami"),
+    scenarios=("recording-stop", "can-i"),
     blocking=True,
     needs=("environment",),
     wants=("token_info", "identity"),

@@ -659,7 +659,7 @@ class FakeClock:
 
 def test_limiter_allows_n_per_minute_then_waits() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(3, clock=clock, sleep=clock.sleep)
+    limiter = RateLimiter(3, clock=clock, sleep=clock.sleep, margin=0.0)
     assert [limiter.acquire() for _ in range(3)] == [0.0, 0.0, 0.0]
     assert limiter.acquire() == pytest.approx(60.0)
     assert clock.now == pytest.approx(60.0)
@@ -690,9 +690,17 @@ def test_limiter_never_exceeds_the_rate_in_any_window_across_threads() -> None:
     assert all(times[i + 4] - times[i] >= 60.0 - 1e-9 for i in range(len(times) - 4))
 
 
+def test_limiter_keeps_a_margin_for_arrival_jitter() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(2, clock=clock, sleep=clock.sleep)
+    limiter.acquire()
+    limiter.acquire()
+    assert limiter.acquire() == pytest.approx(61.0)
+
+
 def test_limiter_with_a_fractional_rate_and_disabled() -> None:
     clock = FakeClock()
-    half = RateLimiter(0.5, clock=clock, sleep=clock.sleep)
+    half = RateLimiter(0.5, clock=clock, sleep=clock.sleep, margin=0.0)
     half.acquire()
     assert half.acquire() == pytest.approx(120.0)
     off = RateLimiter(0, clock=clock, sleep=clock.sleep)
