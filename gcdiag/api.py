@@ -25,6 +25,7 @@ and the form ``grant_type=client_credentials``; the answer carries ``access_toke
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import functools
 import json as jsonlib
@@ -450,6 +451,7 @@ class ApiClient:
             session.mount("http://", adapter)
         self.session = session
         self._token_lock = threading.Lock()
+        self._refused: ApiError | None = None
         self._token: str | None = None
         self._token_expires = 0.0
         self._issued: list[str] = []
@@ -528,6 +530,14 @@ class ApiClient:
 
     # -- token --
 
+    def warm_up(self) -> None:
+        """Obtain the client-credentials token now (in a background thread, while gcdiag loads its catalog and
+        checks). A failure is left for the first real request to report."""
+        if self.credentials.kind != CLIENT_CREDENTIALS:
+            return
+        with contextlib.suppress(Exception):
+            self._bearer()
+
     def _bearer(self) -> str:
         if self.credentials.kind != CLIENT_CREDENTIALS:
             assert self.credentials.token is not None
@@ -536,7 +546,16 @@ class ApiClient:
         with self._token_lock:
             if self._token is not None and self._clock() < self._token_expires:
                 return self._token
-            token, lifetime = self._fetch_token()
+            if self._refused is not None:
+                # The login host already refused these credentials (400/401): asking again for every look-up
+                # would only repeat the same answer and spend the rate limit.
+                raise self._refused
+            try:
+                token, lifetime = self._fetch_token()
+            except ApiError as exc:
+                if exc.status in (400, 401):
+                    self._refused = exc
+                raise
             self._token = token
             self._issued.append(token)
             # Without expires_in, keep it until the API answers 401 (then re-authenticate once).

@@ -217,7 +217,12 @@ class UsageProblem(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"gcdiag: error: {self.format_message()}", err=True)
+        # Escape what is not printable (a user's id with \n, \x1e or ESC in it) so this stays one terminal line.
+        click.echo(
+            "gcdiag: error: "
+            + "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.format_message()),
+            err=True,
+        )
 
 
 def fail(message: str) -> NoReturn:

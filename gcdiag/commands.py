@@ -178,10 +178,15 @@ def diagnose_and_emit(
     use_catalog: tuple[Any, str] | None = None,
 ) -> int:
     from gcdiag.diagnose import Options, diagnose
-    from gcdiag.pipeline import SCENARIOS
+    from gcdiag.pipeline import SCENARIOS, select_checks
 
     prefs = output_prefs(ctx)
+    try:  # unknown --only/--skip ids are a usage error, found before any request
+        select_checks(checkset.checks, SCENARIOS[scenario_name], only=only, skip=skip)
+    except ValueError as exc:
+        fail(str(exc))
     session = open_session(ctx, settings)
+    session.warm_up()  # the token round trip overlaps loading the catalog
     catalog, catalog_note = use_catalog or _catalog(settings, catalog_max_age)
     try:
         report = diagnose(

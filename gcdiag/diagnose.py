@@ -6,6 +6,7 @@ in-process against the sandbox with nothing patched.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,23 @@ class Session:
             else None
         )
         return cls(settings, log, subject, inspector)
+
+    def warm_up(self) -> threading.Thread:
+        """Start getting the tokens in the background: the first round trip then overlaps local start-up work."""
+
+        def run() -> None:
+            clients = [c for c in (self.subject, self.inspector) if c is not None]
+            threads = [threading.Thread(target=c.warm_up, daemon=True) for c in clients[1:]]
+            for t in threads:
+                t.start()
+            if clients:
+                clients[0].warm_up()
+            for t in threads:
+                t.join()
+
+        thread = threading.Thread(target=run, name="gcdiag-warm-up", daemon=True)
+        thread.start()
+        return thread
 
     def secrets(self) -> list[str]:
         """Every secret value in play, for the redactor."""

@@ -54,8 +54,13 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 def _looks_like_text(source: str) -> bool:
-    stripped = source.lstrip("\ufeff \t\r\n")
-    return "\n" in source or not stripped or stripped.startswith(("{", "["))
+    if "\n" in source:
+        return True
+    # A one-line argument is a path whenever such a file exists ("[prod] report.json" is a file name).
+    if os.path.exists(source):
+        return False
+    stripped = source.lstrip("\ufeff \t\r")
+    return not stripped or stripped.startswith(("{", "["))
 
 
 def read_source(source: str | os.PathLike[str]) -> tuple[str, str]:

@@ -116,6 +116,15 @@ def load_smoke_file(path: str) -> list[SmokeItem]:
             )
         except IdError as exc:
             raise SmokeError(str(exc)) from None
+        call = None
+        if raw.get("call"):
+            from gcdiag.catalog import split_call
+
+            try:
+                split_call(str(raw["call"]))
+            except ValueError as exc:
+                raise SmokeError(f"{where}.call: {exc}") from None
+            call = str(raw["call"]).strip()
         if scenario == "recording-stop" and not conversations:
             raise SmokeError(f"{where}: needs conversation or conversations_file")
         if scenario == "can-i":
@@ -130,7 +139,7 @@ def load_smoke_file(path: str) -> list[SmokeItem]:
                     scenario=scenario,
                     conversation=conversation,
                     recording=recording,
-                    call=str(raw["call"]) if raw.get("call") else None,
+                    call=call,
                     expect=expect,
                     expect_failing=tuple(str(x) for x in failing),
                     division=str(raw["division"]) if raw.get("division") else None,

@@ -102,7 +102,9 @@ def serve(
     try:
         org = load_fixture(org_ref)
     except FixtureError as exc:
-        raise click.UsageError(str(exc)) from None
+        from gcdiag.cli import fail
+
+        fail(str(exc))
     kinds = [k.strip() for k in fault_kinds.split(",") if k.strip()] if fault_kinds else None
     try:
         server = Sandbox(
@@ -116,7 +118,9 @@ def serve(
             port=port,
         )
     except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+        from gcdiag.cli import fail
+
+        fail(str(exc))
     stop = threading.Event()
 
     def on_signal(signum: int, frame: Any) -> None:

@@ -16,18 +16,25 @@ TOKEN_CANARY = "canarytoken9d8e7f6a5b4c3d2e1f"
 
 def test_wrong_secret_and_bad_token_never_echoed(org: Org) -> None:
     for fmt in FORMATS:
-        bad_secret = org.run(*org.stop_args("-o", fmt, "-v"), env={"GENESYSCLOUD_OAUTHCLIENT_SECRET": SECRET_CANARY})
+        bad_secret = org.run(
+            *org.stop_args("-o", fmt, "-v"), env={"GENESYSCLOUD_OAUTHCLIENT_SECRET": SECRET_CANARY}
+        )
         assert bad_secret.exit_code in (1, 3)
         assert SECRET_CANARY not in bad_secret.output
         bad_token = org.run(
             *org.stop_args("-o", fmt, "-v"),
-            env={"GENESYSCLOUD_ACCESS_TOKEN": TOKEN_CANARY, "GENESYSCLOUD_OAUTHCLIENT_ID": "",
-                 "GENESYSCLOUD_OAUTHCLIENT_SECRET": ""},
+            env={
+                "GENESYSCLOUD_ACCESS_TOKEN": TOKEN_CANARY,
+                "GENESYSCLOUD_OAUTHCLIENT_ID": "",
+                "GENESYSCLOUD_OAUTHCLIENT_SECRET": "",
+            },
         )
         assert bad_token.exit_code in (1, 3)
         assert TOKEN_CANARY not in bad_token.output
-    conflict = org.run(*org.stop_args("--token", TOKEN_CANARY, "--client-id", "x", "--client-secret", SECRET_CANARY),
-                       env={"GENESYSCLOUD_OAUTHCLIENT_ID": "", "GENESYSCLOUD_OAUTHCLIENT_SECRET": ""})
+    conflict = org.run(
+        *org.stop_args("--token", TOKEN_CANARY, "--client-id", "x", "--client-secret", SECRET_CANARY),
+        env={"GENESYSCLOUD_OAUTHCLIENT_ID": "", "GENESYSCLOUD_OAUTHCLIENT_SECRET": ""},
+    )
     assert conflict.exit_code == 2
     assert TOKEN_CANARY not in conflict.output and SECRET_CANARY not in conflict.output
 
