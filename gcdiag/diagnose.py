@@ -225,8 +225,9 @@ def diagnose(
             )
         report_inputs = inputs.to_dict()
         if isinstance(target_call, TargetCall):
-            report_inputs["diagnosed_call"] = target_call.text
-            report_inputs["diagnosed_call_detail"] = target_call.to_dict()
+            # DESIGN.md's inputs.call is the call diagnosed; what the user typed is given_call.
+            report_inputs["call"] = target_call.text
+            report_inputs["diagnosed_call"] = target_call.to_dict()
         all_notes = list(notes)
         if session.inspector is None:
             all_notes.append(

@@ -49,7 +49,7 @@ class Inputs:
         out: dict[str, Any] = {
             "conversation_id": self.conversation_id,
             "recording_id": self.recording_id,
-            "call": f"{self.call[0]} {self.call[1]}" if self.call else None,
+            "given_call": f"{self.call[0]} {self.call[1]}" if self.call else None,
             "audit_window_days": self.audit_window_days,
             "scopes_enforced": self.scopes_enforced,
         }
