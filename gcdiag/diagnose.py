@@ -234,18 +234,20 @@ def diagnose(
                 "No inspector identity: configuration was read with the subject's own token; what it may not read "
                 "is reported as error with the permission gcdiag would need."
             )
-        report = build_report(
-            scenario=scenario,
-            results=results,
-            facts=facts,
-            subject_phrase=phrase,
-            target={"region": ctx.region or None, "api_url": ctx.api_url},
-            inputs=report_inputs,
-            requests=_stable(
-                facts_requests(facts) if own_requests_only else [r.to_dict() for r in session.log.records()]
-            ),
-            notes=all_notes,
-        )
+    # Built after the Facts closed: closing waits for look-ups still in flight (prefetched optional facts no
+    # check waited for), so the report's requests list every request gcdiag made.
+    report = build_report(
+        scenario=scenario,
+        results=results,
+        facts=facts,
+        subject_phrase=phrase,
+        target={"region": ctx.region or None, "api_url": ctx.api_url},
+        inputs=report_inputs,
+        requests=_stable(
+            facts_requests(facts) if own_requests_only else [r.to_dict() for r in session.log.records()]
+        ),
+        notes=all_notes,
+    )
     return report
 
 

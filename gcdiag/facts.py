@@ -144,6 +144,13 @@ class Facts:
         slot = self._ensure(name)
         return slot.value, slot.error
 
+    def peek(self, name: str) -> tuple[Any, FactError | None]:
+        """A fact's outcome if it has been computed, else (None, None): never starts a look-up."""
+        slot = self._slots.get(name)
+        if slot is None or not slot.done.is_set():
+            return None, None
+        return slot.value, slot.error
+
     def provenance(self, name: str) -> list[Provenance]:
         slot = self._slots.get(name)
         return list(slot.provenance) if slot else []

@@ -176,6 +176,20 @@ def _send(
         facts.record(method, template, who, exc.status)
         raise FactUnavailable(api_fact_error(facts, fact, who, method, template, exc)) from None
     facts.record(method, template, who, response.status)
+    if response.json is None and method in ("GET", "POST"):
+        # Every read gcdiag makes answers with a JSON body; a 2xx without one (cut off by a proxy, an HTML page)
+        # is data gcdiag did not get, never an empty fact.
+        raise FactUnavailable(
+            FactError(
+                fact=fact,
+                reason=f"{method} {template} answered {response.status} without a JSON body (cut off or not JSON)",
+                request=f"{method} {template}",
+                identity=who,
+                status=response.status,
+                correlation_id=response.correlation_id or "",
+                remedy="run again; if it persists, a proxy or gateway between gcdiag and Genesys alters responses",
+            )
+        )
     return response.json
 
 

@@ -172,7 +172,7 @@ def build_report(
     notes: Sequence[str] = (),
     now: datetime | None = None,
 ) -> Report:
-    identity, _ = facts.outcome("identity") if "identity" in facts.definitions else (None, None)
+    identity, _ = facts.peek("identity")
     subject: dict[str, Any] = {"kind": "unknown", "client": None, "user": None}
     if identity is not None:
         subject = {
