@@ -54,9 +54,8 @@ def audit_recent_changes(facts: FactView) -> Finding:
     problems = [
         p for p in (facts.problem("audit_changes"), facts.problem("interaction_audits")) if p is not None
     ]
-    relevant = [
-        _entry(e) for e in changes or () if not watched or (e.get("entity") or {}).get("id") in watched
-    ]
+    # Only changes to this identity's own client and roles count; without knowing them, none can be attributed.
+    relevant = [_entry(e) for e in changes or () if (e.get("entity") or {}).get("id") in watched]
     actions = [_entry(e) for e in recording_actions or ()]
     evidence: dict[str, Any] = {
         "window_days": window,
@@ -92,7 +91,12 @@ def audit_recent_changes(facts: FactView) -> Finding:
             detail="\n".join(lines) + "\n" + NOT_AUDITED,
             evidence=evidence,
         )
-    summary = f"no change to the identity's OAuth client or roles in the last {window:g} days"
+    if changes is None:
+        summary = "could not read changes to the identity's OAuth client or roles"
+    elif not watched:
+        summary = f"{len(changes)} OAuth client/role change(s) in the org, but the identity's own are unknown"
+    else:
+        summary = f"no change to the identity's OAuth client or roles in the last {window:g} days"
     if actions:
         summary += f"; {len(actions)} recording action(s) audited on this conversation"
     return Finding(

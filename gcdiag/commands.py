@@ -517,6 +517,11 @@ def run_smoke_command(ctx: click.Context, **kw: Any) -> int:
     except SmokeError as exc:
         fail(str(exc))
     checkset = _checkset(kw["checks_dir"])
+    known = set(checkset.ids())
+    for item in items:
+        unknown = [c for c in item.expect_failing if c not in known]
+        if unknown:
+            fail(f"{kw['file']}: {item.name}: expect_failing names unknown check id(s) {', '.join(unknown)}")
     settings = settings_from(ctx)
     prefs = output_prefs(ctx)
     session = open_session(ctx, settings)

@@ -25,7 +25,7 @@ def validate_id(value: str, what: str) -> str:
     shown = text if len(text) <= 60 else text[:57] + "..."
     shown = shown.encode("unicode_escape").decode("ascii")
     raise IdError(
-        f"{what} {shown!r} is not a Genesys Cloud id (expected a UUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6)"
+        f"{what} '{shown}' is not a Genesys Cloud id (expected a UUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6)"
     )
 
 

@@ -522,6 +522,26 @@ CASES: list[Case] = [
     ),
     Case(
         "audit.recent-changes",
+        Status.WARN,
+        "could not read changes to the identity's OAuth client",
+        lambda: {
+            "inputs": inputs(),
+            "interaction_audits": [],
+            "identity": identity(),
+            "grants": grants((VIEWER, "*")),
+        },
+        lambda: {"audit_changes": denied("audit_changes")},
+        name="partial",
+    ),
+    Case(
+        "audit.recent-changes",
+        Status.PASS,
+        "the identity's own are unknown",
+        lambda: {"inputs": inputs(), "audit_changes": [audit_entry("role-viewer")], "interaction_audits": []},
+        name="identity-unknown",
+    ),
+    Case(
+        "audit.recent-changes",
         Status.ERROR,
         "could not read the audit logs",
         lambda: {"inputs": inputs(), "identity": identity()},

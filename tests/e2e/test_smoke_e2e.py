@@ -66,3 +66,14 @@ def test_bad_smoke_file_is_exit_2(org: Org, tmp_path: Path) -> None:
     result = org.run("smoke", str(bad))
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert org.sandbox.requests() == []
+
+
+def test_unknown_expected_check_id_is_exit_2(org: Org, tmp_path: Path) -> None:
+    path = tmp_path / "smoke.yaml"
+    path.write_text(
+        f"items:\n  - conversation: {org.demo['conversation']}\n    expect: would_fail\n"
+        "    expect_failing: [auth.permisions]\n"
+    )
+    result = org.run("smoke", str(path))
+    assert result.exit_code == 2 and "auth.permisions" in result.stderr
+    assert org.sandbox.requests() == []
