@@ -69,8 +69,9 @@ def audit_recent_changes(facts: FactView) -> Finding:
     if changes is None and recording_actions is None:
         return Finding(
             Status.ERROR,
-            "could not read the audit logs: " + "; ".join(p.line() for p in problems),
-            detail=NOT_AUDITED,
+            "could not read the audit logs: "
+            + "; ".join(p.short().removeprefix("could not read ") for p in problems),
+            detail="\n".join([*(p.line() for p in problems), NOT_AUDITED]),
             fix=tuple(p.remedy for p in problems if p.remedy),
             evidence=evidence,
         )
@@ -83,7 +84,7 @@ def audit_recent_changes(facts: FactView) -> Finding:
         lines.append(
             f"{e['eventDate']}: {e['entityType']} {e['action']} on this conversation by {e['user'] or e['client']}"
         )
-    partial = " (partial: " + "; ".join(p.line() for p in problems) + ")" if problems else ""
+    partial = " (partial: " + "; ".join(p.short() for p in problems) + ")" if problems else ""
     if relevant:
         return Finding(
             Status.WARN,

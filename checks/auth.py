@@ -328,10 +328,15 @@ def auth_division(facts: FactView) -> Finding:
             Status.PASS, f"a grant covers {noun}'s division(s) {conv_label}: {how}", evidence=evidence
         )
     held_in = _held_divisions(permitted, evaluation)
-    summary = (
-        f"the identity holds {_req_text(ptype, perms)} only in {held_in or 'no division'}, but the target is "
-        f"in {conv_label}"
-    )
+    if held_in:
+        summary = (
+            f"the identity holds {_req_text(ptype, perms)} only in {held_in}, but {noun} is in {conv_label}"
+        )
+    else:
+        summary = (
+            f"the identity holds {_req_text(ptype, perms)} in no division (divisionspermitted/paged/me); "
+            f"{noun} is in {conv_label}"
+        )
     if evaluation is not None:
         fix = permission_fix(
             evaluation,

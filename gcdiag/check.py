@@ -67,7 +67,8 @@ def unseen(problem: FactError, **evidence: Any) -> Finding:
     """The ``error`` finding for a look-up gcdiag could not make: what failed and what would let it see."""
     return Finding(
         Status.ERROR,
-        problem.line(),
+        problem.short(),
+        detail=problem.reason,
         fix=(problem.remedy,) if problem.remedy else (),
         evidence={**evidence, "error": problem.to_dict()},
     )

@@ -38,6 +38,12 @@ class FactError:
     correlation_id: str = ""
     remedy: str = ""  # what would let gcdiag see it
 
+    def short(self) -> str:
+        """One short line for a table row: which read failed and how; the reason and remedy go elsewhere."""
+        if self.request and self.status is not None:
+            return f"could not read {self.fact}: {self.request} → {self.status} {self.code}".rstrip()
+        return f"could not read {self.fact}: {self.reason}"
+
     def line(self) -> str:
         text = f"could not read {self.fact}: {self.reason}"
         return f"{text}; {self.remedy}" if self.remedy else text

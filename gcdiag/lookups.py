@@ -216,7 +216,8 @@ def api_fact_error(facts: Facts, fact: str, who: str, method: str, template: str
             "and that the org lives in this region (an id from another org or region reads as not found)"
         )
     elif status == 429:
-        remedy = "rate limited: retry later, or lower gcdiag's --rate-limit so it stays under the org's limit"
+        why = f" ({exc.note})" if getattr(exc, "note", None) else ""
+        remedy = f"rate limited{why}: retry later, or lower gcdiag's --rate-limit so it stays under the org's limit"
     elif status is None:
         remedy = f"no answer from the API ({exc.kind}): check network access to {ctx.api_url or 'the API'} and retry"
     else:

@@ -136,7 +136,7 @@ def _unavailable(errors: dict[str, FactError]) -> Finding:
     first = next(iter(errors.values()))
     return Finding(
         Status.ERROR,
-        first.line(),
+        first.short(),
         detail="\n".join(e.line() for e in errors.values()),
         fix=tuple(dict.fromkeys(e.remedy for e in errors.values() if e.remedy)),
         evidence={"unavailable": {name: e.to_dict() for name, e in errors.items()}},

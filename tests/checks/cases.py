@@ -293,7 +293,7 @@ CASES: list[Case] = [
     Case(
         "auth.division",
         Status.FAIL,
-        "only in no division",
+        "in no division (divisionspermitted",
         lambda: {
             "identity": identity(),
             "target_call": target(),
