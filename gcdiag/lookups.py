@@ -203,11 +203,11 @@ def api_fact_error(facts: Facts, fact: str, who: str, method: str, template: str
         need = _requirement_text(op)
         if who == SUBJECT and ctx.inspector is None:
             remedy = (
-                f"the subject was refused; this read needs {need}: grant it to the subject, or pass an inspector "
-                f"identity that has it ({INSPECTOR_FLAGS})"
+                f"To let gcdiag read {request}: grant {need} to the subject, or pass an inspector identity that "
+                f"has it ({INSPECTOR_FLAGS})."
             )
         else:
-            remedy = f"grant {need} to the {who} identity (it was refused)"
+            remedy = f"To let gcdiag read {request}: grant {need} to the {who} identity (it was refused)."
     elif status == 401:
         remedy = f"the {who} token was not accepted (invalid or expired): check its credentials and region"
     elif status == 404:
