@@ -725,21 +725,25 @@ class ApiClient:
                 correlation_id=correlation_id,
                 context_id=parsed.context_id,
             )
+            # The ApiError for this answer; only its kind and note vary.
+            refuse = functools.partial(
+                self._http_error,
+                method=method,
+                template=template,
+                host=host,
+                parsed=parsed,
+                correlation_id=correlation_id,
+                attempts=attempt,
+            )
 
             if status == 429:
                 # A 429 is a refusal, so retrying is safe for any method.
                 wait, basis = self._rate_limit_wait(response)
                 if wait is not None and wait > self.retry_after_cap:
                     record(error=f"429 rate limited, retry after {wait:g} s")
-                    raise self._http_error(
+                    raise refuse(
                         "rate_limited",
-                        method,
-                        template,
-                        host,
-                        parsed,
-                        correlation_id,
-                        attempt,
-                        f"{basis} asks to wait {wait:g} s, more than the {self.retry_after_cap:g} "
+                        note=f"{basis} asks to wait {wait:g} s, more than the {self.retry_after_cap:g} "
                         "s gcdiag waits: not retried",
                     )
                 if retried < self.retries:
@@ -749,16 +753,7 @@ class ApiClient:
                     retried += 1
                     continue
                 record(error="429 rate limited")
-                raise self._http_error(
-                    "rate_limited",
-                    method,
-                    template,
-                    host,
-                    parsed,
-                    correlation_id,
-                    attempt,
-                    f"still rate limited after {attempt} attempts",
-                )
+                raise refuse("rate_limited", note=f"still rate limited after {attempt} attempts")
 
             if (
                 status == 401
@@ -797,9 +792,7 @@ class ApiClient:
                     else "a given bearer token cannot be refreshed: check it and its region"
                 )
             record(error=f"{status} {parsed.code or parsed.oauth_error or ''}".strip())
-            raise self._http_error(
-                "auth" if token else "http", method, template, host, parsed, correlation_id, attempt, note
-            )
+            raise refuse("auth" if token else "http", note=note)
 
     def _rate_limit_wait(
         self, response: requests.Response, *, reset: bool = True

@@ -942,21 +942,37 @@ def _results(api: SandboxApi, ctx: Ctx, query: Mapping[str, Any], messages: list
     return json_response(200, out)
 
 
-@route("POST", "/api/v2/audits/query")
-def _audit_query(api: SandboxApi, ctx: Ctx) -> Response:
-    return json_response(200, _status(_new_query(api, ctx, "audit", vocab.AUDIT_FILTER_PROPERTIES)))
+def _async_query_routes(
+    base: str,
+    kind: str,
+    properties: Any,
+    messages: Callable[[SandboxApi], list[tuple[dict[str, Any], str | None]]],
+) -> None:
+    """The audit and the quality (interaction) audit share one flow: POST a query, poll it, read its results."""
+
+    def submit(api: SandboxApi, ctx: Ctx) -> Response:
+        return json_response(200, _status(_new_query(api, ctx, kind, properties)))
+
+    def status(api: SandboxApi, ctx: Ctx) -> Response:
+        query = _query(api, ctx, kind)
+        query["polled"] = True
+        return json_response(200, _status(query))
+
+    def results(api: SandboxApi, ctx: Ctx) -> Response:
+        return _results(api, ctx, _query(api, ctx, kind), messages(api))
+
+    route("POST", base)(submit)
+    route("GET", base + "/{transactionId}")(status)
+    route("GET", base + "/{transactionId}/results")(results)
 
 
-@route("GET", "/api/v2/audits/query/{transactionId}")
-def _audit_status(api: SandboxApi, ctx: Ctx) -> Response:
-    query = _query(api, ctx, "audit")
-    query["polled"] = True
-    return json_response(200, _status(query))
-
-
-@route("GET", "/api/v2/audits/query/{transactionId}/results")
-def _audit_results(api: SandboxApi, ctx: Ctx) -> Response:
-    return _results(api, ctx, _query(api, ctx, "audit"), _audit_messages(api))
+_async_query_routes("/api/v2/audits/query", "audit", vocab.AUDIT_FILTER_PROPERTIES, _audit_messages)
+_async_query_routes(
+    "/api/v2/quality/conversations/audits/query",
+    "quality",
+    vocab.QUALITY_FILTER_PROPERTIES,
+    _quality_messages,
+)
 
 
 @route("POST", "/api/v2/audits/query/realtime")
@@ -973,20 +989,3 @@ def _audit_realtime(api: SandboxApi, ctx: Ctx) -> Response:
         raise bad_request("pageSize and pageNumber must be positive integers")
     selected = _select(_audit_messages(api), query, realtime=True)
     return json_response(200, shapes.listing(selected, size, number))
-
-
-@route("POST", "/api/v2/quality/conversations/audits/query")
-def _quality_query(api: SandboxApi, ctx: Ctx) -> Response:
-    return json_response(200, _status(_new_query(api, ctx, "quality", vocab.QUALITY_FILTER_PROPERTIES)))
-
-
-@route("GET", "/api/v2/quality/conversations/audits/query/{transactionId}")
-def _quality_status(api: SandboxApi, ctx: Ctx) -> Response:
-    query = _query(api, ctx, "quality")
-    query["polled"] = True
-    return json_response(200, _status(query))
-
-
-@route("GET", "/api/v2/quality/conversations/audits/query/{transactionId}/results")
-def _quality_results(api: SandboxApi, ctx: Ctx) -> Response:
-    return _results(api, ctx, _query(api, ctx, "quality"), _quality_messages(api))
