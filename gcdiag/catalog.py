@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 BUNDLED_SOURCE = "bundled"
 _PARAM = re.compile(r"^\{[^/{}]+\}$")
@@ -239,6 +239,13 @@ def _descend(node: _Node, segments: list[str], i: int) -> tuple[str, list[str]] 
         if found is not None:
             return (found[0], [segments[i], *found[1]])
     return None
+
+
+class CatalogChoice(NamedTuple):
+    """The catalog a run uses, and one sentence saying which one it is and why (for the report's notes)."""
+
+    catalog: Catalog
+    note: str
 
 
 def load_bundled() -> Catalog:

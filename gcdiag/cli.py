@@ -363,6 +363,14 @@ def emit_text(ctx: click.Context, text: str) -> None:
         click.echo(text, nl=not text.endswith("\n"))
 
 
+def prepare_emit(fmt: str) -> None:
+    """Load what :func:`emit_report` needs for ``fmt`` ahead of time (called while waiting on the network)."""
+    import gcdiag.redact  # noqa: F401 - imported for its side effect of being loaded
+    from gcdiag.render import prepare
+
+    prepare(fmt)
+
+
 def emit_report(
     ctx: click.Context, report: Any, secrets: list[str], requests_log: list[dict[str, Any]] | None = None
 ) -> int:

@@ -13,13 +13,22 @@ from typing import Any
 
 import click
 
-from gcdiag.cli import check_id_value, emit_report, emit_text, fail, opts, output_prefs, settings_from
+from gcdiag.cli import (
+    check_id_value,
+    emit_report,
+    emit_text,
+    fail,
+    opts,
+    output_prefs,
+    prepare_emit,
+    settings_from,
+)
 from gcdiag.model import ExitCode
 
 
 def open_session(ctx: click.Context, settings: Any) -> Any:
     """The API clients for this run, with the retry pacing the user chose (--backoff, --retry-after-cap)."""
-    from gcdiag.diagnose import Session
+    from gcdiag.session import Session
 
     given = opts(ctx)
     options: dict[str, Any] = {}
@@ -30,7 +39,7 @@ def open_session(ctx: click.Context, settings: Any) -> Any:
     return Session.open(settings, **options)
 
 
-def _catalog(settings: Any = None, max_age_days: float = 7.0) -> tuple[Any, str]:
+def _catalog(settings: Any = None, max_age_days: float = 7.0) -> Any:
     """The live catalog of the target region when refreshed recently, else the bundled one; and which it is."""
     from gcdiag.livecatalog import cache_key_for, load_catalog
 
@@ -135,14 +144,13 @@ def _is_id(value: str) -> bool:
 
 
 def run_recording_stop(ctx: click.Context, **kw: Any) -> int:
-    from gcdiag.lookups import Inputs
+    from gcdiag.inputs import Inputs
 
     call = parse_call(kw["call"])
     conversation, recording, event_info = resolve_ids(
         kw["id"], kw["conversation_id"], kw["recording_id"], kw["event_file"], kw["event_query"], call
     )
     error_body = parse_error_body(kw["error_body"])
-    checkset = _checkset(kw["checks_dir"])
     settings = settings_from(ctx)
     if kw["attempt"] and not kw["yes"]:
         if not sys.stdin.isatty():
@@ -159,7 +167,7 @@ def run_recording_stop(ctx: click.Context, **kw: Any) -> int:
         event=event_info,
     )
     return diagnose_and_emit(
-        ctx, settings, inputs, checkset, only=kw["only"], skip=kw["skip"], attempt=kw["attempt"]
+        ctx, settings, inputs, kw["checks_dir"], only=kw["only"], skip=kw["skip"], attempt=kw["attempt"]
     )
 
 
@@ -167,7 +175,7 @@ def diagnose_and_emit(
     ctx: click.Context,
     settings: Any,
     inputs: Any,
-    checkset: Any,
+    checks_dirs: tuple[str, ...] = (),
     *,
     only: tuple[str, ...] = (),
     skip: tuple[str, ...] = (),
@@ -175,32 +183,59 @@ def diagnose_and_emit(
     scenario_name: str = "recording-stop",
     notes: tuple[str, ...] = (),
     catalog_max_age: float = 7.0,
-    use_catalog: tuple[Any, str] | None = None,
+    use_catalog: Any = None,
 ) -> int:
-    from gcdiag.diagnose import Options, diagnose
-    from gcdiag.pipeline import SCENARIOS, select_checks
+    """Diagnose and print the report, sending the token requests as early as correctness allows.
 
+    Most of a diagnosis is waiting on the network, so the order matters: the tokens are requested as soon as
+    the settings are known, and the operation catalog and the checks load while that round trip is in flight.
+    Only when the user named checks (--only/--skip/--checks-dir) are the checks loaded first, so that a wrong
+    id or a broken plugin is refused before any request is sent.
+    """
+    from gcdiag.background import Background
+    from gcdiag.pipeline import SCENARIOS
+
+    scenario = SCENARIOS[scenario_name]
     prefs = output_prefs(ctx)
-    try:  # unknown --only/--skip ids are a usage error, found before any request
-        select_checks(checkset.checks, SCENARIOS[scenario_name], only=only, skip=skip)
+    user_named_checks = bool(only or skip or checks_dirs)
+    checkset = _selected_checkset(checks_dirs, scenario, only, skip) if user_named_checks else None
+    session = open_session(ctx, settings)
+    session.warm_up()
+    catalog = (
+        Background.done(use_catalog)
+        if use_catalog is not None
+        else Background(lambda: _catalog(settings, catalog_max_age), name="gcdiag-catalog")
+    )
+    Background(lambda: prepare_emit(prefs["format"]), name="gcdiag-prepare-output")
+    if checkset is None:
+        checkset = _selected_checkset(checks_dirs, scenario, only, skip)
+
+    from gcdiag.diagnose import Options, diagnose
+
+    report = diagnose(
+        scenario=scenario,
+        session=session,
+        inputs=inputs,
+        catalog=catalog,
+        checkset=checkset,
+        options=Options(only=tuple(only), skip=tuple(skip), debug=prefs["debug"], attempt=attempt),
+        notes=notes,
+    )
+    return emit_report(ctx, report, session.secrets())
+
+
+def _selected_checkset(
+    checks_dirs: tuple[str, ...], scenario: Any, only: tuple[str, ...], skip: tuple[str, ...]
+) -> Any:
+    """The loaded checks, after refusing unknown --only/--skip ids (a usage error: one line, exit 2)."""
+    from gcdiag.pipeline import select_checks
+
+    checkset = _checkset(checks_dirs)
+    try:
+        select_checks(checkset.checks, scenario, only=only, skip=skip)
     except ValueError as exc:
         fail(str(exc))
-    session = open_session(ctx, settings)
-    session.warm_up()  # the token round trip overlaps loading the catalog
-    catalog, catalog_note = use_catalog or _catalog(settings, catalog_max_age)
-    try:
-        report = diagnose(
-            scenario=SCENARIOS[scenario_name],
-            session=session,
-            inputs=inputs,
-            catalog=catalog,
-            checkset=checkset,
-            options=Options(only=tuple(only), skip=tuple(skip), debug=prefs["debug"], attempt=attempt),
-            notes=(*notes, f"Operation catalog: {catalog_note}."),
-        )
-    except ValueError as exc:  # unknown --only/--skip ids
-        fail(str(exc))
-    return emit_report(ctx, report, session.secrets())
+    return checkset
 
 
 def run_checks_list(ctx: click.Context, scenario: str | None, checks_dir: tuple[str, ...]) -> None:
@@ -228,9 +263,9 @@ def _dump(data: Any, fmt: str) -> str:
         import json
 
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    import yaml
+    from gcdiag.render.common import dump_yaml
 
-    return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    return dump_yaml(data)
 
 
 def run_catalog_show(ctx: click.Context, method: str, path: str) -> int:
@@ -355,7 +390,7 @@ def run_report_show(ctx: click.Context, file: str) -> int:
 
 def run_demo(ctx: click.Context, fixture: str) -> int:
     """Start the sandbox in-process, diagnose the fixture's live recording with its own credentials, stop."""
-    from gcdiag.lookups import Inputs
+    from gcdiag.inputs import Inputs
     from gcdiag.sandbox import FixtureError, Sandbox, load_fixture
     from gcdiag.settings import resolve_settings
 
@@ -366,7 +401,6 @@ def run_demo(ctx: click.Context, fixture: str) -> int:
     demo = org.demo
     if not demo:
         fail(f"fixture {fixture} has no demo: block")
-    checkset = _checkset(())
     with Sandbox(org) as sandbox:
         flags: dict[str, Any] = {"api_url": sandbox.url, "login_url": sandbox.url}
         if demo.get("subject_token"):
@@ -388,16 +422,15 @@ def run_demo(ctx: click.Context, fixture: str) -> int:
         click.echo(f"gcdiag demo: sandbox org {fixture!r} at {sandbox.url}", err=True)
         if demo.get("description"):
             click.echo(f"  {' '.join(str(demo['description']).split())}", err=True)
-        from gcdiag.catalog import load_bundled
+        from gcdiag.catalog import CatalogChoice, load_bundled
 
         return diagnose_and_emit(
             ctx,
             settings,
             inputs,
-            checkset,
             notes=(f"Run against the built-in sandbox org {fixture!r}.",),
             # The sandbox's port changes every run; the bundled catalog keeps the demo's output reproducible.
-            use_catalog=(load_bundled(), "bundled catalog"),
+            use_catalog=CatalogChoice(load_bundled(), "bundled catalog"),
         )
 
 
@@ -405,7 +438,7 @@ def run_demo(ctx: click.Context, fixture: str) -> int:
 
 
 def run_can_i(ctx: click.Context, **kw: Any) -> int:
-    from gcdiag.lookups import Inputs
+    from gcdiag.inputs import Inputs
 
     if kw["list_mode"]:
         if kw["method"] or kw["path"]:
@@ -417,7 +450,6 @@ def run_can_i(ctx: click.Context, **kw: Any) -> int:
         fail("usage: gcdiag can-i METHOD PATH (e.g. gcdiag can-i GET /api/v2/conversations/ID)")
     call = parse_call(f"{kw['method']} {kw['path']}")
     error_body = parse_error_body(kw["error_body"])
-    checkset = _checkset(kw["checks_dir"])
     settings = settings_from(ctx)
     inputs = Inputs(
         call=call,
@@ -429,7 +461,7 @@ def run_can_i(ctx: click.Context, **kw: Any) -> int:
         ctx,
         settings,
         inputs,
-        checkset,
+        kw["checks_dir"],
         only=kw["only"],
         skip=kw["skip"],
         scenario_name="can-i",
@@ -441,7 +473,7 @@ def run_can_i_list(ctx: click.Context, tag: str, division: str | None, max_age: 
     """Every operation of one API area, and whether the identity's grants allow it (permissions × division)."""
     from gcdiag.authz import evaluate
     from gcdiag.diagnose import facts_for
-    from gcdiag.lookups import Inputs
+    from gcdiag.inputs import Inputs
 
     settings = settings_from(ctx)
     catalog, note = _catalog(settings, max_age)
@@ -505,6 +537,7 @@ def run_can_i_list(ctx: click.Context, tag: str, division: str | None, max_age: 
 
 
 def run_smoke_command(ctx: click.Context, **kw: Any) -> int:
+    from gcdiag.background import Background
     from gcdiag.diagnose import Options, diagnose
     from gcdiag.lookups import RequestCache
     from gcdiag.pipeline import SCENARIOS
@@ -525,7 +558,7 @@ def run_smoke_command(ctx: click.Context, **kw: Any) -> int:
     settings = settings_from(ctx)
     prefs = output_prefs(ctx)
     session = open_session(ctx, settings)
-    catalog, note = _catalog(settings)
+    catalog = Background.done(_catalog(settings))
     cache = RequestCache()
     skip = () if kw["with_audit"] else ("audit.recent-changes",)
 
@@ -542,7 +575,7 @@ def run_smoke_command(ctx: click.Context, **kw: Any) -> int:
             checkset=checkset,
             options=Options(skip=skips, debug=prefs["debug"]),
             cache=cache,
-            notes=(f"smoke item: {item.name}", f"Operation catalog: {note}."),
+            notes=(f"smoke item: {item.name}",),
             own_requests_only=True,
         )
 
@@ -585,7 +618,7 @@ def run_smoke_command(ctx: click.Context, **kw: Any) -> int:
 
 def run_whoami(ctx: click.Context) -> int:
     from gcdiag.diagnose import facts_for, whoami_document
-    from gcdiag.lookups import Inputs
+    from gcdiag.inputs import Inputs
     from gcdiag.redact import Redactor
 
     settings = settings_from(ctx)
@@ -661,11 +694,11 @@ def run_explain_error(ctx: click.Context, file: str, call_text: str | None) -> i
     )
     if call is not None and has_identity:
         from gcdiag.errors import parse_error_body as parse
-        from gcdiag.lookups import Inputs
+        from gcdiag.inputs import Inputs
 
         settings = settings_from(ctx)
         inputs = Inputs(call=call, error_body=parse(text))
-        return diagnose_and_emit(ctx, settings, inputs, _checkset(()), scenario_name="can-i")
+        return diagnose_and_emit(ctx, settings, inputs, scenario_name="can-i")
     doc = explain(text)
     if call is not None:
         catalog, note = _catalog(None)

@@ -6,101 +6,44 @@ in-process against the sandbox with nothing patched.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from gcdiag.api import ApiClient, ApiError, RateLimiter, RequestLog
-from gcdiag.catalog import Catalog
+from gcdiag.api import ApiError
+from gcdiag.background import Background
+from gcdiag.catalog import Catalog, CatalogChoice
 from gcdiag.facts import Facts
-from gcdiag.lookups import Inputs, RequestCache, RunContext, fact_definitions
+from gcdiag.inputs import Inputs
+from gcdiag.lookups import RequestCache, RunContext, fact_definitions
 from gcdiag.model import CheckResult, Report, Status
 from gcdiag.pipeline import Scenario, build_report, run_checks, select_checks, skipped_result
 from gcdiag.plugins import CheckSet
-from gcdiag.settings import Credentials, Settings
+from gcdiag.session import Session
 from gcdiag.targets import TargetCall
 
 
-@dataclass
-class Session:
-    """The API clients for one run (subject and optional inspector) sharing one request log."""
-
-    settings: Settings
-    log: RequestLog = field(default_factory=RequestLog)
-    subject: ApiClient | None = None
-    inspector: ApiClient | None = None
-
-    @classmethod
-    def open(cls, settings: Settings, *, log: RequestLog | None = None, **client_options: Any) -> Session:
-        if settings.api_url is None or settings.subject is None:
-            raise ValueError("no API URL or subject credentials")
-        log = log or RequestLog()
-        subject = _client(settings, settings.subject, "subject", log, **client_options)
-        inspector = (
-            _client(settings, settings.inspector, "inspector", log, **client_options)
-            if settings.inspector
-            else None
-        )
-        return cls(settings, log, subject, inspector)
-
-    def warm_up(self) -> threading.Thread:
-        """Start getting the tokens in the background: the first round trip then overlaps local start-up work."""
-
-        def run() -> None:
-            clients = [c for c in (self.subject, self.inspector) if c is not None]
-            threads = [threading.Thread(target=c.warm_up, daemon=True) for c in clients[1:]]
-            for t in threads:
-                t.start()
-            if clients:
-                clients[0].warm_up()
-            for t in threads:
-                t.join()
-
-        thread = threading.Thread(target=run, name="gcdiag-warm-up", daemon=True)
-        thread.start()
-        return thread
-
-    def secrets(self) -> list[str]:
-        """Every secret value in play, for the redactor."""
-        out = []
-        for cred in (self.settings.subject, self.settings.inspector):
-            if cred is not None:
-                out.extend(cred.secret_values())
-        for client in (self.subject, self.inspector):
-            if client is not None:
-                out.extend(client.issued_tokens())
-        return [s for s in out if s]
-
-
-def _client(
-    settings: Settings, creds: Credentials, identity: str, log: RequestLog, **options: Any
-) -> ApiClient:
-    assert settings.api_url is not None and settings.login_url is not None
-    return ApiClient(
-        api_url=settings.api_url,
-        login_url=settings.login_url,
-        credentials=creds,
-        identity=identity,
-        log=log,
-        limiter=RateLimiter(settings.rate_limit_per_minute),
-        timeout=settings.timeout,
-        retries=settings.retries,
-        **options,
-    )
-
-
 def facts_for(
-    session: Session, inputs: Inputs, catalog: Catalog, *, scenario: str, cache: RequestCache | None = None
+    session: Session,
+    inputs: Inputs,
+    catalog: Catalog | Background[CatalogChoice],
+    *,
+    scenario: str,
+    cache: RequestCache | None = None,
 ) -> Facts:
-    """A fresh Facts for one run (use as a context manager so its threads are released)."""
+    """A fresh Facts for one run (use as a context manager so its threads are released).
+
+    ``catalog`` may still be loading (a :class:`Background`): look-ups start at once and the first fact that
+    needs the catalog waits for it.
+    """
     assert session.subject is not None
     settings = session.settings
+    choice = catalog if isinstance(catalog, Background) else Background.done(CatalogChoice(catalog, ""))
     ctx = RunContext(
         inputs=inputs,
         subject=session.subject,
         inspector=session.inspector,
-        catalog=catalog,
+        catalog_choice=choice,
         api_url=settings.api_url or "",
         region=settings.region.name if settings.region else "",
         cache=cache,
@@ -199,14 +142,17 @@ def diagnose(
     scenario: Scenario,
     session: Session,
     inputs: Inputs,
-    catalog: Catalog,
+    catalog: Background[CatalogChoice],
     checkset: CheckSet,
     options: Options = Options(),
     cache: RequestCache | None = None,
     notes: Sequence[str] = (),
     own_requests_only: bool = False,
 ) -> Report:
-    """Run one diagnosis and return its report (not yet redacted: the caller's renderer path redacts)."""
+    """Run one diagnosis and return its report (not yet redacted: the caller's renderer path redacts).
+
+    ``catalog`` may still be loading; the report's notes say which catalog answered and why.
+    """
     run, skipped = select_checks(checkset.checks, scenario, only=options.only, skip=options.skip)
     with facts_for(session, inputs, catalog, scenario=scenario.name, cache=cache) as facts:
         ctx: RunContext = facts.context
@@ -228,7 +174,7 @@ def diagnose(
             # DESIGN.md's inputs.call is the call diagnosed; what the user typed is given_call.
             report_inputs["call"] = target_call.text
             report_inputs["diagnosed_call"] = target_call.to_dict()
-        all_notes = list(notes)
+        all_notes = [*notes, f"Operation catalog: {catalog.result().note}."]
         if session.inspector is None:
             all_notes.append(
                 "No inspector identity: configuration was read with the subject's own token; what it may not read "

@@ -34,7 +34,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from gcdiag.catalog import Catalog, Operation, load_bundled
+from gcdiag.catalog import Catalog, CatalogChoice, Operation, load_bundled
 
 SWAGGER_PATH = "/api/v2/docs/swagger"
 SECURITY_NAME = "PureCloud OAuth"  # FACTS §2 (CONFIRMED): the key of the swagger's OAuth security entry
@@ -507,10 +507,9 @@ def _one_line(exc: BaseException) -> str:
 
 def load_catalog(
     *, cache_key: str | None, max_age_days: float = 7.0, now: datetime | None = None
-) -> tuple[Catalog, str]:
-    """The live catalog of ``cache_key`` if cached and fresher than ``max_age_days``, else the bundled one.
-
-    Returns the catalog and one sentence saying which one it is and why.
+) -> CatalogChoice:
+    """The live catalog of ``cache_key`` if cached and fresher than ``max_age_days``, else the bundled one,
+    with one sentence saying which one it is and why.
     """
     if cache_key is None:
         return _bundled("no target region, so no live catalog applies")
@@ -543,7 +542,7 @@ def load_catalog(
     stamp = fetched.strftime("%Y-%m-%dT%H:%M:%SZ")
     description = f"swagger {version} from {data.get('source_url') or 'unknown URL'}, fetched {stamp}"
     catalog = Catalog(operations, source=source, description=description)
-    return catalog, f"live catalog for {cache_key} (swagger {version}, fetched {stamp})"
+    return CatalogChoice(catalog, f"live catalog for {cache_key} (swagger {version}, fetched {stamp})")
 
 
 def _operations_from(raw_ops: Iterable[Any], source: str) -> list[Operation]:
@@ -565,5 +564,5 @@ def _parse_time(value: Any) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _bundled(why: str) -> tuple[Catalog, str]:
-    return load_bundled(), f"bundled catalog ({why})"
+def _bundled(why: str) -> CatalogChoice:
+    return CatalogChoice(load_bundled(), f"bundled catalog ({why})")

@@ -19,8 +19,10 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from gcdiag.authz import ALL_DIVISIONS, Grant, Policy, Role
-from gcdiag.catalog import Catalog, Match, Operation
+from gcdiag.background import Background
+from gcdiag.catalog import Catalog, CatalogChoice, Match, Operation
 from gcdiag.facts import INSPECTOR, SUBJECT, FactDef, FactError, Facts, FactUnavailable
+from gcdiag.inputs import Inputs
 from gcdiag.targets import TargetCall, choose_target_call, given_call
 
 if TYPE_CHECKING:  # the HTTP stack (requests) is imported only when a look-up really runs
@@ -32,41 +34,17 @@ CLIENT_CREDENTIALS = (
 INSPECTOR_FLAGS = "--inspector-client-id/--inspector-client-secret or --inspector-token"
 
 
-@dataclass(frozen=True)
-class Inputs:
-    """What the user asked about (already validated by the CLI)."""
-
-    conversation_id: str | None = None
-    recording_id: str | None = None
-    call: tuple[str, str] | None = None  # (METHOD, PATH) the user actually made, as given
-    error_body: Any = None  # gcdiag.errors.ParsedError or None
-    audit_window_days: float = 7.0
-    scopes_enforced: bool | None = None  # --scopes-enforced: gcdiag cannot read the org setting (FACTS §1.2)
-    division: str | None = None  # can-i --division
-    event: dict[str, Any] | None = None  # what --event resolved (for the report)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "conversation_id": self.conversation_id,
-            "recording_id": self.recording_id,
-            "given_call": f"{self.call[0]} {self.call[1]}" if self.call else None,
-            "audit_window_days": self.audit_window_days,
-            "scopes_enforced": self.scopes_enforced,
-        }
-        if self.division:
-            out["division"] = self.division
-        if self.event:
-            out["event"] = self.event
-        return out
-
-
 @dataclass
 class RunContext:
-    """What fetch functions need. One per diagnosis; no globals."""
+    """What fetch functions need. One per diagnosis; no globals.
+
+    The catalog may still be loading when the look-ups start (it overlaps the first round trip); the first
+    fact that matches a call waits for it.
+    """
 
     inputs: Inputs
     subject: ApiClient
-    catalog: Catalog
+    catalog_choice: Background[CatalogChoice]
     inspector: ApiClient | None = None
     api_url: str = ""
     region: str = ""
@@ -76,6 +54,10 @@ class RunContext:
     cache: RequestCache | None = None  # GET answers shared across the items of a smoke run (fetched once)
     scenario: str = "recording-stop"
     subject_client_id: str | None = None  # known up front for client credentials
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.catalog_choice.result().catalog
 
 
 class RequestCache:

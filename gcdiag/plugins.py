@@ -137,12 +137,12 @@ def _import_file(path: Path) -> ModuleType:
 
 
 def _load_yaml(path: Path, source: str) -> Check:
-    import yaml
+    from gcdiag import yamlio
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlio.load(path.read_text(encoding="utf-8"))
         spec = parse_yaml_check(data, str(path))
-    except yaml.YAMLError as exc:
+    except yamlio.YAMLError as exc:
         raise PluginError(f"{path}: not valid YAML: {exc}") from None
     except (ValueError, OSError) as exc:
         raise PluginError(str(exc) if str(path) in str(exc) else f"{path}: {exc}") from None

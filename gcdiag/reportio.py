@@ -87,15 +87,15 @@ def read_source(source: str | os.PathLike[str]) -> tuple[str, str]:
 
 @functools.lru_cache(maxsize=1)
 def _yaml_loader() -> type:
-    import yaml  # lazy: start-up time matters for the CLI
+    from gcdiag import yamlio  # lazy: start-up time matters for the CLI
 
-    class Loader(yaml.SafeLoader):
+    class Loader(yamlio.SafeLoader):
         """SafeLoader without the timestamp resolver: a hand-edited ``generated_at: 2026-11-28T15:00:00Z``
         stays the string the schema (and JSON) expects instead of becoming a datetime."""
 
     Loader.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        for first, resolvers in Loader.yaml_implicit_resolvers.items()
     }
     return Loader
 
@@ -106,7 +106,7 @@ def parse_document(text: str, origin: str = "the report text") -> Any:
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
         raise ReportError(f"{origin} is empty: not a gcdiag report")
-    import yaml
+    from gcdiag import yamlio
 
     is_json_file = origin.lower().endswith(".json")
     if stripped.startswith(("{", "[")) or is_json_file:
@@ -119,19 +119,19 @@ def parse_document(text: str, origin: str = "the report text") -> Any:
         # YAML flow style ({gcdiag: {...}}) also starts with a brace: accept it, but if it is neither, the
         # author meant JSON and gets the JSON error.
         try:
-            return yaml.load(text, Loader=_yaml_loader())
-        except yaml.YAMLError:
+            return yamlio.load(text, _yaml_loader())
+        except yamlio.YAMLError:
             raise ReportError(json_error) from None
 
     try:
-        return yaml.load(text, Loader=_yaml_loader())  # a SafeLoader subclass: no arbitrary objects
-    except yaml.MarkedYAMLError as exc:
+        return yamlio.load(text, _yaml_loader())  # a safe loader subclass: no arbitrary objects
+    except yamlio.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
         raise ReportError(
             f"{origin} is not valid YAML: {where}{exc.problem or exc.context or 'syntax error'}"
         ) from None
-    except yaml.YAMLError as exc:
+    except yamlio.YAMLError as exc:
         raise ReportError(
             f"{origin} is not valid YAML: {str(exc).splitlines()[0] if str(exc) else exc}"
         ) from None

@@ -59,18 +59,17 @@ class SmokeItem:
 
 
 def load_smoke_file(path: str) -> list[SmokeItem]:
-    import yaml
-
+    from gcdiag import yamlio
     from gcdiag.ids import IdError, validate_id
 
     file = Path(path)
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yamlio.load(file.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SmokeError(f"cannot read smoke file {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise SmokeError(f"{path}: not a text file") from None
-    except yaml.YAMLError as exc:
+    except yamlio.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise SmokeError(f"{path}: malformed YAML{where}") from None
@@ -219,7 +218,7 @@ def run_smoke(
 
 
 def smoke_inputs(item: SmokeItem) -> Any:
-    from gcdiag.lookups import Inputs
+    from gcdiag.inputs import Inputs
 
     call = None
     if item.call:

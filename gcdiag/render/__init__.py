@@ -1,9 +1,9 @@
-"""Renderers: one report (or a smoke run's many) as table, yaml, json, junit or markdown text.
+r"""Renderers: one report (or a smoke run's many) as table, yaml, json, junit or markdown text.
 
 Renderers print what the report says and decide nothing: the verdict, statuses, blocking flags and fix come
 from the :class:`~gcdiag.model.Report` as given. Redaction happens before rendering (``gcdiag.redact``); the
-CLI passes only redacted reports here. Heavy libraries (tabulate, PyYAML) are imported inside the functions
-that use them, since start-up time matters for the CLI.
+CLI passes only redacted reports here. Each format's module (and the library it needs: tabulate, PyYAML) is
+imported only when that format is rendered or :func:`prepare`\ d, since start-up time matters for the CLI.
 
 Format summary (details in each module's docstring):
 
@@ -17,13 +17,16 @@ Format summary (details in each module's docstring):
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
+from types import ModuleType
 
 from gcdiag.model import Report
 
 FORMATS = ("table", "yaml", "json", "junit", "markdown")
+_MODULES = {"table": "table", "yaml": "data", "json": "data", "junit": "junit", "markdown": "markdown"}
 
-__all__ = ["FORMATS", "render", "render_many"]
+__all__ = ["FORMATS", "prepare", "render", "render_many"]
 
 
 def _check_format(fmt: str) -> str:
@@ -32,31 +35,29 @@ def _check_format(fmt: str) -> str:
     return fmt
 
 
+def _module(fmt: str) -> ModuleType:
+    return importlib.import_module(f"gcdiag.render.{_MODULES[_check_format(fmt)]}")
+
+
+def prepare(fmt: str) -> None:
+    """Load the renderer of ``fmt`` now, so rendering later costs no import (the CLI calls this while it waits
+    on the network)."""
+    _module(fmt)
+
+
 def render(report: Report, fmt: str, *, color: bool = False) -> str:
     """The report as text in ``fmt`` (one of :data:`FORMATS`), ending with a newline.
 
     ``color`` only affects ``table``; the other formats never carry escape codes.
     """
-    fmt = _check_format(fmt)
+    module = _module(fmt)
     if fmt == "table":
-        from gcdiag.render import table
-
-        return table.render(report, color=color)
+        return str(module.render(report, color=color))
     if fmt == "yaml":
-        from gcdiag.render import data
-
-        return data.render_yaml(report)
+        return str(module.render_yaml(report))
     if fmt == "json":
-        from gcdiag.render import data
-
-        return data.render_json(report)
-    if fmt == "junit":
-        from gcdiag.render import junit
-
-        return junit.render(report)
-    from gcdiag.render import markdown
-
-    return markdown.render(report)
+        return str(module.render_json(report))
+    return str(module.render(report))
 
 
 def render_many(
@@ -72,24 +73,12 @@ def render_many(
     ``title`` names the run (table/markdown heading, JUnit ``<testsuites name>``, ``title`` key of the smoke
     document). ``generated_at`` stamps the yaml/json smoke document; by default the newest report's stamp.
     """
-    fmt = _check_format(fmt)
+    module = _module(fmt)
     reports = list(reports)
     if fmt == "table":
-        from gcdiag.render import table
-
-        return table.render_many(reports, color=color, title=title)
+        return str(module.render_many(reports, color=color, title=title))
     if fmt == "yaml":
-        from gcdiag.render import data
-
-        return data.render_many_yaml(reports, title=title, generated_at=generated_at)
+        return str(module.render_many_yaml(reports, title=title, generated_at=generated_at))
     if fmt == "json":
-        from gcdiag.render import data
-
-        return data.render_many_json(reports, title=title, generated_at=generated_at)
-    if fmt == "junit":
-        from gcdiag.render import junit
-
-        return junit.render_many(reports, title=title)
-    from gcdiag.render import markdown
-
-    return markdown.render_many(reports, title=title)
+        return str(module.render_many_json(reports, title=title, generated_at=generated_at))
+    return str(module.render_many(reports, title=title))

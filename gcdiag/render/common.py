@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from gcdiag import yamlio
 from gcdiag.model import CheckResult, ExitCode, Outcome, Report, Status
 
 # The wording of DESIGN.md's exit-code table, so JUnit properties and markdown can say what a code means.
@@ -122,6 +123,4 @@ def call_text(report: Report) -> str:
 
 def dump_yaml(data: Any) -> str:
     """The one YAML dialect gcdiag writes: block style, keys in document order, unicode kept."""
-    import yaml  # lazy: start-up time matters for the CLI
-
-    return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False))
+    return yamlio.dump(data)

@@ -26,6 +26,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
+from tabulate import tabulate
+
 from gcdiag.model import Outcome, Report
 from gcdiag.render.common import (
     BLOCKING_LEGEND,
@@ -61,7 +63,6 @@ def _wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
 
 
 def _table(report: Report, color: bool) -> list[str]:
-    from tabulate import tabulate  # lazy: start-up time matters for the CLI
 
     # Text from a report is printed, never interpreted: drop any escape sequence it may carry, so colour comes
     # only from here and color=False really means no escape code.

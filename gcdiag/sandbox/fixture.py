@@ -24,8 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
-import yaml
-
+from gcdiag import yamlio
 from gcdiag.authz import ALL_DIVISIONS, Grant, Policy, Role
 from gcdiag.sandbox import vocab
 
@@ -287,8 +286,8 @@ def load_fixture(name_or_path: str | Path) -> Org:
 def load_text(text: str, source: str = "<fixture>") -> Org:
     """Parse and validate fixture YAML text; ``source`` names it in errors."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        data = yamlio.load(text)
+    except yamlio.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
         raise FixtureError(

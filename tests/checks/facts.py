@@ -9,7 +9,8 @@ from gcdiag.authz import Grant, Policy, Role
 from gcdiag.catalog import load_bundled
 from gcdiag.check import Check, FactView
 from gcdiag.facts import FactError
-from gcdiag.lookups import GrantSet, Identity, Inputs, PermittedDivisions
+from gcdiag.inputs import Inputs
+from gcdiag.lookups import GrantSet, Identity, PermittedDivisions
 from gcdiag.model import Finding
 from gcdiag.targets import choose_target_call
 
