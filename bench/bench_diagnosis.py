@@ -15,6 +15,7 @@ Run:  python bench/bench_diagnosis.py [--runs 5]
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 from collections import Counter
 from pathlib import Path
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (
     credentials_env,
+    ensure_bytecode,
     fixture,
     gcdiag_cmd,
     machine,
@@ -65,8 +67,10 @@ def diagnosis_cmd(url: str) -> list[str]:
     ]
 
 
-def critical_path(runs: int, version_s: float) -> list[list[object]]:
+def critical_path(runs: int, version_s: float) -> tuple[list[list[object]], str]:
+    """Rows per latency (median, quartile and best wall), and the least-squares fit of the medians."""
     rows: list[list[object]] = []
+    points: list[tuple[float, float]] = []
     for latency in (50, 100, 200):
         with sandbox(FIXTURE, "--latency-ms", str(latency)) as url:
             env = credentials_env(FIXTURE, inspector=True)
@@ -78,8 +82,23 @@ def critical_path(runs: int, version_s: float) -> list[list[object]]:
                 walls.append(wall)
         wall = median(walls)
         extra = wall - version_s
-        rows.append([latency, f"{wall:.3f}", f"{extra:.3f}", f"{extra / (latency / 1000):.2f}"])
-    return rows
+        points.append((latency / 1000, extra))
+        rows.append(
+            [
+                latency,
+                f"{wall:.3f}",
+                f"{extra:.3f}",
+                f"{statistics.quantiles(walls, n=4)[0] - version_s:.3f}",
+                f"{min(walls) - version_s:.3f}",
+                f"{extra / (latency / 1000):.2f}",
+            ]
+        )
+    slope, intercept = statistics.linear_regression([x for x, _ in points], [y for _, y in points])
+    fit = (
+        f"fit of the medians: wall - version = {intercept:.3f} s + {slope:.2f} x latency "
+        f"({slope:.2f} sequential round trips, {intercept:.3f} s of local work on the critical path)"
+    )
+    return rows, fit
 
 
 def requests_per_diagnosis() -> list[list[object]]:
@@ -124,6 +143,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="diagnoses per latency (median)")
     parser.add_argument("--startup-runs", type=int, default=20)
     args = parser.parse_args()
+    ensure_bytecode()
 
     print(f"# gcdiag diagnosis benchmark — {machine()}")
     print(
@@ -136,9 +156,13 @@ def main() -> None:
         [[k, f"{v:.3f}", f"{v - base:+.3f}"] for k, v in start.items()], ["command", "median s", "vs python"]
     )
     print()
-    rows = critical_path(args.runs, start["gcdiag --version"])
-    print(f"## critical path (median of {args.runs}; fixture {FIXTURE}, subject + inspector)")
-    print_table(rows, ["latency ms", "wall s", "wall - version s", "round trips"])
+    rows, fit = critical_path(args.runs, start["gcdiag --version"])
+    print(f"## critical path ({args.runs} runs per latency; fixture {FIXTURE}, subject + inspector)")
+    print_table(
+        rows,
+        ["latency ms", "median wall s", "median - version s", "p25 - version s", "best - version s", "ratio"],
+    )
+    print(fit)
     print()
     print("## requests per diagnosis")
     print_table(requests_per_diagnosis(), ["identities", "requests", "by client id", "mutating", "exit"])

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (
     FIXTURES,
     credentials_env,
+    ensure_bytecode,
     gcdiag_cmd,
     machine,
     print_table,
@@ -150,6 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200])
     args = parser.parse_args()
+    ensure_bytecode()
     print(f"# gcdiag smoke benchmark — {machine()}")
     print(f"# command: python bench/bench_smoke.py --sizes {' '.join(map(str, args.sizes))}\n")
     rows = []

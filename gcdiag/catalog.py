@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -128,7 +129,8 @@ class Catalog:
     """An indexed set of operations; a lookup walks a segment trie, O(path depth).
 
     Operations may be given built, or as raw records (the bundled file's dicts) that become :class:`Operation`
-    objects only when looked up — building all 3,000+ up front would cost more than the rest of start-up.
+    objects only when looked up — building all 3,000+ up front would cost more than the rest of start-up. For
+    the same reason a method's trie is built on its first lookup (a diagnosis matches one or two methods).
     """
 
     def __init__(
@@ -142,28 +144,28 @@ class Catalog:
         self.source = source
         self.description = description
         self._entries: dict[str, Operation | dict[str, Any]] = {}
-        # A segment trie per method: literal children first, then one "{param}" child.
+        # A segment trie per method (literal children first, then one "{param}" child), built on first use
+        # from the paths waiting in _unindexed; the lock keeps concurrent look-ups from building it twice.
         self._tries: dict[str, _Node] = {}
+        self._unindexed: dict[str, list[str]] = {}
+        self._index_lock = threading.Lock()
         for op in operations:
             self._add(op.method, op.path, op)
         for record in records:
             self._add(str(record["method"]).upper(), str(record["path"]), record)
 
     def _add(self, method: str, path: str, entry: Operation | dict[str, Any]) -> None:
-        key = f"{method} {path}"
-        self._entries[key] = entry
-        node = self._tries.get(method)
-        if node is None:
-            node = self._tries[method] = _Node()
-        for segment in path.strip("/").split("/"):
-            if segment.startswith("{") and segment.endswith("}"):
-                node = node.param_child or _set_param(node)
-            else:
-                child = node.literal.get(segment)
-                if child is None:
-                    child = node.literal[segment] = _Node()
-                node = child
-        node.key = key
+        self._entries[f"{method} {path}"] = entry
+        self._unindexed.setdefault(method, []).append(path)
+
+    def _trie(self, method: str) -> _Node | None:
+        with self._index_lock:
+            paths = self._unindexed.pop(method, None)
+            if paths is not None:
+                root = self._tries.setdefault(method, _Node())
+                for path in paths:
+                    _insert(root, path, f"{method} {path}")
+            return self._tries.get(method)
 
     def _operation(self, key: str) -> Operation:
         entry = self._entries[key]
@@ -192,7 +194,7 @@ class Catalog:
         exact = self.get(method, path)
         if exact is not None:
             return Match(exact, {})
-        root = self._tries.get(method)
+        root = self._trie(method)
         found = _descend(root, path.strip("/").split("/"), 0) if root else None
         if found is None:
             return None
@@ -218,6 +220,19 @@ class _Node:
         self.literal: dict[str, _Node] = {}
         self.param_child: _Node | None = None
         self.key: str | None = None  # the operation key ("METHOD /path") ending here
+
+
+def _insert(root: _Node, path: str, key: str) -> None:
+    node = root
+    for segment in path.strip("/").split("/"):
+        if segment.startswith("{") and segment.endswith("}"):
+            node = node.param_child or _set_param(node)
+        else:
+            child = node.literal.get(segment)
+            if child is None:
+                child = node.literal[segment] = _Node()
+            node = child
+    node.key = key
 
 
 def _set_param(node: _Node) -> _Node:

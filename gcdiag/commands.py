@@ -2,6 +2,9 @@
 
 Each ``run_*`` function turns options into inputs, calls the package, emits the document and returns the exit
 code. Input problems are one line and exit 2, found before any request is sent.
+
+This module is on the start-up path of every diagnosis, before the token request goes out, so it imports
+only click at module level; the rest of gcdiag is imported where it is used.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from gcdiag.cli import (
     prepare_emit,
     settings_from,
 )
-from gcdiag.model import ExitCode
 
 
 def open_session(ctx: click.Context, settings: Any) -> Any:
@@ -92,15 +94,15 @@ def resolve_ids(
     call: tuple[str, str] | None,
 ) -> tuple[str | None, str | None, dict[str, Any] | None]:
     """Work out conversation and recording ids from the argument, the flags, an event payload or the call path."""
-    from gcdiag.cli import _read_input_file
-    from gcdiag.events import EventError, parse_event
-
     conversation = check_id_value(conversation, "--conversation")
     recording = check_id_value(recording, "--recording")
     event_info = None
     if event_query and not event_file:
         fail("--event-query needs --event FILE")
     if event_file:
+        from gcdiag.cli import _read_input_file
+        from gcdiag.events import EventError, parse_event
+
         text = _read_input_file(event_file, "--event")
         try:
             found = parse_event(text, event_file if event_file != "-" else "stdin", event_query)
@@ -187,33 +189,34 @@ def diagnose_and_emit(
 ) -> int:
     """Diagnose and print the report, sending the token requests as early as correctness allows.
 
-    Most of a diagnosis is waiting on the network, so the order matters: the tokens are requested as soon as
-    the settings are known, and the operation catalog and the checks load while that round trip is in flight.
-    Only when the user named checks (--only/--skip/--checks-dir) are the checks loaded first, so that a wrong
-    id or a broken plugin is refused before any request is sent.
+    Most of a diagnosis is waiting on the network, so the order matters. The tokens are requested as soon as
+    the settings are known; the checks load while that round trip is in flight (the look-ups they need start
+    when it ends); the operation catalog and the renderer load last, in the background, while the look-ups
+    wait for their answers (nothing needs them sooner). Only when the user named checks (--only/--skip/
+    --checks-dir) are the checks loaded first, so that a wrong id or a broken plugin is refused before any
+    request is sent.
     """
     from gcdiag.background import Background
-    from gcdiag.pipeline import SCENARIOS
 
-    scenario = SCENARIOS[scenario_name]
     prefs = output_prefs(ctx)
     user_named_checks = bool(only or skip or checks_dirs)
-    checkset = _selected_checkset(checks_dirs, scenario, only, skip) if user_named_checks else None
+    checkset = _selected_checkset(checks_dirs, scenario_name, only, skip) if user_named_checks else None
     session = open_session(ctx, settings)
     session.warm_up()
+    if checkset is None:
+        checkset = _selected_checkset(checks_dirs, scenario_name, only, skip)
+
+    from gcdiag.diagnose import Options, diagnose
+    from gcdiag.pipeline import SCENARIOS
+
     catalog = (
         Background.done(use_catalog)
         if use_catalog is not None
         else Background(lambda: _catalog(settings, catalog_max_age), name="gcdiag-catalog")
     )
     Background(lambda: prepare_emit(prefs["format"]), name="gcdiag-prepare-output")
-    if checkset is None:
-        checkset = _selected_checkset(checks_dirs, scenario, only, skip)
-
-    from gcdiag.diagnose import Options, diagnose
-
     report = diagnose(
-        scenario=scenario,
+        scenario=SCENARIOS[scenario_name],
         session=session,
         inputs=inputs,
         catalog=catalog,
@@ -225,14 +228,14 @@ def diagnose_and_emit(
 
 
 def _selected_checkset(
-    checks_dirs: tuple[str, ...], scenario: Any, only: tuple[str, ...], skip: tuple[str, ...]
+    checks_dirs: tuple[str, ...], scenario_name: str, only: tuple[str, ...], skip: tuple[str, ...]
 ) -> Any:
     """The loaded checks, after refusing unknown --only/--skip ids (a usage error: one line, exit 2)."""
-    from gcdiag.pipeline import select_checks
+    from gcdiag.pipeline import SCENARIOS, select_checks
 
     checkset = _checkset(checks_dirs)
     try:
-        select_checks(checkset.checks, scenario, only=only, skip=skip)
+        select_checks(checkset.checks, SCENARIOS[scenario_name], only=only, skip=skip)
     except ValueError as exc:
         fail(str(exc))
     return checkset
@@ -270,6 +273,7 @@ def _dump(data: Any, fmt: str) -> str:
 
 def run_catalog_show(ctx: click.Context, method: str, path: str) -> int:
     from gcdiag.catalog import split_call
+    from gcdiag.model import ExitCode
 
     try:
         method, path = split_call(f"{method} {path}")
@@ -307,6 +311,7 @@ def _cell(value: Any) -> str:
 
 def run_catalog_refresh(ctx: click.Context) -> int:
     from gcdiag.livecatalog import CatalogError, cache_key_for, refresh
+    from gcdiag.model import ExitCode
 
     settings = _optional_settings(ctx)
     if settings.api_url is None:
@@ -474,6 +479,7 @@ def run_can_i_list(ctx: click.Context, tag: str, division: str | None, max_age: 
     from gcdiag.authz import evaluate
     from gcdiag.diagnose import facts_for
     from gcdiag.inputs import Inputs
+    from gcdiag.model import ExitCode
 
     settings = settings_from(ctx)
     catalog, note = _catalog(settings, max_age)
@@ -619,6 +625,7 @@ def run_smoke_command(ctx: click.Context, **kw: Any) -> int:
 def run_whoami(ctx: click.Context) -> int:
     from gcdiag.diagnose import facts_for, whoami_document
     from gcdiag.inputs import Inputs
+    from gcdiag.model import ExitCode
     from gcdiag.redact import Redactor
 
     settings = settings_from(ctx)

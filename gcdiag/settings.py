@@ -33,11 +33,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 from gcdiag.regions import Region, region_for_url, resolve_region
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 # Flag key → environment variable (the CLI reuses these for click's envvar= and its help text).
 ENV: dict[str, str] = {
     "region": "GENESYSCLOUD_REGION",
@@ -310,6 +305,12 @@ class _Layers:
 
 
 def _load_profile(name: str, via: str, path: Path) -> tuple[_Profile, list[str]]:
+    # Imported here: most runs use flags or the environment, and start-up time matters for the CLI.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+
     if not path.is_file():
         raise SettingsError(
             f"{via} {name}: the Genesys CLI config file {path} does not exist "
