@@ -9,6 +9,7 @@ Options shared by every command (target, identity, output) are accepted both bef
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -261,23 +262,50 @@ def main() -> None:
     """Console entry point: click errors exit 2; anything unexpected is one line (traceback with --debug)."""
     debug = "--debug" in sys.argv or os.environ.get("GCDIAG_DEBUG", "") not in ("", "0", "false")
     try:
+        code = _run(debug)
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:  # sys.exit("text"): Python prints the text and exits 1
+            click.echo(str(exc.code), err=True)
+            code = 1
+    _exit_now(code)
+
+
+def _run(debug: bool) -> int:
+    try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("gcdiag: aborted", err=True)
-        sys.exit(2)
+        return 2
     except click.ClickException as exc:
         exc.show()
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except KeyboardInterrupt:
-        sys.exit(130)
+        return 130
     except Exception as exc:
         if debug:
             raise
         click.echo(
             f"gcdiag: internal error: {type(exc).__name__}: {_safe(str(exc))} (run with --debug)", err=True
         )
-        sys.exit(3)
-    sys.exit(0)
+        return 3
+    return 0
+
+
+def _exit_now(code: int) -> NoReturn:
+    """Flush what was written and end the process without the interpreter's teardown.
+
+    The teardown frees every object one by one (the operation catalog, the facts, the report: 35-50 ms
+    measured after a diagnosis), work the operating system does at once when the process ends. By now every
+    document has been written and files are closed; gcdiag registers no exit handlers, and the look-up threads
+    are idle (their pool was shut down when the diagnosis ended).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe (gcdiag ... | head) or stream: nothing more can be written, and the code still stands.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def _safe(text: str) -> str:
