@@ -48,12 +48,15 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from gcdiag import __version__
 from gcdiag.errors import ParsedError, parse_error_body
-from gcdiag.settings import CLIENT_CREDENTIALS, Credentials
+from gcdiag.settings import CLIENT_CREDENTIALS, TOKEN_PATH, Credentials
 
 SUBJECT = "subject"
 INSPECTOR = "inspector"
-TOKEN_PATH = "/oauth/token"
 TOKEN_REFRESH_MARGIN_S = 60.0
+# A token request that still failed after its retries (5xx, timeouts, a dropped connection) stands for this long:
+# the look-ups waiting on the token get that failure instead of each spending a new retry budget (ten look-ups
+# against a failing login host took 14 s). A smoke run tries again after it.
+TOKEN_FAILURE_HOLD_S = 30.0
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RETRY_STATUSES = frozenset({502, 503, 504})
 # The only response headers gcdiag keeps (FACTS §6): correlation id, rate-limit state, Retry-After.
@@ -452,6 +455,8 @@ class ApiClient:
         self.session = session
         self._token_lock = threading.Lock()
         self._refused: ApiError | None = None
+        self._failed: ApiError | None = None
+        self._failed_until = 0.0
         self._token: str | None = None
         self._token_expires = 0.0
         self._issued: list[str] = []
@@ -550,11 +555,15 @@ class ApiClient:
                 # The login host already refused these credentials (400/401): asking again for every look-up
                 # would only repeat the same answer and spend the rate limit.
                 raise self._refused
+            if self._failed is not None and self._clock() < self._failed_until:
+                raise self._failed
             try:
                 token, lifetime = self._fetch_token()
             except ApiError as exc:
                 if exc.status in (400, 401):
                     self._refused = exc
+                else:
+                    self._failed, self._failed_until = exc, self._clock() + TOKEN_FAILURE_HOLD_S
                 raise
             self._token = token
             self._issued.append(token)

@@ -107,6 +107,20 @@ _SHARED: tuple[tuple[tuple[str, ...], str, str, str, dict[str, Any]], ...] = (
         {"type": float},
     ),
     (
+        ("--backoff",),
+        "",
+        "GCDIAG_BACKOFF",
+        "First retry's back-off in seconds (default 0.5; doubles per retry, full jitter, at most 8).",
+        {"type": click.FloatRange(0, 60)},
+    ),
+    (
+        ("--retry-after-cap",),
+        "",
+        "GCDIAG_RETRY_AFTER_CAP",
+        "Longest Retry-After wait gcdiag accepts, seconds (default 60); a longer one is reported, not slept.",
+        {"type": click.FloatRange(0, 3600)},
+    ),
+    (
         ("-o", "--output-format"),
         "",
         "GCDIAG_OUTPUT_FORMAT",

@@ -23,6 +23,7 @@ from gcdiag.background import Background
 from gcdiag.catalog import Catalog, CatalogChoice, Match, Operation
 from gcdiag.facts import INSPECTOR, SUBJECT, FactDef, FactError, Facts, FactUnavailable
 from gcdiag.inputs import Inputs
+from gcdiag.settings import TOKEN_PATH
 from gcdiag.targets import TargetCall, choose_target_call, given_call
 
 if TYPE_CHECKING:  # the HTTP stack (requests) is imported only when a look-up really runs
@@ -155,7 +156,10 @@ def _send(
             method, template, path_params=path_params, params=params, json=body, idempotent=idempotent
         )
     except ApiError as exc:
-        facts.record(method, template, who, exc.status)
+        if exc.path == TOKEN_PATH:  # the request itself was never sent: the identity's token request failed
+            facts.record(exc.method, exc.path, who, exc.status)
+        else:
+            facts.record(method, template, who, exc.status)
         raise FactUnavailable(api_fact_error(facts, fact, who, method, template, exc)) from None
     facts.record(method, template, who, response.status)
     if response.json is None and method in ("GET", "POST"):
@@ -178,9 +182,11 @@ def _send(
 def api_fact_error(facts: Facts, fact: str, who: str, method: str, template: str, exc: ApiError) -> FactError:
     """Turn an API failure into a FactError whose remedy names the permission or identity that would help."""
     ctx: RunContext = facts.context
+    status = exc.status
+    if exc.path == TOKEN_PATH:
+        return _token_fact_error(fact, who, exc)
     op = ctx.catalog.get(method, template)
     request = f"{method} {template}"
-    status = exc.status
     if status == 403:
         need = _requirement_text(op)
         if who == SUBJECT and ctx.inspector is None:
@@ -210,6 +216,36 @@ def api_fact_error(facts: Facts, fact: str, who: str, method: str, template: str
         request=request,
         identity=who,
         status=status,
+        code=exc.code or "",
+        correlation_id=exc.correlation_id or "",
+        remedy=remedy,
+    )
+
+
+def _token_fact_error(fact: str, who: str, exc: ApiError) -> FactError:
+    """The look-up was never sent: the identity could not get a token (the request named is the token's)."""
+    host = exc.host or "the login host"
+    if exc.status in (400, 401):
+        remedy = (
+            f"{host} refused the {who} credentials: check the client id and secret, and that the OAuth client "
+            "belongs to an org in this region (--region or --login-url)"
+        )
+    elif exc.status == 429:
+        remedy = f"{host} rate-limited the token request: retry later"
+    elif exc.status is None:
+        remedy = (
+            f"no answer from {host} ({exc.kind}): check network access to it, and the --login-url, and retry"
+        )
+    else:
+        remedy = (
+            f"{host} answered {exc.status} to the token request; retry later (this is not about permissions)"
+        )
+    return FactError(
+        fact=fact,
+        reason=f"the {who} identity could not get a token: {exc}",
+        request=f"{exc.method} {exc.path}",
+        identity=who,
+        status=exc.status,
         code=exc.code or "",
         correlation_id=exc.correlation_id or "",
         remedy=remedy,

@@ -61,6 +61,7 @@ DEFAULT_RATE_LIMIT_PER_MINUTE = 300.0
 
 CLIENT_CREDENTIALS = "client_credentials"
 TOKEN = "token"
+TOKEN_PATH = "/oauth/token"  # on the login host: the client-credentials grant (FACTS §1)
 
 # --- the Genesys CLI's profile file -------------------------------------------------------------------------
 #

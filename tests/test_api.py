@@ -17,6 +17,7 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from gcdiag.api import (
     KEPT_HEADERS,
+    TOKEN_FAILURE_HOLD_S,
     ApiClient,
     ApiError,
     ApiResponse,
@@ -209,6 +210,32 @@ def test_token_endpoint_failure_is_an_auth_error_with_the_oauth_body(rsps: respo
     assert calls_to(rsps, ME) == []
     assert [(r.path, r.status) for r in client.log.records()] == [("/oauth/token", 401)]
     assert SECRET not in everything_said(client, error)
+
+
+def test_a_failing_token_request_stands_for_the_hold_then_is_tried_again(
+    rsps: responses.RequestsMock,
+) -> None:
+    rsps.add(responses.POST, TOKEN_URL, status=503, json={"code": "service.unavailable", "status": 503})
+    now = [1000.0]
+    client = make(retries=1, clock=lambda: now[0])
+    with pytest.raises(ApiError) as first:
+        client.get_json("/api/v2/tokens/me")
+    assert first.value.status == 503 and first.value.path == "/oauth/token"
+    assert len(calls_to(rsps, TOKEN_URL)) == 2  # the request and its one retry
+    # Every later look-up in the hold gets the same failure at once: no new token request, no new back-off.
+    for path in ("/api/v2/tokens/me", "/api/v2/oauth/clients/x", "/api/v2/authorization/divisions"):
+        with pytest.raises(ApiError) as again:
+            client.get_json(path)
+        assert again.value is first.value
+    assert len(calls_to(rsps, TOKEN_URL)) == 2
+    assert calls_to(rsps, ME) == []
+    now[0] += (
+        TOKEN_FAILURE_HOLD_S + 1
+    )  # after the hold, a look-up asks again (a smoke run may outlast an outage)
+    rsps.replace(responses.POST, TOKEN_URL, json={"access_token": ISSUED, "expires_in": 3600})
+    rsps.add(responses.GET, ME, json={"ok": True})
+    assert client.get_json("/api/v2/tokens/me") == {"ok": True}
+    assert len(calls_to(rsps, TOKEN_URL)) == 3
 
 
 def test_token_endpoint_answer_without_access_token(rsps: responses.RequestsMock) -> None:

@@ -269,11 +269,18 @@ def fixture_data(name: str) -> dict[str, Any]:
     return data
 
 
-def run_plan(plan: Plan, *extra: str, env: dict[str, str] | None = None, **observe: Any) -> Outcome:
+def run_plan(
+    plan: Plan,
+    *extra: str,
+    env: dict[str, str] | None = None,
+    extra_rules: tuple[FailRule, ...] = (),
+    **observe: Any,
+) -> Outcome:
     org_model = load_fixture(plan.fixture)
     org_model.faults.fail.extend(
         FailRule(re.compile(pattern), 429, times, RATE_LIMIT_CODE) for pattern, times in plan.rate_limits
     )
+    org_model.faults.fail.extend(extra_rules)
     sandbox = ObservedSandbox(
         org_model,
         retry_after=plan.retry_after,
@@ -523,6 +530,42 @@ def _one_rule(path: str, times: int, retry_after: str | None, retries: int, **kw
     return Plan(
         "seed-403", True, retries=retries, rate_limits=((path, times),), retry_after=retry_after, **kw
     )
+
+
+def test_retry_after_cap_flag_lowers_the_longest_wait() -> None:
+    plan = _one_rule(r"^/api/v2/conversations/[^/]+$", 5, "5", retries=3, **NO_FAULTS)
+    out = run_plan(plan, "--retry-after-cap", "1")
+    check_all(out, plan)
+    assert out.elapsed < 5  # the 5 s wait was refused, not slept
+    text = _text(out.results()["conversation.found"])
+    assert "Retry-After asks to wait 5 s, more than the 1 s" in text, text
+
+
+def test_backoff_flag_paces_the_retries() -> None:
+    # Two 503s then success: the retries wait the flag's back-off (tiny here), and the read succeeds.
+    plan = Plan("seed-403", True, retries=2, **NO_FAULTS)
+    rule = FailRule(re.compile(r"^/api/v2/conversations/[^/]+$"), 503, 2, "service.unavailable")
+    out = run_plan(plan, "--backoff", "0.001", extra_rules=(rule,))
+    check_all(out, plan)
+    attempts = [s.status for s in out.seen if re.search(r"^/api/v2/conversations/[^/]+$", s.path)]
+    assert attempts == [503, 503, 200]
+    assert out.results()["conversation.found"]["status"] == "pass"
+
+
+def test_a_failing_login_host_costs_each_identity_one_retry_budget() -> None:
+    # Every token request answers 503. Each identity spends 1 + retries token requests once; the look-ups
+    # waiting on its token then get that failure at once (they used to retry it each, ~14 s in all).
+    plan = Plan("seed-403", True, retries=2, **NO_FAULTS)
+    rule = FailRule(re.compile(f"^{TOKEN_PATH}$"), 503, 1000, "service.unavailable")
+    out = run_plan(plan, "--backoff", "0.001", extra_rules=(rule,))
+    check_all(out, plan)
+    assert out.exit_code == 3
+    tokens = Counter(s.identity for s in out.seen if s.path == TOKEN_PATH)
+    assert sorted(tokens.values()) == [3, 3], tokens
+    assert not [s for s in out.seen if s.path != TOKEN_PATH]  # no look-up was sent without a token
+    errors = [r for r in out.report["results"] if r["status"] == "error"]
+    assert errors and all("POST /oauth/token" in _text(r) for r in errors)
+    assert all("GET /api/v2/tokens/me" not in r["summary"] for r in errors)  # never blames the unsent request
 
 
 def test_retry_after_above_the_cap_is_an_error_without_waiting() -> None:
