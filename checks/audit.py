@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gcdiag.check import FactView, check
-from gcdiag.lookups import GrantSet, Identity
+from gcdiag.lookups import AuditChanges
 from gcdiag.model import Finding, Status
 
 NOT_AUDITED = (
@@ -36,26 +36,24 @@ def _entry(e: dict[str, Any]) -> dict[str, Any]:
     scenarios=("recording-stop",),
     blocking=False,
     needs=("inputs",),
-    wants=("audit_changes", "interaction_audits", "identity", "grants"),
+    wants=("audit_changes", "interaction_audits"),
     fix="Review the listed changes: a role edit or an OAuth client update just before the failure is the usual cause.",
 )
 def audit_recent_changes(facts: FactView) -> Finding:
-    """Realtime audit query (OAuthClient, Role) and the interaction audit query for the conversation."""
+    """Realtime audit queries (the identity's OAuth client and roles) and the interaction audit query."""
     window = facts["inputs"].audit_window_days
-    ident: Identity | None = facts["identity"]
-    grants: GrantSet | None = facts["grants"]
-    watched: dict[str, str] = {}
-    if ident is not None and ident.client_id:
-        watched[ident.client_id] = f"OAuth client {ident.client_name!r}"
-    for g in grants.grants if grants else ():
-        watched[g.role.id] = f"role {g.role.name!r}"
-    changes = facts["audit_changes"]
+    changes: AuditChanges | None = facts["audit_changes"]
     recording_actions = facts["interaction_audits"]
     problems = [
         p for p in (facts.problem("audit_changes"), facts.problem("interaction_audits")) if p is not None
     ]
-    # Only changes to this identity's own client and roles count; without knowing them, none can be attributed.
-    relevant = [_entry(e) for e in changes or () if (e.get("entity") or {}).get("id") in watched]
+    watched = dict(changes.watched) if changes else {}
+    # The queries filter by entity; keeping only the watched ones also guards against a filter the service ignored.
+    relevant = (
+        [_entry(e) for e in changes.entries if (e.get("entity") or {}).get("id") in watched]
+        if changes
+        else []
+    )
     actions = [_entry(e) for e in recording_actions or ()]
     evidence: dict[str, Any] = {
         "window_days": window,
@@ -64,6 +62,10 @@ def audit_recent_changes(facts: FactView) -> Finding:
         "recording_actions": actions,
         "note": NOT_AUDITED,
     }
+    if changes is not None and changes.unread:
+        evidence["unread_changes"] = changes.unread
+    if changes is not None and changes.roles_unknown:
+        evidence["roles_not_looked_up"] = changes.roles_unknown
     if problems:
         evidence["errors"] = [p.to_dict() for p in problems]
     if changes is None and recording_actions is None:
@@ -84,7 +86,12 @@ def audit_recent_changes(facts: FactView) -> Finding:
         lines.append(
             f"{e['eventDate']}: {e['entityType']} {e['action']} on this conversation by {e['user'] or e['client']}"
         )
-    partial = " (partial: " + "; ".join(p.short() for p in problems) + ")" if problems else ""
+    gaps = [p.short() for p in problems]
+    if changes is not None and changes.roles_unknown:
+        gaps.append(f"roles not looked up: {changes.roles_unknown}")
+    if changes is not None and changes.unread:
+        gaps.append(f"{changes.unread} older change(s) not read")
+    partial = " (partial: " + "; ".join(gaps) + ")" if gaps else ""
     if relevant:
         return Finding(
             Status.WARN,
@@ -94,14 +101,12 @@ def audit_recent_changes(facts: FactView) -> Finding:
         )
     if changes is None:
         summary = "could not read changes to the identity's OAuth client or roles"
-    elif not watched:
-        summary = f"{len(changes)} OAuth client/role change(s) in the org, but the identity's own are unknown"
     else:
         summary = f"no change to the identity's OAuth client or roles in the last {window:g} days"
     if actions:
         summary += f"; {len(actions)} recording action(s) audited on this conversation"
     return Finding(
-        Status.PASS if not problems else Status.WARN,
+        Status.PASS if not gaps else Status.WARN,
         summary + partial + " (an empty audit result is not proof nothing changed)",
         detail="\n".join([*lines, NOT_AUDITED]),
         evidence=evidence,

@@ -666,40 +666,116 @@ def _interval(ctx: RunContext) -> str:
     return f"{start.strftime(fmt)}/{end.strftime(fmt)}"
 
 
-AUDITED_CONFIG_TYPES = (
-    "OAuthClient",
-    "Role",
-)  # AuditLogMessage entityType values [SDK-M:audit_topic_audit_log_message]
+# AuditLogMessage entityType values [SDK-M:audit_topic_audit_log_message]; EntityType and EntityId are
+# AuditQueryFilter properties (FACTS §7).
+OAUTH_CLIENT_ENTITY = "OAuthClient"
+ROLE_ENTITY = "Role"
+AUDIT_MAX_PAGES = 4  # per audited entity, newest first; what lies beyond is counted as unread
 
 
-def _audit_changes(facts: Facts) -> list[dict[str, Any]]:
-    """Recent changes to OAuth clients and roles (realtime audit query: at most 14 days, FACTS §7).
+@dataclass(frozen=True)
+class AuditChanges:
+    """Changes the realtime audit query found to the identity's own OAuth client and roles."""
 
-    One query per entity type. Only ``interval`` is marked required in AuditQueryRequest (FACTS §7), so gcdiag
-    leaves ``serviceName`` out; whether the real service accepts that is UNCONFIRMED.
+    entries: tuple[dict[str, Any], ...]
+    watched: dict[str, str]  # entity id → what it is ("OAuth client 'X'", "role 'Y'"): each was looked up
+    unread: int = 0  # entries beyond the pages read (the newest come first)
+    roles_unknown: str = ""  # why the roles could not be looked up, when they could not
+
+
+def _audit_changes(facts: Facts) -> AuditChanges:
+    """Recent changes to the identity's own OAuth client and roles (realtime audit query: 14 days at most, §7).
+
+    One query per entity, filtered by EntityType and EntityId, so an org's other changes cannot crowd this
+    identity's out of the page; further pages of one entity are read side by side. The OAuth client's query
+    starts at once when its id is known up front; the roles' start when the grants are known. Only
+    ``interval`` is marked required in AuditQueryRequest (FACTS §7), so gcdiag leaves ``serviceName`` out;
+    whether the real service accepts that is UNCONFIRMED.
     """
     ctx: RunContext = facts.context
 
-    def one(entity_type: str) -> list[dict[str, Any]]:
-        body = http(
-            facts,
-            "audit_changes",
-            "reader",
-            "POST",
-            "/api/v2/audits/query/realtime",
-            body={
-                "interval": _interval(ctx),
-                "filters": [{"property": "EntityType", "value": entity_type}],
-                "sort": [{"name": "Timestamp", "sortOrder": "descending"}],
-            },
-            idempotent=True,  # a POST that only submits a query
-        )
-        return list(body.get("entities") or ())
+    def query(entity_type: str, entity_id: str) -> tuple[list[dict[str, Any]], int]:
+        body: dict[str, Any] = {
+            "interval": _interval(ctx),
+            "filters": [
+                {"property": "EntityType", "value": entity_type},
+                {"property": "EntityId", "value": entity_id},
+            ],
+            "sort": [{"name": "Timestamp", "sortOrder": "descending"}],
+        }
 
-    found: list[dict[str, Any]] = []
-    for entries in _parallel(facts, one, list(AUDITED_CONFIG_TYPES)):
-        found.extend(entries)
-    return found
+        def page(number: int) -> dict[str, Any]:
+            answer: dict[str, Any] = http(
+                facts,
+                "audit_changes",
+                "reader",
+                "POST",
+                "/api/v2/audits/query/realtime",
+                body={**body, "pageNumber": number},
+                idempotent=True,  # a POST that only submits a query
+            )
+            return answer
+
+        first = page(1)
+        found = list(first.get("entities") or ())
+        count = first.get("pageCount")
+        pages = count if isinstance(count, int) and not isinstance(count, bool) else 1
+        for later in _parallel(facts, page, list(range(2, min(pages, AUDIT_MAX_PAGES) + 1))):
+            found.extend(later.get("entities") or ())
+        total = first.get("total")
+        unread = max(0, total - len(found)) if isinstance(total, int) and not isinstance(total, bool) else 0
+        return found, unread
+
+    def client_changes(_: object) -> tuple[dict[str, str], list[dict[str, Any]], int, str]:
+        client_id = ctx.subject_client_id
+        if client_id is None:
+            ident, _error = facts.outcome("identity")
+            client_id = ident.client_id if isinstance(ident, Identity) else None
+        if client_id is None:
+            return {}, [], 0, ""
+        found, unread = query(OAUTH_CLIENT_ENTITY, client_id)
+        ident, _error = facts.outcome("identity")
+        name = ident.client_name if isinstance(ident, Identity) and ident.client_name else client_id
+        return {client_id: f"OAuth client {name!r}"}, found, unread, ""
+
+    def role_changes(_: object) -> tuple[dict[str, str], list[dict[str, Any]], int, str]:
+        grant_set, error = facts.outcome("grants")
+        if not isinstance(grant_set, GrantSet):
+            return {}, [], 0, error.short() if error is not None else "the roles are unknown"
+        roles = {g.role.id: f"role {g.role.name!r}" for g in grant_set.grants}
+        watched: dict[str, str] = {}
+        found: list[dict[str, Any]] = []
+        unread = 0
+        for role_id, (entries, missed) in zip(
+            roles, _parallel(facts, lambda rid: query(ROLE_ENTITY, rid), list(roles))
+        ):
+            watched[role_id] = roles[role_id]
+            found.extend(entries)
+            unread += missed
+        return watched, found, unread, ""
+
+    watched: dict[str, str] = {}
+    entries: list[dict[str, Any]] = []
+    unread = 0
+    roles_unknown = ""
+    for part_watched, part_entries, part_unread, why in _parallel(
+        facts, lambda job: job(None), [client_changes, role_changes]
+    ):
+        watched.update(part_watched)
+        entries.extend(part_entries)
+        unread += part_unread
+        roles_unknown = roles_unknown or why
+    if not watched:
+        raise FactUnavailable(
+            FactError(
+                "audit_changes",
+                "neither the identity's OAuth client nor its roles are known, so none of their changes could be "
+                f"looked up ({roles_unknown or 'no client id'})",
+                remedy="see the errors of auth.token and auth.permissions for what would let gcdiag read them",
+            )
+        )
+    entries.sort(key=lambda e: str(e.get("eventDate") or ""), reverse=True)
+    return AuditChanges(tuple(entries), watched, unread, roles_unknown)
 
 
 def _interaction_audits(facts: Facts) -> list[dict[str, Any]]:
@@ -818,7 +894,10 @@ def fact_definitions() -> list[FactDef]:
         FactDef("target_divisions", "the divisions the target lives in", _target_divisions, "reader"),
         FactDef("recordings", "GET /api/v2/conversations/{conversationId}/recordings", _recordings, "reader"),
         FactDef(
-            "audit_changes", "realtime audit query: OAuth client and role changes", _audit_changes, "reader"
+            "audit_changes",
+            "realtime audit query: changes to the identity's OAuth client and roles",
+            _audit_changes,
+            "reader",
         ),
         FactDef(
             "interaction_audits",
@@ -840,6 +919,7 @@ def match_call(catalog: Catalog, method: str, path: str) -> Match | None:
 __all__ = [
     "ALL_DIVISIONS",
     "FACT_NAMES",
+    "AuditChanges",
     "GrantSet",
     "Identity",
     "Inputs",

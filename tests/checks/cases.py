@@ -12,7 +12,7 @@ from typing import Any
 
 from gcdiag.errors import parse_error_body
 from gcdiag.facts import FactError
-from gcdiag.lookups import TargetDivisions
+from gcdiag.lookups import AuditChanges, TargetDivisions
 from gcdiag.model import Status
 from gcdiag.targets import given_call
 
@@ -85,6 +85,13 @@ def audit_entry(entity: str, entity_type: str = "Role") -> dict[str, Any]:
         "user": {"id": "admin-1"},
         "propertyChanges": [{"property": "permissionPolicies", "oldValues": ["a"], "newValues": ["b"]}],
     }
+
+
+def audit_changes(*entries: dict[str, Any], unread: int = 0, roles_unknown: str = "") -> AuditChanges:
+    watched = {"client-1": "OAuth client 'Recording Integration'"}
+    if not roles_unknown:
+        watched["role-viewer"] = "role 'Recording Viewer'"
+    return AuditChanges(tuple(entries), watched, unread, roles_unknown)
 
 
 CASES: list[Case] = [
@@ -500,13 +507,7 @@ CASES: list[Case] = [
         "audit.recent-changes",
         Status.PASS,
         "no change",
-        lambda: {
-            "inputs": inputs(),
-            "audit_changes": [],
-            "interaction_audits": [],
-            "identity": identity(),
-            "grants": grants((VIEWER, "*")),
-        },
+        lambda: {"inputs": inputs(), "audit_changes": audit_changes(), "interaction_audits": []},
     ),
     Case(
         "audit.recent-changes",
@@ -514,37 +515,44 @@ CASES: list[Case] = [
         "1 change(s)",
         lambda: {
             "inputs": inputs(),
-            "audit_changes": [audit_entry("role-viewer"), audit_entry("unrelated")],
+            # "unrelated": an entry the service returned although the EntityId filter excludes it is ignored
+            "audit_changes": audit_changes(audit_entry("role-viewer"), audit_entry("unrelated")),
             "interaction_audits": [],
-            "identity": identity(),
-            "grants": grants((VIEWER, "*")),
         },
     ),
     Case(
         "audit.recent-changes",
         Status.WARN,
         "could not read changes to the identity's OAuth client",
-        lambda: {
-            "inputs": inputs(),
-            "interaction_audits": [],
-            "identity": identity(),
-            "grants": grants((VIEWER, "*")),
-        },
+        lambda: {"inputs": inputs(), "interaction_audits": []},
         lambda: {"audit_changes": denied("audit_changes")},
         name="partial",
     ),
     Case(
         "audit.recent-changes",
-        Status.PASS,
-        "the identity's own are unknown",
-        lambda: {"inputs": inputs(), "audit_changes": [audit_entry("role-viewer")], "interaction_audits": []},
-        name="identity-unknown",
+        Status.WARN,
+        "roles not looked up: could not read grants",
+        lambda: {
+            "inputs": inputs(),
+            "audit_changes": audit_changes(
+                roles_unknown="could not read grants: GET /api/v2/oauth/clients → 403"
+            ),
+            "interaction_audits": [],
+        },
+        name="roles-unknown",
+    ),
+    Case(
+        "audit.recent-changes",
+        Status.WARN,
+        "30 older change(s) not read",
+        lambda: {"inputs": inputs(), "audit_changes": audit_changes(unread=30), "interaction_audits": []},
+        name="unread",
     ),
     Case(
         "audit.recent-changes",
         Status.ERROR,
         "could not read the audit logs",
-        lambda: {"inputs": inputs(), "identity": identity()},
+        lambda: {"inputs": inputs()},
         lambda: {
             "audit_changes": denied("audit_changes"),
             "interaction_audits": denied("interaction_audits"),
