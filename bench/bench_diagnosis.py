@@ -29,11 +29,13 @@ from common import (
     gcdiag_cmd,
     machine,
     median,
+    peak_rss_mb,
     print_table,
     sandbox,
     sandbox_requests,
     sandbox_reset,
     timed,
+    with_peak_rss,
 )
 
 FIXTURE = "seed-403"
@@ -116,26 +118,13 @@ def requests_per_diagnosis() -> list[list[object]]:
     return rows
 
 
-MEASURE = (
-    "import resource, runpy, sys\n"
-    "sys.argv = ['gcdiag', *sys.argv[1:]]\n"
-    "try:\n"
-    "    runpy.run_module('gcdiag', run_name='__main__')\n"
-    "except SystemExit:\n"
-    "    pass\n"
-    "sys.stderr.write('\\nmaxrss_kb=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
-)
-
-
 def peak_memory_mb() -> float:
-    """Peak RSS of one diagnosis process, measured inside it (the sandbox's own memory is not counted)."""
+    """Peak RSS of one diagnosis process (the sandbox's own memory is not counted)."""
     with sandbox(FIXTURE) as url:
-        cmd = [sys.executable, "-c", MEASURE, *diagnosis_cmd(url)[len(gcdiag_cmd()) :]]
-        _, _, out = timed(cmd, credentials_env(FIXTURE, inspector=True))
-    for line in out.splitlines():
-        if line.startswith("maxrss_kb="):
-            return int(line.split("=", 1)[1]) / 1024
-    raise SystemExit(f"no memory figure in output:\n{out[-2000:]}")
+        _, code, out = timed(with_peak_rss(diagnosis_cmd(url)), credentials_env(FIXTURE, inspector=True))
+    if code not in (0, 1, 3):
+        raise SystemExit(f"diagnosis failed (exit {code}):\n{out[-2000:]}")
+    return peak_rss_mb(out)
 
 
 def main() -> None:
@@ -167,9 +156,7 @@ def main() -> None:
     print("## requests per diagnosis")
     print_table(requests_per_diagnosis(), ["identities", "requests", "by client id", "mutating", "exit"])
     print()
-    print(
-        f"## peak memory of one diagnosis process: {peak_memory_mb():.1f} MB (ru_maxrss inside the process)"
-    )
+    print(f"## peak memory of one diagnosis process: {peak_memory_mb():.1f} MB (ru_maxrss of the process)")
 
 
 if __name__ == "__main__":

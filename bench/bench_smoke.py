@@ -31,9 +31,11 @@ from common import (
     ensure_bytecode,
     gcdiag_cmd,
     machine,
+    peak_rss_mb,
     print_table,
     sandbox_requests,
     timed,
+    with_peak_rss,
 )
 
 RATE = 300
@@ -91,21 +93,21 @@ def run(n: int, directory: Path) -> list[object]:
         url = proc.stdout.readline().strip().removeprefix("listening on ")
         env = credentials_env(BASE, inspector=True)
         env["GCDIAG_RATE_LIMIT"] = str(RATE)
-        measure = [
-            sys.executable,
-            "-c",
-            MEASURE,
-            "--api-url",
-            url,
-            "--login-url",
-            url,
-            "smoke",
-            str(smoke),
-            "-o",
-            "json",
-            "--output-file",
-            str(directory / "out.json"),
-        ]
+        measure = with_peak_rss(
+            [
+                *gcdiag_cmd(),
+                "--api-url",
+                url,
+                "--login-url",
+                url,
+                "smoke",
+                str(smoke),
+                "-o",
+                "json",
+                "--output-file",
+                str(directory / "out.json"),
+            ]
+        )
         started = time.perf_counter()
         _, code, out = timed(measure, env)
         wall = time.perf_counter() - started
@@ -113,9 +115,7 @@ def run(n: int, directory: Path) -> list[object]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    peak = next(
-        (int(x.split("=")[1]) / 1024 for x in out.splitlines() if x.startswith("maxrss_kb=")), float("nan")
-    )
+    peak = peak_rss_mb(out)
     statuses = Counter(r.get("status") for r in log)
     per_client = Counter(r.get("client_id") for r in log)
     busiest = max(per_client.values()) if per_client else 0
@@ -134,17 +134,6 @@ def run(n: int, directory: Path) -> list[object]:
         code,
         f"{peak:.0f}",
     ]
-
-
-MEASURE = (
-    "import resource, runpy, sys\n"
-    "sys.argv = ['gcdiag', *sys.argv[1:]]\n"
-    "try:\n"
-    "    runpy.run_module('gcdiag', run_name='__main__')\n"
-    "except SystemExit as exc:\n"
-    "    sys.stderr.write('\\nexit=%s\\n' % exc.code)\n"
-    "sys.stderr.write('\\nmaxrss_kb=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
-)
 
 
 def main() -> None:

@@ -11,7 +11,6 @@ import compileall
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -111,10 +110,27 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
-def child_peak_rss_mb() -> float:
-    """Peak RSS of the largest child process so far (Linux reports KiB)."""
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return peak / 1024 if sys.platform != "darwin" else peak / (1024 * 1024)
+# Runs a command as its only child and reports that child's peak RSS (gcdiag ends with os._exit, so the figure
+# cannot be printed from inside the measured process). The helper exits with the child's code.
+_PEAK = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:], check=False)\n"
+    "sys.stderr.write('\\nmaxrss_kb=%d\\n' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(done.returncode)\n"
+)
+
+
+def with_peak_rss(cmd: Sequence[str]) -> list[str]:
+    """``cmd`` wrapped so that its output ends with a ``maxrss_kb=`` line (read it with :func:`peak_rss_mb`)."""
+    return [sys.executable, "-c", _PEAK, *cmd]
+
+
+def peak_rss_mb(output: str) -> float:
+    for line in reversed(output.splitlines()):
+        if line.startswith("maxrss_kb="):
+            kib = int(line.split("=", 1)[1])
+            return kib / 1024 if sys.platform != "darwin" else kib / (1024 * 1024)
+    return float("nan")
 
 
 def machine() -> str:
