@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gcdiag.check import FactView, check
-from gcdiag.lookups import AuditChanges
+from gcdiag.lookups import AuditChanges, InteractionAudits
 from gcdiag.model import Finding, Status
 
 NOT_AUDITED = (
@@ -43,7 +43,7 @@ def audit_recent_changes(facts: FactView) -> Finding:
     """Realtime audit queries (the identity's OAuth client and roles) and the interaction audit query."""
     window = facts["inputs"].audit_window_days
     changes: AuditChanges | None = facts["audit_changes"]
-    recording_actions = facts["interaction_audits"]
+    recording_actions: InteractionAudits | None = facts["interaction_audits"]
     problems = [
         p for p in (facts.problem("audit_changes"), facts.problem("interaction_audits")) if p is not None
     ]
@@ -54,7 +54,7 @@ def audit_recent_changes(facts: FactView) -> Finding:
         if changes
         else []
     )
-    actions = [_entry(e) for e in recording_actions or ()]
+    actions = [_entry(e) for e in recording_actions.entries] if recording_actions else []
     evidence: dict[str, Any] = {
         "window_days": window,
         "watched_entities": watched,
@@ -91,6 +91,8 @@ def audit_recent_changes(facts: FactView) -> Finding:
         gaps.append(f"roles not looked up: {changes.roles_unknown}")
     if changes is not None and changes.unread:
         gaps.append(f"{changes.unread} older change(s) not read")
+    if recording_actions is not None and recording_actions.more:
+        gaps.append(f"recording actions older than the newest {len(actions)} not read")
     partial = " (partial: " + "; ".join(gaps) + ")" if gaps else ""
     if relevant:
         return Finding(

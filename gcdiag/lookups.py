@@ -778,7 +778,18 @@ def _audit_changes(facts: Facts) -> AuditChanges:
     return AuditChanges(tuple(entries), watched, unread, roles_unknown)
 
 
-def _interaction_audits(facts: Facts) -> list[dict[str, Any]]:
+INTERACTION_AUDIT_MAX_PAGES = 3  # result pages followed by cursor; newest first
+
+
+@dataclass(frozen=True)
+class InteractionAudits:
+    """Recording actions audited on the conversation (the quality audit query's results, newest first)."""
+
+    entries: tuple[dict[str, Any], ...]
+    more: bool = False  # a cursor remained after the pages read: older entries exist that were not read
+
+
+def _interaction_audits(facts: Facts) -> InteractionAudits:
     """Recording actions on this conversation: the quality (interaction) audit query, polled to completion."""
     ctx: RunContext = facts.context
     conversation_id = _conversation_id(facts)
@@ -826,15 +837,25 @@ def _interaction_audits(facts: Facts) -> list[dict[str, Any]]:
                 "interaction_audits", f"the interaction audit query ended {state}", remedy="run again later"
             )
         )
-    results = http(
-        facts,
-        "interaction_audits",
-        "reader",
-        "GET",
-        "/api/v2/quality/conversations/audits/query/{transactionId}/results",
-        path_params={"transactionId": tx},
-    )
-    return list(results.get("entities") or ())
+    entries: list[dict[str, Any]] = []
+    cursor: str | None = None
+    for _page in range(INTERACTION_AUDIT_MAX_PAGES):
+        # Each further page waits for the previous one's cursor, so only a busy conversation pays for them.
+        results = http(
+            facts,
+            "interaction_audits",
+            "reader",
+            "GET",
+            "/api/v2/quality/conversations/audits/query/{transactionId}/results",
+            path_params={"transactionId": tx},
+            params={"cursor": cursor} if cursor else None,
+        )
+        entries.extend(results.get("entities") or ())
+        following = results.get("cursor")
+        cursor = following if isinstance(following, str) and following else None
+        if cursor is None:
+            break
+    return InteractionAudits(tuple(entries), more=cursor is not None)
 
 
 # --- the catalogue of facts -----------------------------------------------------------------------------------
@@ -923,6 +944,7 @@ __all__ = [
     "GrantSet",
     "Identity",
     "Inputs",
+    "InteractionAudits",
     "PermittedDivisions",
     "RequestCache",
     "RunContext",

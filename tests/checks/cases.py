@@ -12,7 +12,7 @@ from typing import Any
 
 from gcdiag.errors import parse_error_body
 from gcdiag.facts import FactError
-from gcdiag.lookups import AuditChanges, TargetDivisions
+from gcdiag.lookups import AuditChanges, InteractionAudits, TargetDivisions
 from gcdiag.model import Status
 from gcdiag.targets import given_call
 
@@ -507,7 +507,11 @@ CASES: list[Case] = [
         "audit.recent-changes",
         Status.PASS,
         "no change",
-        lambda: {"inputs": inputs(), "audit_changes": audit_changes(), "interaction_audits": []},
+        lambda: {
+            "inputs": inputs(),
+            "audit_changes": audit_changes(),
+            "interaction_audits": InteractionAudits(()),
+        },
     ),
     Case(
         "audit.recent-changes",
@@ -517,14 +521,14 @@ CASES: list[Case] = [
             "inputs": inputs(),
             # "unrelated": an entry the service returned although the EntityId filter excludes it is ignored
             "audit_changes": audit_changes(audit_entry("role-viewer"), audit_entry("unrelated")),
-            "interaction_audits": [],
+            "interaction_audits": InteractionAudits(()),
         },
     ),
     Case(
         "audit.recent-changes",
         Status.WARN,
         "could not read changes to the identity's OAuth client",
-        lambda: {"inputs": inputs(), "interaction_audits": []},
+        lambda: {"inputs": inputs(), "interaction_audits": InteractionAudits(())},
         lambda: {"audit_changes": denied("audit_changes")},
         name="partial",
     ),
@@ -537,7 +541,7 @@ CASES: list[Case] = [
             "audit_changes": audit_changes(
                 roles_unknown="could not read grants: GET /api/v2/oauth/clients → 403"
             ),
-            "interaction_audits": [],
+            "interaction_audits": InteractionAudits(()),
         },
         name="roles-unknown",
     ),
@@ -545,8 +549,23 @@ CASES: list[Case] = [
         "audit.recent-changes",
         Status.WARN,
         "30 older change(s) not read",
-        lambda: {"inputs": inputs(), "audit_changes": audit_changes(unread=30), "interaction_audits": []},
+        lambda: {
+            "inputs": inputs(),
+            "audit_changes": audit_changes(unread=30),
+            "interaction_audits": InteractionAudits(()),
+        },
         name="unread",
+    ),
+    Case(
+        "audit.recent-changes",
+        Status.WARN,
+        "recording actions older than the newest 1 not read",
+        lambda: {
+            "inputs": inputs(),
+            "audit_changes": audit_changes(),
+            "interaction_audits": InteractionAudits((audit_entry(REC, "Recording"),), more=True),
+        },
+        name="older-actions",
     ),
     Case(
         "audit.recent-changes",

@@ -65,3 +65,33 @@ def test_changes_beyond_the_pages_read_are_counted(tmp_path: Path) -> None:
         dates = [c["eventDate"] for c in result["evidence"]["config_changes"]]
         assert dates == sorted(dates, reverse=True)  # newest first
         assert realtime_queries(org) == 1 + 4  # the OAuth client's page, and four pages for the role
+
+
+def recording_read(conversation: str, recording: str, minutes_ago: int) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "conversation": conversation,
+        "service_name": "RecordingService",
+        "entity_type": "Recording",
+        "entity": {"id": recording},
+        "action": "Read",
+        "user": {"id": "58f98699-ce85-4243-b020-ebfa5f75e52d"},
+        "event_date": f"-{minutes_ago}m",
+    }
+
+
+def test_recording_actions_follow_the_cursor_and_say_when_older_ones_were_not_read(tmp_path: Path) -> None:
+    # 80 reads of the recording: the results come 25 a page; gcdiag follows the cursor for 3 pages (75).
+    def busy(data: dict[str, Any]) -> None:
+        demo = data["demo"]
+        data["quality_audit"] = [
+            recording_read(demo["conversation"], demo["recording"], minutes) for minutes in range(1, 81)
+        ]
+
+    with custom_org("seed-403", busy, tmp_path) as org:
+        result = audit_result(org)
+        assert len(result["evidence"]["recording_actions"]) == 75
+        assert "recording actions older than the newest 75 not read" in result["summary"]
+        assert result["status"] == "warn"
+        pages = [r for r in org.sandbox.requests() if r["path"].endswith("/results")]
+        assert len(pages) == 3
