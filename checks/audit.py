@@ -10,7 +10,7 @@ from gcdiag.model import Finding, Status
 
 NOT_AUDITED = (
     "Denied API calls are not recorded in the audit log: it cannot show which permission a 403 was missing — the 403 "
-    "body names it (FACTS §7, §10.9)."
+    "body names it."  # FACTS §7, §10.9
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gcdiag.authz import Evaluation, evaluate, scopes_cover
+from gcdiag.authz import ALL_DIVISIONS, Evaluation, evaluate, scopes_cover
 from gcdiag.check import FactView, check, unseen
 from gcdiag.lookups import GrantSet, Identity, PermittedDivisions, TargetDivisions
 from gcdiag.model import Finding, Status
@@ -13,7 +13,7 @@ from gcdiag.targets import SECURE_PAUSE, TargetCall
 
 CC_NOTE = (
     "A client-credentials token has no user and no scopes: its rights come only from the role–division pairs of "
-    "its OAuth client (FACTS §1.1)."
+    "its OAuth client."  # FACTS §1.1
 )
 
 
@@ -193,7 +193,7 @@ def auth_permissions(facts: FactView) -> Finding:
         extra = evaluate("ALL", list(target.extra_permissions), grant_set.grants, None)
         evidence["route_permissions"] = {
             "note": "the participant route also needs Conversation > Recording > Pause; its string form "
-            "conversation:recording:pause is INFERRED (FACTS §10.12)",
+            "conversation:recording:pause is inferred (unconfirmed)",  # FACTS §10.12
             "evaluation": extra.to_dict(),
         }
         extra_missing = list(extra.missing)
@@ -262,7 +262,7 @@ def auth_division(facts: FactView) -> Finding:
         problem = facts.problem("target_divisions")
         if problem is not None:
             return unseen(problem)
-        return Finding(Status.SKIP, "no division given (--division): any grant counts, see auth.permissions")
+        return _without_target_division(ptype, perms, facts)
     conv_divs, conv_label = list(where.ids), where.label
     noun = "the conversation" if where.source == "conversation" else "the target"
     aware: dict[str, bool | None] = facts["permission_info"] or {}
@@ -283,7 +283,7 @@ def auth_division(facts: FactView) -> Finding:
         if evaluation.division_assumed:
             evidence["note"] = (
                 f"divisionAware unknown for {', '.join(evaluation.division_assumed)}: assumed division-aware "
-                "(FACTS §4 UNCONFIRMED)"
+                "(unconfirmed)"  # FACTS §4 UNCONFIRMED
             )
     permitted: dict[str, PermittedDivisions] | None = facts["permitted_divisions"]
     permitted_problem = facts.problem("permitted_divisions")
@@ -291,7 +291,7 @@ def auth_division(facts: FactView) -> Finding:
         evidence["divisionspermitted"] = [p.to_dict() for p in permitted.values()]
         if ident.kind == "client_credentials":
             evidence["divisionspermitted_note"] = (
-                "for a client-credentials token, what divisionspermitted/paged/me evaluates is UNCONFIRMED (FACTS §4)"
+                "for a client-credentials token, what divisionspermitted/paged/me evaluates is unconfirmed"  # FACTS §4 UNCONFIRMED
             )
     elif permitted_problem is not None:
         evidence["divisionspermitted_problem"] = permitted_problem.line()
@@ -303,9 +303,17 @@ def auth_division(facts: FactView) -> Finding:
             evidence=evidence,
         )
     covered: bool | None = None
+    # Decided by divisionspermitted alone for a client-credentials token: Genesys documents it for "the current
+    # user", and what it evaluates without one is UNCONFIRMED (FACTS §4), so the summary says so.
+    caveat = ""
     if permitted:
         results = [permitted[p].covers(conv_divs) for p in perms if p in permitted]
         covered = all(results) if ptype == "ALL" else any(results)
+        if ident.kind == "client_credentials" and (evaluation is None or evaluation.allowed != covered):
+            caveat = (
+                " (per divisionspermitted/paged/me, whose answer for a client-credentials token is unconfirmed; "
+                "an inspector that can read the OAuth client's roles settles it)"
+            )
     elif evaluation is not None:
         covered = evaluation.allowed
     if covered is None:
@@ -325,7 +333,7 @@ def auth_division(facts: FactView) -> Finding:
             else "divisionspermitted/paged/me says so"
         )
         return Finding(
-            Status.PASS, f"a grant covers {noun}'s division(s) {conv_label}: {how}", evidence=evidence
+            Status.PASS, f"a grant covers {noun}'s division(s) {conv_label}: {how}{caveat}", evidence=evidence
         )
     held_in = _held_divisions(permitted, evaluation)
     if held_in:
@@ -351,7 +359,34 @@ def auth_division(facts: FactView) -> Finding:
         fix = [
             f"Grant a role with {_req_text(ptype, perms)} in the division {conv_label}, or in all divisions (*)."
         ]
-    return Finding(Status.FAIL, summary, fix=tuple(fix), evidence=evidence)
+    return Finding(Status.FAIL, summary + caveat, fix=tuple(fix), evidence=evidence)
+
+
+def _without_target_division(ptype: str | None, perms: list[str], facts: FactView) -> Finding:
+    """can-i without --division: any grant would do for an object in its division, but which objects is open.
+
+    Held in all divisions (*) or not division-aware: nothing depends on the target. Held only in some divisions:
+    the call succeeds only for objects in those, which the answer must say rather than pass silently.
+    """
+    grant_set: GrantSet | None = facts["grants"]
+    aware: dict[str, bool | None] = facts["permission_info"] or {}
+    if grant_set is None or all(aware.get(p) is False for p in perms):
+        return Finding(Status.SKIP, "no division given (--division): any grant counts, see auth.permissions")
+    evaluation = evaluate(ptype, perms, grant_set.grants, None, aware)
+    if not evaluation.permission_ok:
+        return Finding(Status.SKIP, "no division given (--division); see auth.permissions")
+    held = [c for c in evaluation.considered if c.has_permission]
+    if any(c.division_id == ALL_DIVISIONS for c in held):
+        return Finding(
+            Status.PASS, "held in all divisions (*): whatever the target's division, a grant covers it"
+        )
+    where = ", ".join(sorted({c.division for c in held}))
+    return Finding(
+        Status.WARN,
+        f"held only in {where}: the call succeeds only for objects in {'that division' if ',' not in where else 'those divisions'}",
+        fix=("Give the target's division with --division ID|NAME to check it.",),
+        evidence={"evaluation": evaluation.to_dict()},
+    )
 
 
 def _held_divisions(permitted: dict[str, PermittedDivisions] | None, evaluation: Evaluation | None) -> str:

@@ -87,11 +87,13 @@ def conversation_state(facts: FactView) -> Finding:
         return Finding(
             Status.FAIL,
             f"the call ended at {end}: there is no live recording to pause or stop",
-            detail="A read conversation has no 'state' field; endTime is set once it is over (FACTS §3.3). What the "
-            "pause call answers for a finished call is UNCONFIRMED (likely 400/404/409, not 403).",
+            # FACTS §3.3 (no state field; endTime); §3.5 (the answer to a pause on an ended call: UNCONFIRMED)
+            detail="A read conversation has no 'state' field; endTime is set once it is over. What the pause call "
+            "answers for a finished call is unconfirmed (likely 400/404/409, not 403).",
             fix=(
-                "Nothing to stop: the recording of a finished call is already a file. To remove it, use the recording "
-                "retention/deletion operations, not a pause.",
+                "Nothing to stop: the recording of a finished call is already a file. To have it deleted sooner, set "
+                "its deleteDate with PUT /api/v2/conversations/{conversationId}/recordings/{recordingId} (updates the "
+                "recording's retention records), not a pause.",
             ),
             evidence=evidence,
         )

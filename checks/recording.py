@@ -62,7 +62,7 @@ def recording_state(facts: FactView) -> Finding:
         return Finding(
             Status.WARN,
             "the recording is already secure-paused (securePause true): pausing again changes nothing",
-            detail="Set recordingState ACTIVE to resume (FACTS §3.2).",
+            detail="Set recordingState ACTIVE to resume.",  # FACTS §3.2
             evidence=snap,
         )
     if state == "PAUSED":
@@ -122,7 +122,7 @@ def recording_kind(facts: FactView) -> Finding:
             return Finding(
                 Status.PASS,
                 "policy (CUSTOMER_EXPERIENCE) recording: it cannot be stopped by API, only secure-paused — which "
-                "this call does",
+                f"{target.text} (the call diagnosed) does",
                 evidence=evidence,
             )
     if kind == "ADHOC":

@@ -206,8 +206,16 @@ def evaluate(
                     f"role {grant.role.name!r} grants {permission} ({how}) but only in "
                     f"{grant.division_label}, which does not cover the target's divisions"
                 )
+            elif covers is None and target_divisions is None:
+                reason = (
+                    f"role {grant.role.name!r} grants {permission} ({how}) in {grant.division_label} "
+                    "(no target division to compare with)"
+                )
             elif covers is None:
-                reason = f"role {grant.role.name!r} grants {permission} ({how}); division not relevant"
+                reason = (
+                    f"role {grant.role.name!r} grants {permission} ({how}); {permission} is not division-aware, "
+                    "so the division does not matter"
+                )
             else:
                 reason = f"role {grant.role.name!r} grants {permission} ({how}) in {grant.division_label}"
             item = Consideration(

@@ -579,7 +579,9 @@ def run_smoke_command(ctx: click.Context, **kw: Any) -> int:
             inputs=smoke_inputs(item),
             catalog=catalog,
             checkset=checkset,
-            options=Options(skip=skips, debug=prefs["debug"]),
+            options=Options(
+                skip=skips, debug=prefs["debug"], skip_reason="not run in smoke without --with-audit"
+            ),
             cache=cache,
             notes=(f"smoke item: {item.name}",),
             own_requests_only=True,
@@ -670,7 +672,7 @@ def _whoami_table(doc: dict[str, Any]) -> str:
             )
         )
     for problem in doc.get("could_not_read") or []:
-        lines.append(f"could not read: {problem}")
+        lines.append(problem if problem.startswith("could not read") else f"could not read: {problem}")
     lines.append("(-o yaml lists the effective permissions per division)")
     return "\n".join(lines) + "\n"
 

@@ -135,6 +135,7 @@ class Options:
     skip: tuple[str, ...] = ()
     debug: bool = False
     attempt: bool = False
+    skip_reason: str = "skipped by --skip/--only"
 
 
 def diagnose(
@@ -157,7 +158,7 @@ def diagnose(
     with facts_for(session, inputs, catalog, scenario=scenario.name, cache=cache) as facts:
         ctx: RunContext = facts.context
         results = run_checks(run, facts, debug=options.debug)
-        results += [skipped_result(c, "skipped by --skip/--only") for c in skipped]
+        results += [skipped_result(c, options.skip_reason) for c in skipped]
         target_call, _ = facts.outcome("target_call")
         if options.attempt and isinstance(target_call, TargetCall):
             results.append(attempt_call(session, target_call))
@@ -193,6 +194,7 @@ def diagnose(
             facts_requests(facts) if own_requests_only else [r.to_dict() for r in session.log.records()]
         ),
         notes=all_notes,
+        not_run=[c.id for c in skipped],
     )
     return report
 

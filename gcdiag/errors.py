@@ -52,7 +52,7 @@ class CodeInfo:
 # source. The 503/504 row of FACTS lists "service.unavailable / request.timeout,
 # authentication.request.timeout" without pairing each code with one status, so those three codes accept
 # either status.
-_GO3P = "UNCONFIRMED: third-party error catalogue [GO3P] only (FACTS §6)"
+_GO3P = "unconfirmed: only a third-party error catalogue lists it"  # FACTS §6 [GO3P]
 KNOWN_CODES: dict[str, CodeInfo] = {
     "bad.request": CodeInfo(
         400,
@@ -86,14 +86,14 @@ KNOWN_CODES: dict[str, CodeInfo] = {
         403,
         "the identity lacks permission(s) the operation requires "
         "(ALL-type: every listed permission is needed)",
-        "cross-checked: the message appears in MyPureCloud/platform-client-sdk-python issue #1 (FACTS §6)",
+        "cross-checked: the message appears in MyPureCloud/platform-client-sdk-python issue #1",  # FACTS §6
         "Unable to perform the requested action. You are missing the following permission(s): %s",
         confirmed=True,
     ),
     "missing.any.permissions": CodeInfo(
         403,
         "the identity holds none of the permissions the operation accepts (ANY-type: one of them would do)",
-        "cross-checked: matched on by several independent third-party integrations (FACTS §6)",
+        "cross-checked: matched on by several independent third-party integrations",  # FACTS §6
         "Unable to perform the requested action. You must have at least one of the following permissions "
         "assigned: %s",
         confirmed=True,
@@ -110,7 +110,7 @@ KNOWN_CODES: dict[str, CodeInfo] = {
     "general.conflict": CodeInfo(
         409,
         "the request conflicts with the current state of the resource",
-        'cross-checked: the Terraform provider checks Code == "general.conflict" (FACTS §6)',
+        'cross-checked: the Terraform provider checks Code == "general.conflict"',  # FACTS §6
         confirmed=True,
     ),
     "unsupported.media.type": CodeInfo(415, "the request's content type is not supported", _GO3P),
@@ -234,30 +234,30 @@ def _dotted_guess(code: str) -> str:
 def _code_problems(code: Any) -> list[str]:
     if code is None:
         return [
-            "no 'code' field: a Genesys ErrorBody carries a dot-separated code such as 'not.found' (FACTS §6)"
+            "no 'code' field: a Genesys ErrorBody carries a dot-separated code such as 'not.found'"  # FACTS §6
         ]
     if not isinstance(code, str):
-        return [f"'code' is a {type(code).__name__}, not a string (FACTS §6)"]
+        return [f"'code' is a {type(code).__name__}, not a string"]  # FACTS §6
     if _CODE_SHAPE.match(code):
         return []
     if "." not in code:
         guess = _dotted_guess(code)
         example = guess if guess in KNOWN_CODES else "not.found"
-        return [f"code {code!r} is not dot-separated: Genesys codes look like {example!r} (FACTS §6)"]
+        return [f"code {code!r} is not dot-separated: Genesys codes look like {example!r}"]  # FACTS §6
     if code != code.lower():
-        return [f"code {code!r} is not lower case: Genesys codes look like {code.lower()!r} (FACTS §6)"]
-    return [f"code {code!r} is not a dot-separated lower-case code such as 'not.found' (FACTS §6)"]
+        return [f"code {code!r} is not lower case: Genesys codes look like {code.lower()!r}"]  # FACTS §6
+    return [f"code {code!r} is not a dot-separated lower-case code such as 'not.found'"]  # FACTS §6
 
 
 def _status_problems(body_status: Any, code: Any, http_status: int | None) -> list[str]:
     problems: list[str] = []
     if body_status is None:
         problems.append(
-            "no 'status' field: a Genesys ErrorBody carries the HTTP status as an integer (FACTS §6)"
+            "no 'status' field: a Genesys ErrorBody carries the HTTP status as an integer"  # FACTS §6
         )
         return problems
     if not _is_int(body_status):
-        problems.append(f"'status' is {body_status!r}, not an integer as in Genesys' ErrorBody (FACTS §6)")
+        problems.append(f"'status' is {body_status!r}, not an integer as in Genesys' ErrorBody")  # FACTS §6
         return problems
     if not 100 <= body_status <= 599:
         problems.append(f"'status' {body_status} is not an HTTP status")
@@ -269,7 +269,7 @@ def _status_problems(body_status: Any, code: Any, http_status: int | None) -> li
         if info is not None and body_status not in info.statuses:
             shown = repr(code) if code in KNOWN_CODES else f"{code!r} (read as {_dotted_guess(code)!r})"
             problems.append(
-                f"status {body_status} in the body but code {shown} is a {info.status} code (FACTS §6)"
+                f"status {body_status} in the body but code {shown} is a {info.status} code"  # FACTS §6
             )
     return problems
 
@@ -322,7 +322,7 @@ def parse_error_body(
             message=None,
             raw=raw,
             problems=(
-                f"JSON {type(data).__name__}, not an object: a Genesys ErrorBody is a JSON object (FACTS §6)",
+                f"JSON {type(data).__name__}, not an object: a Genesys ErrorBody is a JSON object",  # FACTS §6
             ),
             http_status=status,
             content_type=content_type,
@@ -362,13 +362,13 @@ def parse_error_body(
     if oauth_error is not None:
         problems.append(
             f"an OAuth-style token-endpoint error (error {oauth_error!r}), not a Genesys ErrorBody: "
-            "it came from the login host's /oauth/token (FACTS §1.4, INFERRED)"
+            "it came from the login host's /oauth/token (inferred)"  # FACTS §1.4, INFERRED
         )
     else:
         problems += _code_problems(code)
         problems += _status_problems(body_status, code, status)
         if message is None:
-            problems.append("no string 'message' field: a Genesys ErrorBody carries a message (FACTS §6)")
+            problems.append("no string 'message' field: a Genesys ErrorBody carries a message")  # FACTS §6
 
     return ParsedError(
         genesys_format=not problems,

@@ -611,7 +611,7 @@ def _target_call(facts: Facts) -> TargetCall:
         conversation_id=ctx.inputs.conversation_id,
         recording_id=ctx.inputs.recording_id,
         recordings=recordings if isinstance(recordings, list) else None,
-        recordings_problem=recordings_error.line() if recordings_error else None,
+        recordings_problem=recordings_error.short() if recordings_error else None,
         identity_kind=ident.kind if isinstance(ident, Identity) else "unknown",
         conversation=conversation if isinstance(conversation, dict) else None,
     )

@@ -137,10 +137,18 @@ class Verdict:
         return OUTCOME_EXIT[self.outcome]
 
 
-def decide(results: Sequence[CheckResult], *, subject: str = "the call") -> Verdict:
-    """The verdict rule of DESIGN.md: any blocking fail → would_fail; else any blocking error → incomplete."""
+def decide(
+    results: Sequence[CheckResult], *, subject: str = "the call", not_run: Sequence[str] = ()
+) -> Verdict:
+    """The verdict rule of DESIGN.md: any blocking fail → would_fail; else any blocking error → incomplete.
+
+    ``not_run`` names checks the user left out (--skip/--only). A blocking one that did not run is a question
+    nobody answered, so it keeps the verdict from ``would_succeed`` just as an error does (it is not an error:
+    ``blocking_errors`` lists only those).
+    """
     failures = tuple(r.id for r in results if r.blocking and r.status is Status.FAIL)
     errors = tuple(r.id for r in results if r.blocking and r.status is Status.ERROR)
+    left_out = tuple(r.id for r in results if r.blocking and r.id in not_run)
     if failures:
         first = next(r for r in results if r.id == failures[0])
         if first.summary.startswith(subject):
@@ -150,12 +158,22 @@ def decide(results: Sequence[CheckResult], *, subject: str = "the call") -> Verd
         if len(failures) > 1:
             summary += f" (and {len(failures) - 1} more blocking failure{'s' if len(failures) > 2 else ''})"
         return Verdict(Outcome.WOULD_FAIL, failures, summary, errors)
-    if errors:
+    if errors or left_out:
+        reasons = []
+        if errors:
+            reasons.append(
+                f"gcdiag could not evaluate {', '.join(errors)} (see the errors for what would let it see)"
+            )
+        if left_out:
+            reasons.append(f"blocking check(s) {', '.join(left_out)} were left out by --skip/--only")
+        return Verdict(Outcome.INCOMPLETE, (), "no verdict: " + "; ".join(reasons), errors)
+    warned = tuple(r.id for r in results if r.blocking and r.status is Status.WARN)
+    if warned:
         return Verdict(
-            Outcome.INCOMPLETE,
+            Outcome.WOULD_SUCCEED,
             (),
-            f"no verdict: gcdiag could not evaluate {', '.join(errors)} (see the errors for what would let it see)",
-            errors,
+            f"{subject} would succeed: no blocking check failed (warning: {', '.join(warned)})",
+            (),
         )
     return Verdict(Outcome.WOULD_SUCCEED, (), f"{subject} would succeed: every blocking check passed", ())
 

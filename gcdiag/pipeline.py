@@ -171,6 +171,7 @@ def build_report(
     requests: Sequence[dict[str, Any]],
     notes: Sequence[str] = (),
     now: datetime | None = None,
+    not_run: Sequence[str] = (),
 ) -> Report:
     identity, _ = facts.peek("identity")
     subject: dict[str, Any] = {"kind": "unknown", "client": None, "user": None}
@@ -188,7 +189,7 @@ def build_report(
         target=target,
         subject=subject,
         inputs=inputs,
-        verdict=decide(results, subject=subject_phrase),
+        verdict=decide(results, subject=subject_phrase, not_run=not_run),
         fix=tuple(ordered_fix(results)),
         results=tuple(results),
         requests=tuple(requests),

@@ -217,15 +217,15 @@ def _recommended(
             body={"recording": False},
             operation=op,
             route="participant-flag",
-            reason="an ad hoc (ADHOC) recording is switched off with the participant's recording flag (FACTS §3.2 d)",
+            reason="an ad hoc (ADHOC) recording is switched off with the participant's recording flag",  # FACTS §3.2 d
             recording_kind=kind,
             participant_id=participant,
         )
     op = catalog.get(*SECURE_PAUSE)
     why = (
-        "a policy (CUSTOMER_EXPERIENCE) recording cannot be stopped by API, only secure-paused (FACTS §3.1-3.2)"
+        "a policy (CUSTOMER_EXPERIENCE) recording cannot be stopped by API, only secure-paused"  # FACTS §3.1-3.2
         if kind == "CUSTOMER_EXPERIENCE"
-        else "secure pause is the API mechanism that pauses a live call recording (FACTS §3.2 a)"
+        else "secure pause is the API mechanism that pauses a live call recording"  # FACTS §3.2 a
     )
     if kind is None and recordings_problem:
         why += f"; the recording's kind is unknown ({recordings_problem})"

@@ -118,6 +118,24 @@ def test_verdict_rule(results: list[CheckResult], outcome: Outcome, code: int) -
     assert verdict.outcome is outcome and int(verdict.exit_code) == code
 
 
+def test_a_blocking_check_left_out_by_the_user_keeps_the_verdict_from_success() -> None:
+    results = [r("a.a", Status.PASS), r("a.b", Status.SKIP), r("a.c", Status.SKIP, blocking=False)]
+    verdict = decide(results, subject="PUT /x", not_run=["a.b", "a.c"])
+    assert verdict.outcome is Outcome.INCOMPLETE and int(verdict.exit_code) == 3
+    assert "a.b were left out by --skip/--only" in verdict.summary and "a.c" not in verdict.summary
+    assert verdict.blocking_errors == ()  # left out is not an error
+    # A non-blocking check left out changes nothing; a blocking failure among those that ran still decides.
+    assert decide(results, not_run=["a.c"]).outcome is Outcome.WOULD_SUCCEED
+    failed = [r("a.a", Status.FAIL), r("a.b", Status.SKIP)]
+    assert decide(failed, not_run=["a.b"]).outcome is Outcome.WOULD_FAIL
+
+
+def test_success_with_a_blocking_warning_says_so_instead_of_every_check_passed() -> None:
+    verdict = decide([r("a.a", Status.PASS), r("a.w", Status.WARN)], subject="PUT /x")
+    assert verdict.outcome is Outcome.WOULD_SUCCEED
+    assert verdict.summary == "PUT /x would succeed: no blocking check failed (warning: a.w)"
+
+
 def test_fix_order_blocking_failures_first_then_errors_then_warnings() -> None:
     results = [
         r("a.w", Status.WARN, False, ("warn step",)),

@@ -312,9 +312,42 @@ CASES: list[Case] = [
     ),
     Case(
         "auth.division",
+        Status.FAIL,
+        "whose answer for a client-credentials token is unconfirmed",
+        lambda: {
+            "identity": identity(),
+            "target_call": target(),
+            "target_divisions": where(),
+            "permitted_divisions": permitted(False, (HOME, "Home")),
+        },
+        lambda: {"grants": denied("oauth_client")},
+        name="subject-alone-says-uncertain",
+    ),
+    Case(
+        "auth.division",
+        Status.PASS,
+        "held in all divisions (*)",
+        lambda: {"identity": identity(), "target_call": target(), "grants": grants((PAUSER, "*"))},
+        name="no-target-all-divisions",
+    ),
+    Case(
+        "auth.division",
+        Status.WARN,
+        "the call succeeds only for objects in that division",
+        lambda: {"identity": identity(), "target_call": target(), "grants": grants((PAUSER, HOME))},
+        name="no-target-some-divisions",
+    ),
+    Case(
+        "auth.division",
         Status.SKIP,
         "no division given",
-        lambda: {"identity": identity(), "target_call": target(), "grants": grants((PAUSER, "*"))},
+        lambda: {
+            "identity": identity(),
+            "target_call": target(),
+            "grants": grants((PAUSER, HOME)),
+            "permission_info": {"conversation:recording:pauseOthers": False},
+        },
+        name="no-target-not-division-aware",
     ),
     Case(
         "auth.division",

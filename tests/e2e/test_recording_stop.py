@@ -169,3 +169,23 @@ def test_demo_command(org: Org) -> None:
     result = org.run("demo", "--no-color")
     assert result.exit_code == 1
     assert PAUSE in result.stdout and "Recording Viewer" in result.stdout
+
+
+def test_skipping_a_blocking_check_cannot_make_the_call_succeed(org: Org) -> None:
+    # seed-403 fails only auth.permissions (no --call): left out, nothing decides the call either way.
+    code, document = report_of(org, "--skip", "auth.permissions")
+    assert code == 3
+    assert document["verdict"]["outcome"] == "incomplete"
+    assert "auth.permissions were left out by --skip/--only" in document["verdict"]["summary"]
+    code, document = report_of(org, "--only", "conversation.found")
+    assert code == 3 and document["verdict"]["outcome"] == "incomplete"
+
+
+@pytest.mark.parametrize(
+    "org", ["seed-403", "healthy", "wrong-division", "call-ended", "user-scope"], indirect=True
+)
+def test_reports_never_cite_the_internal_fact_sheet(org: Org) -> None:
+    # Code cites FACTS.md for traceability; users have no such document, so no text they see may point to it.
+    for inspector in (True, False):
+        result = org.run(*org.stop_args("-o", "json"), inspector=inspector)
+        assert "FACTS" not in result.stdout and "FACTS" not in result.stderr
