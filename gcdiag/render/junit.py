@@ -13,6 +13,11 @@ error   ``<error message=summary type="blocking|non-blocking">`` detail and fix
 skip    ``<skipped message=summary>``
 ======  ==========================================================================
 
+In a smoke document each item's ``smoke.expectation`` testcase says whether the item came out as expected; the
+item's own check results then appear in ``<system-out>`` only, as passed testcases: a failure the smoke file
+expects (``expect: would_fail``) must not turn a CI run red, and an unexpected one shows up once, where the
+expectation failed.
+
 Every testcase carries ``<system-out>`` with status, summary, detail and fix; times are seconds. ElementTree
 does the XML escaping; ANSI sequences and characters XML 1.0 cannot carry are removed first. When several
 reports of one smoke run share a scenario, their suites (and testcase classnames) get the item's position as a
@@ -25,8 +30,9 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Sequence
 
-from gcdiag.model import Report, Status
+from gcdiag.model import CheckResult, Report, Status
 from gcdiag.render.common import EXIT_MEANING, fix_text, flatten, result_text, xml_safe
+from gcdiag.smoke import EXPECTATION_ID
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -65,7 +71,14 @@ def _properties(report: Report) -> list[tuple[str, str]]:
 
 
 def _suite(parent: ET.Element, report: Report, name: str) -> tuple[int, int, int, int, float]:
-    counts = Counter(r.status for r in report.results)
+    judged = any(r.id == EXPECTATION_ID for r in report.results)  # a smoke item: its expectation decides
+
+    def shown(result: CheckResult) -> Status:
+        if judged and result.id != EXPECTATION_ID and result.status in (Status.FAIL, Status.ERROR):
+            return Status.PASS
+        return result.status
+
+    counts = Counter(shown(r) for r in report.results)
     total_ms = sum(max(r.duration_ms, 0.0) for r in report.results)
     suite = _sub(
         parent,
@@ -87,11 +100,12 @@ def _suite(parent: ET.Element, report: Report, name: str) -> tuple[int, int, int
         body = "\n\n".join(
             part for part in (result.detail, "Fix:\n" + fix_text(result.fix) if result.fix else "") if part
         )
-        if result.status is Status.FAIL:
+        status = shown(result)
+        if status is Status.FAIL:
             _sub(case, "failure", body, message=result.summary, type=kind)
-        elif result.status is Status.ERROR:
+        elif status is Status.ERROR:
             _sub(case, "error", body, message=result.summary, type=kind)
-        elif result.status is Status.SKIP:
+        elif status is Status.SKIP:
             _sub(case, "skipped", message=result.summary)
         _sub(case, "system-out", result_text(result))
     suite_out = [f"VERDICT: {report.verdict.outcome.value} — {report.verdict.summary}"]

@@ -31,6 +31,26 @@ def test_smoke_matches_and_writes_junit(org: Org, tmp_path: Path) -> None:
     root = ET.parse(out).getroot()
     assert root.tag == "testsuites" and len(root.findall("testsuite")) == 4
     assert "4/4 item(s) as expected" in result.stderr
+    # The expected auth.permissions failures are what the smoke file asserts: not a CI failure.
+    assert (root.get("failures"), root.get("errors")) == ("0", "0")
+    assert not root.findall(".//failure") and not root.findall(".//error")
+    assert "auth.permissions" in "".join(root.itertext())  # still shown, in system-out
+
+
+def test_smoke_junit_fails_only_the_expectation_of_a_mismatched_item(org: Org, tmp_path: Path) -> None:
+    out = tmp_path / "smoke.xml"
+    result = org.run(
+        "smoke",
+        str(smoke_file(org, tmp_path, expect="would_succeed")),
+        "-o",
+        "junit",
+        "--output-file",
+        str(out),
+    )
+    assert result.exit_code == 1
+    root = ET.parse(out).getroot()
+    failed = [case.get("name") for case in root.iter("testcase") if case.find("failure") is not None]
+    assert failed == ["smoke.expectation"] * 3 and root.get("failures") == "3"
 
 
 def test_smoke_mismatch_is_exit_1(org: Org, tmp_path: Path) -> None:
