@@ -211,15 +211,25 @@ def auth_permissions(facts: FactView) -> Finding:
         f"{' or '.join(missing) if ptype != 'ALL' else ', '.join(missing)}"
     )
     detail = "\n".join(c.reason for c in evaluation.considered) or "the identity holds no roles"
-    fix = permission_fix(
-        Evaluation(**{**evaluation.__dict__, "held_elsewhere": (), "missing": tuple(missing)}),
-        grant_set.grants,
-        identity_kind=ident.kind,
-        client_name=ident.client_name,
-        client_id=ident.client_id,
-        user=ident.user_name,
-        division_label="all divisions (*) or the conversation's division",
-    )
+    if ident.kind == "client_credentials" and target.requires_participant:
+        # No permission makes this route work: a client-credentials token has no user, so it is never a
+        # participant (FACTS §3.2, INFERRED). The fix is the route that does not need one.
+        fix = [
+            f"This route works only for a user who is a participant; for the OAuth client use {SECURE_PAUSE[0]} "
+            f'{SECURE_PAUSE[1]} with {{"recordingState": "PAUSED"}}, which needs conversation:recording:pauseOthers.'
+        ]
+    else:
+        fix = permission_fix(
+            Evaluation(**{**evaluation.__dict__, "held_elsewhere": ()}),
+            grant_set.grants,
+            identity_kind=ident.kind,
+            client_name=ident.client_name,
+            client_id=ident.client_id,
+            user=ident.user_name,
+            division_label="all divisions (*) or the conversation's division",
+            prefer=target.preferred_permission,
+            also_required=extra_missing,
+        )
     if ident.kind == "client_credentials" and target.route == "secure-pause":
         detail += "\n" + CC_NOTE
     return Finding(Status.FAIL, summary, detail=detail, fix=tuple(fix), evidence=evidence)

@@ -53,12 +53,25 @@ def permission_fix(
     client_id: str | None,
     user: str | None,
     division_label: str,
+    prefer: str | None = None,
+    also_required: Sequence[str] = (),
 ) -> list[str]:
-    """Steps that make ``evaluation`` allowed, most direct first."""
+    """Steps that make ``evaluation`` allowed, most direct first.
+
+    For an ANY requirement one permission is enough: ``prefer`` (the one matching what the call does, when the
+    caller knows it), else the first missing. ``also_required`` are permissions the route needs besides the
+    operation's own (all of them).
+    """
     wanted = list(evaluation.missing) + [p for p in evaluation.held_elsewhere if p not in evaluation.missing]
-    if not wanted:
+    if evaluation.allowed:
+        wanted = []
+    if not wanted and not also_required:
         return []
-    needed = wanted if evaluation.requirement_type == "ALL" else wanted[:1]
+    if evaluation.requirement_type == "ALL":
+        needed = wanted
+    else:
+        needed = [prefer if prefer in wanted else wanted[0]] if wanted else []
+    needed += [p for p in also_required if p not in needed]
     steps: list[str] = []
     who = (
         f"the OAuth client {client_name!r}"
@@ -82,8 +95,14 @@ def permission_fix(
             steps.append(grant_role_to_client(permission, division_label, client_name or "", client_id or ""))
         else:
             steps.append(grant_role_to_user(permission, division_label, user or "this user"))
-    if evaluation.requirement_type == "ANY" and len(evaluation.required) > 1:
-        steps.append(f"Any one of these permissions is enough: {', '.join(evaluation.required)}.")
+    if wanted and evaluation.requirement_type == "ANY" and len(evaluation.required) > 1:
+        chosen = (
+            f" {prefer} is the one for what this call does (inferred: Genesys lists permissions per operation, "
+            "not per field)."
+            if prefer in needed
+            else ""
+        )
+        steps.append(f"Any one of these permissions is enough: {', '.join(evaluation.required)}.{chosen}")
     steps.append(
         "Permission changes can take a few minutes to take effect (Genesys Resource Center); run gcdiag again."
     )

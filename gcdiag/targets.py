@@ -36,6 +36,9 @@ ROUTES = {
 }
 
 
+RECORD_FLAG_PERMISSION = "conversation:call:record"  # INFERRED for the recording flag (FACTS §3.2 d)
+
+
 @dataclass(frozen=True)
 class TargetCall:
     """The call whose permissions, divisions and preconditions the checks evaluate."""
@@ -57,6 +60,15 @@ class TargetCall:
     @property
     def text(self) -> str:
         return f"{self.method} {self.path}"
+
+    @property
+    def preferred_permission(self) -> str | None:
+        """Of the operation's ANY list, the permission that matches what this call does, when gcdiag can tell.
+
+        The participant ``recording`` flag: ``conversation:call:record``. INFERRED (FACTS §3.2 d): the ANY list is
+        per endpoint, not per field, so the fix text says the choice is inferred.
+        """
+        return RECORD_FLAG_PERMISSION if self.route == "participant-flag" else None
 
     def curl(self, api_url: str) -> str:
         """A ready-to-paste curl; the token stays a shell variable, never the real one."""

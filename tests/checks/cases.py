@@ -234,6 +234,32 @@ CASES: list[Case] = [
         },
         name="participant-route-needs-pause",
     ),
+    Case(
+        "auth.permissions",
+        Status.FAIL,
+        "for the OAuth client use PUT /api/v2/conversations/calls/{conversationId}/recordingstate",
+        lambda: {
+            "identity": identity(),
+            "target_call": target(f"PATCH /api/v2/conversations/calls/{CONV}"),
+            "grants": grants((VIEWER, "*")),
+        },
+        name="participant-route-client-credentials",
+    ),
+    Case(
+        "auth.permissions",
+        Status.FAIL,
+        "conversation:call:record is the one for what this call does (inferred",
+        lambda: {
+            "identity": identity("user"),
+            "target_call": target(
+                "PATCH /api/v2/conversations/calls/{conversationId}/participants/{participantId}",
+                role="ADHOC",
+                kind="user",
+            ),
+            "grants": grants((VIEWER, "*")),
+        },
+        name="recording-flag-prefers-call-record",
+    ),
     # auth.division
     Case(
         "auth.division",
