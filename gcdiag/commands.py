@@ -242,6 +242,7 @@ def _selected_checkset(
 
 
 def run_checks_list(ctx: click.Context, scenario: str | None, checks_dir: tuple[str, ...]) -> None:
+    _plain_format(ctx, "checks list")
     checkset = _checkset(checks_dir)
     rows = [c for c in checkset.checks if scenario is None or scenario in c.scenarios]
     fmt = output_prefs(ctx)["format"]
@@ -261,6 +262,14 @@ def run_checks_list(ctx: click.Context, scenario: str | None, checks_dir: tuple[
     emit_text(ctx, table + "\n")
 
 
+def _plain_format(ctx: click.Context, command: str) -> str:
+    """Commands that print a listing, not a report, write table, yaml or json; refuse the rest up front."""
+    fmt = str(output_prefs(ctx)["format"])
+    if fmt not in ("table", "yaml", "json"):
+        fail(f"{command} writes table, yaml or json; -o {fmt} is for reports (recording-stop, can-i, smoke)")
+    return fmt
+
+
 def _dump(data: Any, fmt: str) -> str:
     if fmt == "json":
         import json
@@ -272,6 +281,7 @@ def _dump(data: Any, fmt: str) -> str:
 
 
 def run_catalog_show(ctx: click.Context, method: str, path: str) -> int:
+    _plain_format(ctx, "catalog show")
     from gcdiag.catalog import split_call
     from gcdiag.model import ExitCode
 
@@ -348,6 +358,7 @@ def _optional_settings(ctx: click.Context) -> Any:
 
 
 def run_catalog_list(ctx: click.Context, tag: str | None) -> None:
+    _plain_format(ctx, "catalog list")
     catalog, note = _catalog(_optional_settings(ctx))
     click.echo(f"catalog: {note}", err=True)
     ops = [op for op in catalog if tag is None or op.tag.lower() == tag.lower()]
@@ -476,6 +487,7 @@ def run_can_i(ctx: click.Context, **kw: Any) -> int:
 
 def run_can_i_list(ctx: click.Context, tag: str, division: str | None, max_age: float) -> int:
     """Every operation of one API area, and whether the identity's grants allow it (permissions × division)."""
+    _plain_format(ctx, "can-i --list")
     from gcdiag.authz import evaluate
     from gcdiag.diagnose import facts_for
     from gcdiag.inputs import Inputs
@@ -625,6 +637,7 @@ def run_smoke_command(ctx: click.Context, **kw: Any) -> int:
 
 
 def run_whoami(ctx: click.Context) -> int:
+    _plain_format(ctx, "whoami")
     from gcdiag.diagnose import facts_for, whoami_document
     from gcdiag.inputs import Inputs
     from gcdiag.model import ExitCode
@@ -708,6 +721,7 @@ def run_explain_error(ctx: click.Context, file: str, call_text: str | None) -> i
         settings = settings_from(ctx)
         inputs = Inputs(call=call, error_body=parse(text))
         return diagnose_and_emit(ctx, settings, inputs, scenario_name="can-i")
+    _plain_format(ctx, "explain-error without credentials")
     doc = explain(text)
     if call is not None:
         catalog, note = _catalog(None)

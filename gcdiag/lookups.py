@@ -690,7 +690,8 @@ def _audit_changes(facts: Facts) -> AuditChanges:
     identity's out of the page; further pages of one entity are read side by side. The OAuth client's query
     starts at once when its id is known up front; the roles' start when the grants are known. Only
     ``interval`` is marked required in AuditQueryRequest (FACTS §7), so gcdiag leaves ``serviceName`` out;
-    whether the real service accepts that is UNCONFIRMED.
+    whether the real service accepts that is UNCONFIRMED. That several filters narrow the result (AND) is also
+    UNCONFIRMED; the check keeps only the watched entities' entries, so a wider answer cannot mislead it.
     """
     ctx: RunContext = facts.context
 

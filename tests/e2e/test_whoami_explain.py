@@ -111,3 +111,18 @@ def test_live_catalog_refresh_then_fallback(
         file.unlink()
     bundled = json.loads(org.run("can-i", "PUT", path, "-o", "json").stdout)
     assert any("bundled catalog" in note for note in bundled["notes"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["whoami", "-o", "junit"],
+        ["catalog", "show", "GET", "/api/v2/tokens/me", "-o", "markdown"],
+        ["checks", "list", "-o", "junit"],
+    ],
+)
+def test_listing_commands_refuse_report_formats(org: Org, args: list[str]) -> None:
+    result = org.run(*args)
+    assert result.exit_code == 2
+    assert "writes table, yaml or json" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert org.sandbox.requests() == []  # refused before any request
