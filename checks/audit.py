@@ -9,8 +9,8 @@ from gcdiag.lookups import AuditChanges, InteractionAudits
 from gcdiag.model import Finding, Status
 
 NOT_AUDITED = (
-    "Denied API calls are not recorded in the audit log: it cannot show which permission a 403 was missing — the 403 "
-    "body names it."  # FACTS §7, §10.9
+    "No source shows denied API calls being recorded in the audit log, so it is unlikely to show which permission a "
+    "403 was missing; the 403 body names it."  # FACTS §7 (UNCONFIRMED, evidence against), §10.9
 )
 
 
@@ -37,7 +37,7 @@ def _entry(e: dict[str, Any]) -> dict[str, Any]:
     blocking=False,
     needs=("inputs",),
     wants=("audit_changes", "interaction_audits"),
-    fix="Review the listed changes: a role edit or an OAuth client update just before the failure is the usual cause.",
+    fix="Review the listed changes: a role edit or an OAuth client update just before the failure may be the cause.",
 )
 def audit_recent_changes(facts: FactView) -> Finding:
     """Realtime audit queries (the identity's OAuth client and roles) and the interaction audit query."""

@@ -12,8 +12,8 @@ from gcdiag.remedies import permission_fix
 from gcdiag.targets import SECURE_PAUSE, TargetCall
 
 CC_NOTE = (
-    "A client-credentials token has no user and no scopes: its rights come only from the role–division pairs of "
-    "its OAuth client."  # FACTS §1.1
+    "A client-credentials token has no user, and OAuth scopes do not apply to it: its rights come only from the "
+    "role–division pairs of its OAuth client."  # FACTS §1.1
 )
 
 
@@ -59,12 +59,23 @@ def auth_token(facts: FactView) -> Finding:
     if ident.cloned_user:
         details.append("the user is a clone of a trustee user in the trustor org")
     evidence: dict[str, Any] = {"identity": ident.to_dict()}
-    if ident.client_state and ident.client_state != "active":
+    # OAuthClient.state [SDK-M:o_auth_client]: "Disabled: Access tokens created by the client are invalid";
+    # "Inactive: Access tokens cannot be created with this OAuth client and it will be deleted".
+    if ident.client_state == "disabled":
         return Finding(
             Status.FAIL,
-            f"the OAuth client {ident.client_name!r} is {ident.client_state}: its tokens are invalid",
+            f"the OAuth client {ident.client_name!r} is disabled: tokens it created are invalid",
             detail="; ".join(details),
             fix=("Re-activate the OAuth client or use an active one (OAuthClient.state must be 'active').",),
+            evidence=evidence,
+        )
+    if ident.client_state and ident.client_state != "active":
+        return Finding(
+            Status.WARN,
+            f"the OAuth client {ident.client_name!r} is {ident.client_state}: no new tokens can be created with it, "
+            "and Genesys will delete it",
+            detail="; ".join(details),
+            fix=("Re-activate the OAuth client or move the integration to an active one.",),
             evidence=evidence,
         )
     return Finding(Status.PASS, summary, detail="; ".join(details), evidence=evidence)

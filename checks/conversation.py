@@ -27,8 +27,9 @@ def conversation_found(facts: FactView) -> Finding:
             return Finding(
                 Status.FAIL,
                 f"conversation {conversation_id} was not found at {env['api_url']} (region {env['region'] or 'custom'})",
-                detail="Genesys answers 404 for an unknown id, and for an id of another org or another region: "
-                "each region is a separate cloud.",
+                # FACTS §3.5 (404 for an unknown or other-org id: best guess), §9 (regions: INFERRED)
+                detail="Genesys answered 404. Likely causes (unconfirmed): a wrong id, or an id from another org or "
+                "another region (each region is a separate cloud).",
                 fix=(
                     "Check the id (a conversation id, not a recording or participant id).",
                     f"Check the region: gcdiag asked {env['api_url']}; pass --region for the org's region.",

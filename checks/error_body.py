@@ -36,7 +36,7 @@ def error_body(facts: FactView) -> Finding:
     if not parsed.is_json:
         return Finding(
             Status.WARN,
-            "the error body is not JSON: it did not come from the Genesys Cloud API itself (a proxy or gateway?)",
+            "the error body is not JSON: it probably did not come from the Genesys Cloud API itself (a proxy or gateway?)",
             detail=parsed.raw[:300],
             evidence=evidence,
         )

@@ -61,7 +61,8 @@ def recording_state(facts: FactView) -> Finding:
     if secure:
         return Finding(
             Status.WARN,
-            "the recording is already secure-paused (securePause true): pausing again changes nothing",
+            "the recording is already secure-paused (securePause true): pausing again is likely a no-op or an error "
+            "(unconfirmed)",
             detail="Set recordingState ACTIVE to resume.",  # FACTS §3.2
             evidence=snap,
         )
@@ -121,7 +122,8 @@ def recording_kind(facts: FactView) -> Finding:
         if target.route in ("secure-pause", "participant-patch"):
             return Finding(
                 Status.PASS,
-                "policy (CUSTOMER_EXPERIENCE) recording: it cannot be stopped by API, only secure-paused — which "
+                "policy (CUSTOMER_EXPERIENCE) recording: no API operation stops it (there is no stop endpoint), "
+                "secure pause halts it — which "
                 f"{target.text} (the call diagnosed) does",
                 evidence=evidence,
             )

@@ -751,7 +751,7 @@ def _secrets_from_env() -> list[str]:
 
 def _explain_text(doc: dict[str, Any]) -> str:
     lines = [doc["verdict"]]
-    for key in ("status", "code", "meaning", "message", "contextId"):
+    for key in ("status", "code", "meaning", "evidence", "message", "contextId"):
         if doc.get(key) not in (None, ""):
             lines.append(f"  {key}: {doc[key]}")
     if doc.get("permissions"):

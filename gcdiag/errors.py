@@ -397,7 +397,7 @@ def _verdict(parsed: ParsedError) -> str:
         if not parsed.raw.strip():
             return "Empty body: nothing to explain (was the body captured?)."
         return (
-            "Not JSON: this body did not come from the Genesys Cloud API itself; "
+            "Not JSON: this body probably did not come from the Genesys Cloud API itself; "
             "look at the proxy, gateway or load balancer in front of it."
         )
     if parsed.oauth_error is not None:

@@ -196,12 +196,17 @@ def api_fact_error(facts: Facts, fact: str, who: str, method: str, template: str
             )
         else:
             remedy = f"To let gcdiag read {request}: grant {need} to the {who} identity (it was refused)."
+        ident, _ = facts.peek("identity")
+        if who == SUBJECT and isinstance(ident, Identity) and ident.kind == "user":
+            # A user token is also refused for a missing OAuth scope where the org enforces scopes (FACTS §1.2).
+            remedy += " If the org enforces OAuth scopes, the token's scopes must also cover it."
     elif status == 401:
         remedy = f"the {who} token was not accepted (invalid or expired): check its credentials and region"
     elif status == 404:
         remedy = (
             f"Genesys answered 404 for this id in the org at {ctx.api_url or 'the configured API'}; check the id, "
-            "and that the org lives in this region (an id from another org or region reads as not found)"
+            "and that the org lives in this region (likely, unconfirmed: an id from another org or region reads as "
+            "not found)"
         )
     elif status == 429:
         why = f" ({exc.note})" if getattr(exc, "note", None) else ""
@@ -466,7 +471,15 @@ def _grants(facts: Facts) -> GrantSet:
             grants.append(Grant(roles[role_id], div_id, names.get(div_id, "")))
         return GrantSet(tuple(grants), "GET /api/v2/oauth/clients/{clientId} roleDivisions + roles")
     if ident.kind == "user":
-        body = http(facts, "grants", "subject", "GET", "/api/v2/authorization/subjects/me")
+        # Without includeFullRoles the grants carry no permission policies [SDK-A:authorization_api].
+        body = http(
+            facts,
+            "grants",
+            "subject",
+            "GET",
+            "/api/v2/authorization/subjects/me",
+            params={"includeFullRoles": "true"},
+        )
         divisions, _ = facts.outcome("divisions")
         names = {k: str(v.get("name", "")) for k, v in (divisions or {}).items()}
         grants = []

@@ -235,7 +235,8 @@ def _recommended(
         )
     op = catalog.get(*SECURE_PAUSE)
     why = (
-        "a policy (CUSTOMER_EXPERIENCE) recording cannot be stopped by API, only secure-paused"  # FACTS §3.1-3.2
+        "no API operation stops a policy (CUSTOMER_EXPERIENCE) recording (there is no stop endpoint); secure pause "
+        "halts it"  # FACTS §3.1 (INFERRED from the absence of a stop endpoint), §3.2
         if kind == "CUSTOMER_EXPERIENCE"
         else "secure pause is the API mechanism that pauses a live call recording"  # FACTS §3.2 a
     )

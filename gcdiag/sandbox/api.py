@@ -293,9 +293,9 @@ class SandboxApi:
             raise ApiError(401, "bad.credentials", vocab.MSG_BAD_CREDENTIALS)
         if caller.expires_at <= now():
             raise ApiError(401, "credentials.expired", vocab.MSG_EXPIRED)
-        if caller.client.state != "active":
-            # "Access tokens created by the client are invalid" once disabled (FACTS §1.4); the code is
-            # UNCONFIRMED (FACTS §6), best guess bad.credentials.
+        if caller.client.state == "disabled":
+            # "Disabled: Access tokens created by the client are invalid" [SDK-M:o_auth_client state]; an inactive
+            # client's existing tokens are not said to be. The code is UNCONFIRMED (FACTS §6): bad.credentials.
             raise ApiError(401, "bad.credentials", vocab.MSG_BAD_CREDENTIALS)
         return caller
 
@@ -552,7 +552,10 @@ def _subjects_me(api: SandboxApi, ctx: Ctx) -> Response:
     else:
         # Client credentials: best guess the client's own grants — UNCONFIRMED (FACTS §4).
         subject_id, name = caller.client.id, caller.client.name
-    return json_response(200, shapes.authz_subject(api.org, subject_id, name, caller.role_divisions))
+    full = (ctx.req.arg("includeFullRoles") or "").lower() == "true"
+    return json_response(
+        200, shapes.authz_subject(api.org, subject_id, name, caller.role_divisions, full_roles=full)
+    )
 
 
 @route("GET", "/api/v2/authorization/permissions")

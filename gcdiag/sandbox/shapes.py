@@ -164,10 +164,12 @@ def role(org: Org, role_obj: Role, user_count: bool) -> dict[str, Any]:
 
 
 def authz_subject(
-    org: Org, subject_id: str, name: str, role_divisions: list[tuple[str, str]]
+    org: Org, subject_id: str, name: str, role_divisions: list[tuple[str, str]], *, full_roles: bool = False
 ) -> dict[str, Any]:
-    """AuthzSubject (GET /api/v2/authorization/subjects/me) with
-    AuthzGrant/AuthzGrantRole/AuthzGrantPolicy."""
+    """AuthzSubject (GET /api/v2/authorization/subjects/me) with AuthzGrant/AuthzGrantRole/AuthzGrantPolicy.
+
+    A role's ``policies`` only with ``includeFullRoles=true``: "Include full role data with permission policies
+    for each grant" [SDK-A:authorization_api get_authorization_subjects_me]."""
     grants = []
     for role_id, division_id in role_divisions:
         role_obj = org.roles[role_id]
@@ -185,10 +187,16 @@ def authz_subject(
                 "role": {
                     "id": role_obj.id,
                     "name": role_obj.name,
-                    "policies": [
-                        {"actions": list(p.actions), "domain": p.domain, "entityName": p.entity}
-                        for p in role_obj.policies
-                    ],
+                    **(
+                        {
+                            "policies": [
+                                {"actions": list(p.actions), "domain": p.domain, "entityName": p.entity}
+                                for p in role_obj.policies
+                            ]
+                        }
+                        if full_roles
+                        else {}
+                    ),
                     "default": False,
                     "selfUri": f"{API}/authorization/roles/{role_obj.id}",
                 },

@@ -295,7 +295,7 @@ MSG_RATE_LIMIT = "Rate limit exceeded the maximum [{limit}] requests within [{wi
 # Measured against a real org by a third party (FACTS §5); the code is UNCONFIRMED (FACTS §5): best guess
 # bad.request.
 MSG_USER_CONTEXT = (
-    "This request requires a user context. Client credentials cannot be used for requests to this resource."
+    "This request requires a user context. Client credentials cannot be used..."  # as quoted in FACTS §5
 )
 # The 503/504 messages are not recorded in FACTS §6 ("…"): these texts are UNCONFIRMED (FACTS §6)
 # placeholders.

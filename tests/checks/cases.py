@@ -143,6 +143,17 @@ CASES: list[Case] = [
     ),
     Case(
         "auth.token",
+        Status.WARN,
+        "is inactive: no new tokens can be created with it",
+        lambda: {
+            "environment": ENV,
+            "token_info": token_info(),
+            "identity": identity(client_state="inactive"),
+        },
+        name="inactive-client",
+    ),
+    Case(
+        "auth.token",
         Status.FAIL,
         "token was rejected",
         lambda: {"environment": ENV},
@@ -507,7 +518,7 @@ CASES: list[Case] = [
     Case(
         "recording.kind",
         Status.PASS,
-        "cannot be stopped by API, only secure-paused",
+        "no API operation stops it (there is no stop endpoint), secure pause halts it",
         lambda: {"target_call": target(), "recordings": recordings()},
     ),
     Case(

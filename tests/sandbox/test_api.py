@@ -291,7 +291,7 @@ def test_divisions_permitted(sandbox: Callable[..., Any]) -> None:
 
 def test_subjects_me(sandbox: Callable[..., Any]) -> None:
     sb = sandbox("user-scope")
-    body = subject(sb).json("/api/v2/authorization/subjects/me")
+    body = subject(sb).json("/api/v2/authorization/subjects/me?includeFullRoles=true")
     assert body["name"] == "Sam Agent"
     [grant] = body["grants"]
     assert grant["division"]["id"] == "*" and grant["role"]["name"] == "Agent"
@@ -444,3 +444,16 @@ def test_audit_query_flow_and_filters(sandbox: Callable[..., Any]) -> None:
     assert_error(bad, 400, "bad.request")
     assert_error(api.call("POST", "/api/v2/audits/query", json={}), 400, "bad.request")
     assert_error(api.get(f"/api/v2/audits/query/{uuid.uuid4()}"), 404, "not.found")
+
+
+def test_subjects_me_carries_role_policies_only_with_include_full_roles() -> None:
+    # "Include full role data with permission policies for each grant" [SDK-A:authorization_api].
+    from gcdiag.sandbox import shapes
+    from gcdiag.sandbox.fixture import load_fixture
+
+    org = load_fixture("user-scope")
+    user = next(iter(org.users.values()))
+    bare = shapes.authz_subject(org, user.id, user.name, list(user.role_divisions))
+    full = shapes.authz_subject(org, user.id, user.name, list(user.role_divisions), full_roles=True)
+    assert bare["grants"] and all("policies" not in g["role"] for g in bare["grants"])
+    assert all("policies" in g["role"] for g in full["grants"])
