@@ -9,7 +9,7 @@ from gcdiag.check import FactView, check, unseen
 from gcdiag.lookups import GrantSet, Identity, PermittedDivisions, TargetDivisions
 from gcdiag.model import Finding, Status
 from gcdiag.remedies import permission_fix
-from gcdiag.targets import SECURE_PAUSE, TargetCall
+from gcdiag.targets import PAUSE_PERMISSION_INFERRED, SECURE_PAUSE, TargetCall
 
 CC_NOTE = (
     "A client-credentials token has no user, and OAuth scopes do not apply to it: its rights come only from the "
@@ -221,6 +221,9 @@ def auth_permissions(facts: FactView) -> Finding:
         f" — none of its roles ({', '.join(repr(r) for r in roles) or 'none'}) grants "
         f"{' or '.join(missing) if ptype != 'ALL' else ', '.join(missing)}"
     )
+    if PAUSE_PERMISSION_INFERRED in extra_missing:
+        # Its UI name is documented ("Conversation > Recording > Pause"); the string form is INFERRED (FACTS §10.12).
+        summary += f" ({PAUSE_PERMISSION_INFERRED} is the inferred name of Conversation > Recording > Pause)"
     detail = "\n".join(c.reason for c in evaluation.considered) or "the identity holds no roles"
     if ident.kind == "client_credentials" and target.requires_participant:
         # No permission makes this route work: a client-credentials token has no user, so it is never a

@@ -236,7 +236,7 @@ CASES: list[Case] = [
     Case(
         "auth.permissions",
         Status.FAIL,
-        "conversation:recording:pause",
+        "(conversation:recording:pause is the inferred name of Conversation > Recording > Pause)",
         lambda: {
             "identity": identity("user"),
             "kind": "user",
