@@ -685,7 +685,7 @@ def _whoami_table(doc: dict[str, Any]) -> str:
             )
         )
     for problem in doc.get("could_not_read") or []:
-        lines.append(problem if problem.startswith("could not read") else f"could not read: {problem}")
+        lines.append(problem)  # FactError.line(): already "could not read <fact>: …"
     lines.append("(-o yaml lists the effective permissions per division)")
     return "\n".join(lines) + "\n"
 

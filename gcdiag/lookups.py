@@ -696,6 +696,11 @@ class AuditChanges:
     roles_unknown: str = ""  # why the roles could not be looked up, when they could not
 
 
+def _identity_client_id(facts: Facts) -> str | None:
+    ident, _error = facts.outcome("identity")
+    return ident.client_id if isinstance(ident, Identity) else None
+
+
 def _audit_changes(facts: Facts) -> AuditChanges:
     """Recent changes to the identity's own OAuth client and roles (realtime audit query: 14 days at most, §7).
 
@@ -740,11 +745,9 @@ def _audit_changes(facts: Facts) -> AuditChanges:
         unread = max(0, total - len(found)) if isinstance(total, int) and not isinstance(total, bool) else 0
         return found, unread
 
-    def client_changes(_: object) -> tuple[dict[str, str], list[dict[str, Any]], int, str]:
-        client_id = ctx.subject_client_id
-        if client_id is None:
-            ident, _error = facts.outcome("identity")
-            client_id = ident.client_id if isinstance(ident, Identity) else None
+    def client_changes() -> tuple[dict[str, str], list[dict[str, Any]], int, str]:
+        # Known up front for client credentials, so this query need not wait for tokens/me.
+        client_id = ctx.subject_client_id or _identity_client_id(facts)
         if client_id is None:
             return {}, [], 0, ""
         found, unread = query(OAUTH_CLIENT_ENTITY, client_id)
@@ -752,7 +755,7 @@ def _audit_changes(facts: Facts) -> AuditChanges:
         name = ident.client_name if isinstance(ident, Identity) and ident.client_name else client_id
         return {client_id: f"OAuth client {name!r}"}, found, unread, ""
 
-    def role_changes(_: object) -> tuple[dict[str, str], list[dict[str, Any]], int, str]:
+    def role_changes() -> tuple[dict[str, str], list[dict[str, Any]], int, str]:
         grant_set, error = facts.outcome("grants")
         if not isinstance(grant_set, GrantSet):
             return {}, [], 0, error.short() if error is not None else "the roles are unknown"
@@ -773,7 +776,7 @@ def _audit_changes(facts: Facts) -> AuditChanges:
     unread = 0
     roles_unknown = ""
     for part_watched, part_entries, part_unread, why in _parallel(
-        facts, lambda job: job(None), [client_changes, role_changes]
+        facts, lambda job: job(), [client_changes, role_changes]
     ):
         watched.update(part_watched)
         entries.extend(part_entries)
