@@ -11,7 +11,7 @@ deleted, and nothing here is a source of Genesys facts.
 
 Measured and printed:
 
-1. parse + extract: ``json.load`` of the file and :func:`gcdiag.livecatalog.extract`, median of ``--runs``;
+1. parse + extract: ``json.load`` of the file and :func:`gcdiag.genesys.swagger.extract`, median of ``--runs``;
    peak memory of that step as tracemalloc's peak, and as ``ru_maxrss`` of a child process that does only
    that step (this process's own peak also holds the earlier steps; the document is generated in another
    child for the same reason).
@@ -54,8 +54,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/common.py
 
 from common import print_table  # noqa: E402
 
-from gcdiag import livecatalog  # noqa: E402
-from gcdiag.catalog import Catalog, Operation, load_bundled  # noqa: E402
+from gcdiag.genesys import catalog_cache as livecatalog  # noqa: E402
+from gcdiag.genesys.catalog import Catalog, Operation, load_bundled  # noqa: E402
 
 # FACTS §1.3: scope names that exist; synthetic operations draw from these so no name is made up.
 REAL_SCOPES = [

@@ -43,7 +43,7 @@ mark("interpreter up")
 class Hook(importlib.abc.MetaPathFinder):
     seen = False
     def find_spec(self, name, path, target=None):
-        if name == "gcdiag.api" and not Hook.seen:
+        if name == "gcdiag.client.api" and not Hook.seen:
             Hook.seen = True
             mark("HTTP stack import begins")
         return None

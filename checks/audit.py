@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gcdiag.check import FactView, check
-from gcdiag.lookups import AuditChanges, InteractionAudits
-from gcdiag.model import Finding, Status
+from gcdiag.facts.types import AuditChanges, InteractionAudits
+from gcdiag.pipeline import FactView, Finding, Status, check
 
 NOT_AUDITED = (
     "No source shows denied API calls being recorded in the audit log, so it is unlikely to show which permission a "

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from gcdiag.authz import ALL_DIVISIONS, Evaluation, evaluate, scopes_cover
-from gcdiag.check import FactView, check, unseen
-from gcdiag.lookups import GrantSet, Identity, PermittedDivisions, TargetDivisions
-from gcdiag.model import Finding, Status
-from gcdiag.remedies import permission_fix
-from gcdiag.targets import PAUSE_PERMISSION_INFERRED, SECURE_PAUSE, TargetCall
+from gcdiag.facts.types import GrantSet, Identity, PermittedDivisions, TargetDivisions
+from gcdiag.genesys.authz import Evaluation, evaluate, scopes_cover
+from gcdiag.genesys.constants import ALL_DIVISIONS
+from gcdiag.genesys.remedies import permission_fix
+from gcdiag.genesys.targets import PAUSE_PERMISSION_INFERRED, SECURE_PAUSE, TargetCall
+from gcdiag.pipeline import FactView, Finding, Status, check, unseen
 
 CC_NOTE = (
     "A client-credentials token has no user, and OAuth scopes do not apply to it: its rights come only from the "

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gcdiag.check import FactView, check, unseen
-from gcdiag.model import Finding, Status
+from gcdiag.pipeline import FactView, Finding, Status, check, unseen
 
 
 @check(

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from gcdiag.check import FactView, check
-from gcdiag.model import Finding, Status
-from gcdiag.targets import PARTICIPANT_FLAG, SECURE_PAUSE, TargetCall
+from gcdiag.genesys.targets import PARTICIPANT_FLAG, SECURE_PAUSE, TargetCall
+from gcdiag.pipeline import FactView, Finding, Status, check
 
 
 @check(

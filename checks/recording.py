@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gcdiag.check import FactView, check, unseen
-from gcdiag.model import Finding, Status
-from gcdiag.targets import PARTICIPANT_FLAG, SECURE_PAUSE, TargetCall
+from gcdiag.genesys.targets import PARTICIPANT_FLAG, SECURE_PAUSE, TargetCall
+from gcdiag.pipeline import FactView, Finding, Status, check, unseen
 
 
 def _upper(value: Any) -> str:

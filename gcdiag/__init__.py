@@ -4,4 +4,3 @@ Only the version lives here so that ``gcdiag --version`` imports nothing heavy.
 """
 
 __version__ = "0.1.0"
-REPORT_SCHEMA = 1

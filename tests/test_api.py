@@ -15,18 +15,12 @@ import requests
 import responses
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from gcdiag.api import (
-    KEPT_HEADERS,
-    TOKEN_FAILURE_HOLD_S,
-    ApiClient,
-    ApiError,
-    ApiResponse,
-    RateLimiter,
-    RequestLog,
-    RequestRecord,
-    build_path,
-)
-from gcdiag.settings import Credentials
+from gcdiag.client.api import KEPT_HEADERS, TOKEN_FAILURE_HOLD_S, ApiClient, ApiResponse
+from gcdiag.client.errors import ApiError
+from gcdiag.client.ratelimit import RateLimiter
+from gcdiag.client.provenance import RequestLog, RequestRecord
+from gcdiag.client.urls import build_path
+from gcdiag.settings.model import Credentials
 
 API = "https://api.mypurecloud.com"
 LOGIN = "https://login.mypurecloud.com"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gcdiag.authz import Grant, Policy, Role, evaluate, scopes_cover
+from gcdiag.genesys.authz import Grant, Policy, Role, evaluate, scopes_cover
 
 PAUSE = "conversation:recording:pauseOthers"
 VIEW = "recording:recording:view"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from gcdiag.cli import _SHARED, cli
+from gcdiag.cli import cli
+from gcdiag.settings.options import SHARED_OPTIONS
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 EXEMPT = {"--version", "--help"}  # they end the run before anything is configured
@@ -28,19 +29,20 @@ def test_the_command_tree_is_walked() -> None:
     assert {"gcdiag recording-stop", "gcdiag can-i", "gcdiag smoke", "gcdiag sandbox serve"} <= names
 
 
-def test_every_flag_has_an_environment_variable_named_in_its_help() -> None:
+def test_every_flag_has_an_environment_variable_shown_in_its_help() -> None:
     missing = []
     for name, cmd in commands(cli):
         for param in cmd.params:
             if not isinstance(param, click.Option) or EXEMPT & set(param.opts):
                 continue
-            if "[env: " not in (param.help or ""):
+            if not param.envvar or not param.show_envvar:
                 missing.append(f"{name} {'/'.join(param.opts)}")
     assert missing == []
 
 
 def test_the_readme_lists_every_shared_flag_and_its_variable() -> None:
     text = README.read_text(encoding="utf-8")
-    for names, _key, env, _help, _extra in _SHARED:
+    for option in SHARED_OPTIONS:
+        names, env = option.flags, option.env
         assert any(f"`{n}" in text or f"{n}`" in text or f"/{n}" in text for n in names), names
         assert env in text, env

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from gcdiag.errors import KNOWN_CODES, RAW_LIMIT_BYTES, ParsedError, explain, parse_error_body
+from gcdiag.genesys.errors import KNOWN_CODES, RAW_LIMIT_BYTES, ParsedError, explain, parse_error_body
 
 FACTS = Path(__file__).resolve().parents[2] / "shared" / "genesys" / "FACTS.md"
 

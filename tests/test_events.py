@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gcdiag.events import EventError, parse_event
+from gcdiag.inputs.events import EventError, parse_event
 
 CONV = "11111111-2222-3333-4444-555555555555"
 REC = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from gcdiag.facts import FactDef, FactError, Facts, FactUnavailable, values_for
+from gcdiag.facts.engine import FactDef, FactError, Facts, FactUnavailable, values_for
 
 
 def _defs(calls: dict[str, int], delay: float = 0.0) -> list[FactDef]:

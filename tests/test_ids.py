@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gcdiag.ids import IdError, is_id, validate_id
+from gcdiag.inputs.ids import IdError, is_id, validate_id
 
 GOOD = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 

@@ -18,18 +18,12 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gcdiag import livecatalog
-from gcdiag.catalog import Catalog, load_bundled
-from gcdiag.livecatalog import (
-    CatalogError,
-    cache_dir,
-    cache_key_for,
-    cache_path,
-    extract,
-    extract_operations,
-    load_catalog,
-    refresh,
-)
+from gcdiag.genesys import swagger as livecatalog
+from gcdiag.genesys.catalog import Catalog, load_bundled
+from gcdiag.genesys.catalog import CatalogError
+from gcdiag.genesys.catalog_cache import cache_dir, cache_key_for, cache_path, load_catalog
+from gcdiag.genesys.swagger import extract, extract_operations
+from gcdiag.client.swagger_download import refresh
 
 HANDMADE = Path(__file__).parent / "data" / "swagger-handmade.json"
 RECORDINGSTATE = "/api/v2/conversations/calls/{conversationId}/recordingstate"

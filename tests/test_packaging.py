@@ -25,6 +25,11 @@ def test_data_files_are_declared() -> None:
     config = configparser.ConfigParser()
     config.read(ROOT / "setup.cfg")
     data = config["options.package_data"]
-    for pattern in ("data/*.json", "data/*.yaml", "sandbox/fixtures/*.yaml", "report_schema.json"):
-        assert pattern in data["gcdiag"]
-    assert "*.yaml" in data["gcdiag_checks"]
+    for package, pattern in (
+        ("gcdiag.genesys", "data/*.json"),
+        ("gcdiag.genesys", "data/*.yaml"),
+        ("gcdiag.sandbox", "fixtures/*.yaml"),
+        ("gcdiag.report", "schema.json"),
+        ("gcdiag_checks", "*.yaml"),
+    ):
+        assert pattern in data[package]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from gcdiag.check import Check, FactView, check
-from gcdiag.facts import FactDef, FactError, Facts, FactUnavailable
-from gcdiag.model import CheckResult, Outcome, Status, decide
-from gcdiag.pipeline import Scenario, ordered_fix, run_checks, select_checks
+from gcdiag.pipeline.check import Check, FactView, check
+from gcdiag.facts.engine import FactDef, FactError, Facts, FactUnavailable
+from gcdiag.report.model import CheckResult, Outcome, Status, decide
+from gcdiag.pipeline.scenarios import Scenario
+from gcdiag.pipeline.runner import ordered_fix, run_checks, select_checks
 
 SCENARIO = Scenario("demo", "t", order=("a.first", "a.second", "a.third"))
 
@@ -38,7 +39,7 @@ def make(
 ) -> Check:
     @check(id=cid, title=cid, scenarios=("demo",), blocking=blocking, needs=needs, fix=fix)
     def fn(facts: FactView) -> object:
-        from gcdiag.model import Finding
+        from gcdiag.report.model import Finding
 
         return Finding(
             status, f"{cid} says {status.value}", fix=(f"fix {cid}",) if status is not Status.PASS else ()

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from gcdiag.check import FactView, check
-from gcdiag.model import Finding, Status
-from gcdiag.plugins import PluginError, _from_module_or_package, load_checks
+from gcdiag.pipeline.check import FactView, check
+from gcdiag.report.model import Finding, Status
+from gcdiag.pipeline.plugins import PluginError, _from_module_or_package, load_checks
 
 FACTS = ["conversation", "token_info", "inputs"]
 
 PY_CHECK = textwrap.dedent(
     '''
-    from gcdiag.check import check
-    from gcdiag.model import Finding, Status
+    from gcdiag.pipeline.check import check
+    from gcdiag.report.model import Finding, Status
 
     @check(id="org.queue-name", title="Queue naming", scenarios=("recording-stop",), blocking=False,
            needs=("conversation",), fix="Rename the queue.")
@@ -124,7 +124,7 @@ def test_single_module_plugin_loads_like_an_entry_point() -> None:
 
 
 def test_builtins_come_from_the_entry_point() -> None:
-    loaded = load_checks(known_facts=__import__("gcdiag.lookups", fromlist=["FACT_NAMES"]).FACT_NAMES)
+    loaded = load_checks(known_facts=__import__("gcdiag.facts.registry", fromlist=["FACT_NAMES"]).FACT_NAMES)
     builtin = [c for c in loaded.checks if c.source == "builtin"]
     assert "endpoint.exists" in [c.id for c in builtin]
     assert all("gcdiag_checks" in c.origin or c.origin.endswith((".py", ".yaml")) for c in builtin)

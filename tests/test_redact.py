@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from gcdiag.model import CheckResult, Report, Status, decide
-from gcdiag.redact import REDACTED, Redactor
+from gcdiag.report.model import CheckResult, Report, Status, decide
+from gcdiag.report.redact import REDACTED, Redactor
 from gcdiag.render import FORMATS, render, render_many
-from gcdiag.reportio import validate_report_dict
+from gcdiag.report.io import validate_report_dict
 
 from .render.sample import CONV, sample_report
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gcdiag.regions import REGIONS, Region, find_region, region_for_url, resolve_region
+from gcdiag.genesys.regions import REGIONS, Region, find_region, region_for_url, resolve_region
 
 # FACTS.md §9, copied here on purpose so the module is checked against the fact sheet, not against itself.
 FACTS_9 = [

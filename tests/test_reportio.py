@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 import yaml
 
-from gcdiag import reportio
-from gcdiag.model import Report
+from gcdiag.report import io as reportio
+from gcdiag.report.model import Report
 from gcdiag.render import render, render_many
-from gcdiag.reportio import ReportError, load_report, load_reports, report_schema, validate_report_dict
+from gcdiag.report.io import ReportError, load_report, load_reports, report_schema, validate_report_dict
 
 from .render.sample import passing_report, sample_report
 
@@ -287,8 +287,8 @@ def test_schema_is_itself_valid_draft_2020_12() -> None:
 
 
 def test_schema_enums_match_the_model() -> None:
-    from gcdiag.check import CHECK_ID
-    from gcdiag.model import Outcome, Status
+    from gcdiag.pipeline.check import CHECK_ID
+    from gcdiag.report.model import Outcome, Status
 
     schema = report_schema()
     assert schema["$defs"]["result"]["properties"]["status"]["enum"] == [s.value for s in Status]

@@ -7,16 +7,8 @@ from typing import Any
 
 import pytest
 
-from gcdiag.settings import (
-    DEFAULT_RATE_LIMIT_PER_MINUTE,
-    ENV,
-    Credentials,
-    Secret,
-    Settings,
-    SettingsError,
-    derive_login_url,
-    resolve_settings,
-)
+from gcdiag.settings.model import DEFAULT_RATE_LIMIT_PER_MINUTE, Credentials, Secret, Settings, SettingsError
+from gcdiag.settings.resolve import ENV, derive_login_url, resolve_settings
 
 SECRET = "s3cr3t-client-secret-value"
 TOKEN = "t0ken-bearer-value-123456"
@@ -105,9 +97,9 @@ def test_env_names_match_the_brief_and_the_cli() -> None:
     assert ENV["token"] == "GENESYSCLOUD_ACCESS_TOKEN"
     assert ENV["api_url"] == "GENESYSCLOUD_API_URL" and ENV["login_url"] == "GENESYSCLOUD_LOGIN_URL"
     assert ENV["inspector_token"] == "GCDIAG_INSPECTOR_TOKEN" and ENV["profile"] == "GCDIAG_PROFILE"
-    from gcdiag.cli import _SHARED
+    from gcdiag.settings.options import SHARED_OPTIONS
 
-    cli_env = {key: env for _names, key, env, *_ in _SHARED if key}
+    cli_env = {o.key: o.env for o in SHARED_OPTIONS if o.setting}
     assert cli_env == ENV
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gcdiag.catalog import load_bundled
-from gcdiag.targets import choose_target_call, given_call
+from gcdiag.genesys.catalog import load_bundled
+from gcdiag.genesys.targets import choose_target_call, given_call
 
 CATALOG = load_bundled()
 CONV = "c0000000-0000-4000-8000-000000000001"

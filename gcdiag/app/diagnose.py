@@ -10,17 +10,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gcdiag.api import ApiError
-from gcdiag.background import Background
-from gcdiag.catalog import Catalog, CatalogChoice
-from gcdiag.facts import Facts
-from gcdiag.inputs import Inputs
-from gcdiag.lookups import RequestCache, RunContext, fact_definitions
-from gcdiag.model import CheckResult, Report, Status
-from gcdiag.pipeline import Scenario, build_report, run_checks, select_checks, skipped_result
-from gcdiag.plugins import CheckSet
-from gcdiag.session import Session
-from gcdiag.targets import TargetCall
+from gcdiag.client.errors import ApiError
+from gcdiag.client.session import Session
+from gcdiag.facts.context import RequestCache, RunContext
+from gcdiag.facts.engine import Facts
+from gcdiag.facts.registry import fact_definitions
+from gcdiag.genesys.catalog import Catalog, CatalogChoice
+from gcdiag.genesys.targets import TargetCall
+from gcdiag.inputs.model import Inputs
+from gcdiag.pipeline.plugins import CheckSet
+from gcdiag.pipeline.runner import build_report, run_checks, select_checks, skipped_result
+from gcdiag.pipeline.scenarios import Scenario
+from gcdiag.report.model import CheckResult, Report, Status
+from gcdiag.util.background import Background
 
 
 def facts_for(
@@ -79,54 +81,6 @@ def facts_requests(facts: Facts) -> list[dict[str, Any]]:
                 {"method": p.method, "path": p.path, "status": p.status, "identity": p.identity, "fact": name}
             )
     return out
-
-
-def whoami_document(facts: Facts) -> tuple[dict[str, Any], bool]:
-    """Everything ``gcdiag whoami`` shows; the flag is False when something could not be read."""
-    from gcdiag.authz import ALL_DIVISIONS
-
-    facts.prefetch(["identity", "grants", "divisions"])
-    ctx: RunContext = facts.context
-    doc: dict[str, Any] = {"api_url": ctx.api_url, "region": ctx.region or None}
-    problems: list[str] = []
-    identity, error = facts.outcome("identity")
-    if error is not None:
-        problems.append(error.line())
-    else:
-        doc["identity"] = identity.to_dict()
-        doc["scopes_note"] = (
-            "scopes do not apply to client credentials; roles and divisions do"
-            if identity.kind == "client_credentials"
-            else "the scopes authorized for this OAuth client (they matter when the org enforces scopes)"
-        )
-    grant_set, error = facts.outcome("grants")
-    if error is not None:
-        problems.append(error.line())
-    else:
-        grants = []
-        effective: dict[str, list[str]] = {}
-        for g in grant_set.grants:
-            perms = sorted({*g.role.permissions, *(p.text for p in g.role.policies)})
-            grants.append(
-                {
-                    "role": {"id": g.role.id, "name": g.role.name},
-                    "division": {"id": g.division_id, "label": g.division_label},
-                    "permissions": perms,
-                }
-            )
-            key = "all divisions (*)" if g.division_id == ALL_DIVISIONS else g.division_label
-            effective[key] = sorted({*effective.get(key, []), *perms})
-        doc["grants"] = grants
-        doc["grants_source"] = grant_set.source
-        doc["effective_permissions"] = effective
-        doc["permission_notation"] = (
-            "domain:entity:action; a policy lists its actions comma-separated, * = all"
-        )
-    _divisions, error = facts.outcome("divisions")
-    if error is not None:
-        problems.append(error.line())
-    doc["could_not_read"] = problems
-    return doc, not problems
 
 
 @dataclass(frozen=True)

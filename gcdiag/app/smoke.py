@@ -1,6 +1,6 @@
 """``gcdiag smoke FILE``: many diagnoses against one org for CI, with shared look-ups and expectations.
 
-The smoke file (YAML)::
+The smoke file (see :mod:`gcdiag.inputs.smoke_file`)::
 
     items:
       - name: integration cannot pause            # optional
@@ -23,128 +23,14 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any
 
-from gcdiag.model import CheckResult, Outcome, Report, Status
+import click
 
-EXPECTATION_ID = "smoke.expectation"
-ITEM_KEYS = {
-    "name",
-    "scenario",
-    "conversation",
-    "conversations_file",
-    "recording",
-    "call",
-    "expect",
-    "expect_failing",
-    "division",
-}
-
-
-class SmokeError(ValueError):
-    """The smoke file is unreadable or invalid (one line naming the file and key)."""
-
-
-@dataclass(frozen=True)
-class SmokeItem:
-    name: str
-    scenario: str
-    conversation: str | None
-    recording: str | None
-    call: str | None
-    expect: Outcome
-    expect_failing: tuple[str, ...]
-    division: str | None = None
-
-
-def load_smoke_file(path: str) -> list[SmokeItem]:
-    from gcdiag import yamlio
-    from gcdiag.ids import IdError, validate_id
-
-    file = Path(path)
-    try:
-        data = yamlio.load(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SmokeError(f"cannot read smoke file {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise SmokeError(f"{path}: not a text file") from None
-    except yamlio.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise SmokeError(f"{path}: malformed YAML{where}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("items"), list) or not data["items"]:
-        raise SmokeError(f"{path}: expected a mapping with a non-empty 'items' list")
-    items: list[SmokeItem] = []
-    for n, raw in enumerate(data["items"]):
-        where = f"{path}: items[{n}]"
-        if not isinstance(raw, dict):
-            raise SmokeError(f"{where}: expected a mapping")
-        unknown = set(raw) - ITEM_KEYS
-        if unknown:
-            raise SmokeError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(ITEM_KEYS)}")
-        scenario = str(raw.get("scenario", "recording-stop"))
-        if scenario not in ("recording-stop", "can-i"):
-            raise SmokeError(f"{where}.scenario: expected recording-stop or can-i, got {scenario!r}")
-        try:
-            expect = Outcome(str(raw.get("expect")))
-        except ValueError:
-            raise SmokeError(f"{where}.expect: expected would_succeed or would_fail") from None
-        if expect is Outcome.INCOMPLETE:
-            raise SmokeError(f"{where}.expect: expected would_succeed or would_fail")
-        failing = raw.get("expect_failing") or []
-        if not isinstance(failing, list):
-            raise SmokeError(f"{where}.expect_failing: expected a list of check ids")
-        conversations: list[str | None] = []
-        try:
-            if raw.get("conversation"):
-                conversations.append(validate_id(str(raw["conversation"]), f"{where}.conversation"))
-            if raw.get("conversations_file"):
-                ids_path = file.parent / str(raw["conversations_file"])
-                try:
-                    lines = [x.strip() for x in ids_path.read_text(encoding="utf-8").splitlines()]
-                except OSError as exc:
-                    raise SmokeError(
-                        f"{where}.conversations_file: cannot read {ids_path}: {exc.strerror}"
-                    ) from None
-                conversations.extend(
-                    validate_id(x, f"{ids_path}") for x in lines if x and not x.startswith("#")
-                )
-            recording = (
-                validate_id(str(raw["recording"]), f"{where}.recording") if raw.get("recording") else None
-            )
-        except IdError as exc:
-            raise SmokeError(str(exc)) from None
-        call = None
-        if raw.get("call"):
-            from gcdiag.catalog import split_call
-
-            try:
-                split_call(str(raw["call"]))
-            except ValueError as exc:
-                raise SmokeError(f"{where}.call: {exc}") from None
-            call = str(raw["call"]).strip()
-        if scenario == "recording-stop" and not conversations:
-            raise SmokeError(f"{where}: needs conversation or conversations_file")
-        if scenario == "can-i":
-            if not raw.get("call"):
-                raise SmokeError(f"{where}: a can-i item needs call")
-            conversations = conversations or [None]
-        for k, conversation in enumerate(conversations):
-            name = str(raw.get("name") or f"item {n + 1}")
-            items.append(
-                SmokeItem(
-                    name=name if len(conversations) == 1 else f"{name} #{k + 1}",
-                    scenario=scenario,
-                    conversation=conversation,
-                    recording=recording,
-                    call=call,
-                    expect=expect,
-                    expect_failing=tuple(str(x) for x in failing),
-                    division=str(raw["division"]) if raw.get("division") else None,
-                )
-            )
-    return items
+from gcdiag.app.invocation import Invocation
+from gcdiag.app.output import Output
+from gcdiag.inputs import InputError
+from gcdiag.inputs.smoke_file import SmokeItem
+from gcdiag.report.model import EXPECTATION_ID, CheckResult, Outcome, Report, Status
 
 
 def expectation(item: SmokeItem, report: Report, *, fail_on_warn: bool) -> CheckResult:
@@ -217,13 +103,86 @@ def run_smoke(
     return reports, smoke_exit_code(expectations)
 
 
-def smoke_inputs(item: SmokeItem) -> Any:
-    from gcdiag.inputs import Inputs
+@dataclass(frozen=True, kw_only=True)
+class SmokeRequest:
+    """``gcdiag smoke``'s own options, as typed."""
 
-    call = None
-    if item.call:
-        method, path = item.call.split(None, 1)
-        call = (method.upper(), path.strip())
-    return Inputs(
-        conversation_id=item.conversation, recording_id=item.recording, call=call, division=item.division
+    file: str
+    fail_on: str = "fail"
+    with_audit: bool = False
+    workers: int = 4
+    checks_dir: tuple[str, ...] = ()
+
+
+def run_smoke_command(inv: Invocation, req: SmokeRequest) -> int:
+    from gcdiag.app.diagnose import Options, diagnose
+    from gcdiag.app.wiring import choose_catalog, load_checkset, open_session, settings_for
+    from gcdiag.facts.context import RequestCache
+    from gcdiag.inputs.smoke_file import SmokeError, load_smoke_file, smoke_inputs
+    from gcdiag.pipeline.scenarios import SCENARIOS
+    from gcdiag.util.background import Background
+
+    try:
+        items = load_smoke_file(req.file)
+    except SmokeError as exc:
+        raise InputError(str(exc)) from None
+    checkset = load_checkset(req.checks_dir)
+    known = set(checkset.ids())
+    for item in items:
+        unknown = [c for c in item.expect_failing if c not in known]
+        if unknown:
+            raise InputError(
+                f"{req.file}: {item.name}: expect_failing names unknown check id(s) {', '.join(unknown)}"
+            )
+    settings = settings_for(inv)
+    output = Output(inv)
+    session = open_session(inv, settings)
+    catalog = Background.done(choose_catalog(settings))
+    cache = RequestCache()
+    skip = () if req.with_audit else ("audit.recent-changes",)
+
+    def one(item: SmokeItem) -> Report:
+        scenario = SCENARIOS[item.scenario]
+        skips = tuple(
+            s for s in skip if any(c.id == s and item.scenario in c.scenarios for c in checkset.checks)
+        )
+        return diagnose(
+            scenario=scenario,
+            session=session,
+            inputs=smoke_inputs(item),
+            catalog=catalog,
+            checkset=checkset,
+            options=Options(
+                skip=skips, debug=output.prefs.debug, skip_reason="not run in smoke without --with-audit"
+            ),
+            cache=cache,
+            notes=(f"smoke item: {item.name}",),
+            own_requests_only=True,
+        )
+
+    show_progress = inv.stderr_isatty
+
+    def progress(done: int, total: int) -> None:
+        if show_progress:
+            width = 30
+            filled = int(width * done / total)
+            click.echo(
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", err=True, nl=done == total
+            )
+
+    reports, code = run_smoke(
+        items, one, fail_on_warn=req.fail_on == "warn", workers=req.workers, progress=progress
     )
+    secrets = session.secrets()
+    safe = output.reports(reports, secrets, title=f"gcdiag smoke {req.file}")
+    matched = sum(1 for r in safe if r.results[-1].status.value == "pass")
+    total_requests = len(session.log.records())
+    output.note(
+        f"smoke: {matched}/{len(safe)} item(s) as expected; {total_requests} request(s) "
+        f"({total_requests / max(1, len(safe)):.2f} per item); exit {code}"
+    )
+    for report in safe:
+        last = report.results[-1]
+        if last.status.value != "pass":
+            output.note(f"  {last.status.value.upper()}: {last.title}: {last.summary}", secrets)
+    return code

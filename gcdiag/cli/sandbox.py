@@ -16,7 +16,9 @@ from typing import Any
 
 import click
 
-_ENV = "GCDIAG_SANDBOX_"
+from gcdiag.cli.options import options_of
+from gcdiag.cli.root import UsageProblem
+from gcdiag.settings.options import SANDBOX_OPTIONS
 
 
 @click.group("sandbox")
@@ -25,65 +27,16 @@ def sandbox() -> None:
 
 
 @sandbox.command("serve")
-@click.option(
-    "--org",
+@options_of(
+    SANDBOX_OPTIONS,
     "org_ref",
-    default="seed-403",
-    show_default=True,
-    envvar=f"{_ENV}ORG",
-    help="A built-in fixture name or a fixture YAML file. [env: GCDIAG_SANDBOX_ORG]",
-)
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    envvar=f"{_ENV}HOST",
-    help="Address to listen on. [env: GCDIAG_SANDBOX_HOST]",
-)
-@click.option(
-    "--port",
-    default=0,
-    show_default=True,
-    type=click.IntRange(0, 65535),
-    envvar=f"{_ENV}PORT",
-    help="Port; 0 picks a free one. [env: GCDIAG_SANDBOX_PORT]",
-)
-@click.option(
-    "--latency-ms",
-    default=0,
-    show_default=True,
-    type=click.IntRange(0, 60000),
-    envvar=f"{_ENV}LATENCY_MS",
-    help="Delay before every answer. [env: GCDIAG_SANDBOX_LATENCY_MS]",
-)
-@click.option(
-    "--rate-limit",
-    type=click.IntRange(1),
-    default=None,
-    envvar=f"{_ENV}RATE_LIMIT",
-    help="Requests per minute per token before 429. [env: GCDIAG_SANDBOX_RATE_LIMIT]",
-)
-@click.option(
-    "--fault-rate",
-    default=0.0,
-    show_default=True,
-    type=click.FloatRange(0.0, 1.0),
-    envvar=f"{_ENV}FAULT_RATE",
-    help="Share of requests that get a random fault. [env: GCDIAG_SANDBOX_FAULT_RATE]",
-)
-@click.option(
-    "--fault-seed",
-    type=int,
-    default=None,
-    envvar=f"{_ENV}FAULT_SEED",
-    help="Seed for reproducible faults. [env: GCDIAG_SANDBOX_FAULT_SEED]",
-)
-@click.option(
-    "--fault-kinds",
-    default=None,
-    envvar=f"{_ENV}FAULT_KINDS",
-    help="Comma-separated fault kinds to draw from: service_unavailable, timeout, reset, truncated, "
-    "html, slow (default: all). [env: GCDIAG_SANDBOX_FAULT_KINDS]",
+    "host",
+    "port",
+    "latency_ms",
+    "rate_limit",
+    "fault_rate",
+    "fault_seed",
+    "fault_kinds",
 )
 def serve(
     org_ref: str,
@@ -102,9 +55,7 @@ def serve(
     try:
         org = load_fixture(org_ref)
     except FixtureError as exc:
-        from gcdiag.cli import fail
-
-        fail(str(exc))
+        raise UsageProblem(str(exc)) from None
     kinds = [k.strip() for k in fault_kinds.split(",") if k.strip()] if fault_kinds else None
     try:
         server = Sandbox(
@@ -118,9 +69,7 @@ def serve(
             port=port,
         )
     except ValueError as exc:
-        from gcdiag.cli import fail
-
-        fail(str(exc))
+        raise UsageProblem(str(exc)) from None
     stop = threading.Event()
 
     def on_signal(signum: int, frame: Any) -> None:
@@ -159,5 +108,5 @@ def _describe(org: Any) -> None:
     err.flush()
 
 
-if __name__ == "__main__":  # python -m gcdiag.sandbox.cli serve ...
+if __name__ == "__main__":  # python -m gcdiag.cli.sandbox serve ...
     sandbox()

@@ -31,15 +31,12 @@ import functools
 import json as jsonlib
 import math
 import random
-import re
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -47,8 +44,13 @@ from requests.auth import AuthBase, HTTPBasicAuth
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from gcdiag import __version__
-from gcdiag.errors import ParsedError, parse_error_body
-from gcdiag.settings import CLIENT_CREDENTIALS, TOKEN_PATH, Credentials
+from gcdiag.client.errors import ApiError
+from gcdiag.client.provenance import RequestLog, RequestRecord
+from gcdiag.client.ratelimit import RateLimiter
+from gcdiag.client.urls import build_path, host_of, strip_base_url
+from gcdiag.genesys.constants import TOKEN_PATH
+from gcdiag.genesys.errors import ParsedError, parse_error_body
+from gcdiag.settings.model import CLIENT_CREDENTIALS, Credentials
 
 SUBJECT = "subject"
 INSPECTOR = "inspector"
@@ -68,114 +70,6 @@ KEPT_HEADERS = (
     "inin-ratelimit-reset",
 )
 CORRELATION_HEADER = "ININ-Correlation-Id"
-_PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
-_MESSAGE_LIMIT = 300
-
-
-# --- provenance ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RequestRecord:
-    """One HTTP attempt. Never headers, bodies or query strings."""
-
-    method: str
-    path: str  # the path template, e.g. /api/v2/conversations/{conversationId}, or /oauth/token
-    status: int | None  # None when no response arrived
-    duration_ms: float
-    identity: str  # subject | inspector
-    correlation_id: str | None = None
-    context_id: str | None = None
-    error: str | None = None  # short text: "read timeout", "429 rate limited, retry after 2 s", ...
-    attempt: int = 1
-    host: str | None = None  # host[:port] the request went to
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "method": self.method,
-            "path": self.path,
-            "status": self.status,
-            "duration_ms": round(self.duration_ms, 1),
-            "identity": self.identity,
-            "correlation_id": self.correlation_id,
-            "context_id": self.context_id,
-            "error": self.error,
-            "attempt": self.attempt,
-            "host": self.host,
-        }
-
-
-class RequestLog:
-    """A thread-safe, append-only list of :class:`RequestRecord`, shared by the clients of one run."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._records: list[RequestRecord] = []
-
-    def add(self, record: RequestRecord) -> None:
-        with self._lock:
-            self._records.append(record)
-
-    def records(self) -> list[RequestRecord]:
-        with self._lock:
-            return list(self._records)
-
-    def count(self, identity: str | None = None) -> int:
-        with self._lock:
-            return sum(1 for r in self._records if identity is None or r.identity == identity)
-
-    def __len__(self) -> int:
-        return self.count()
-
-
-# --- client-side rate limit ---------------------------------------------------------------------------------
-
-
-class RateLimiter:
-    """At most ``per_minute`` acquisitions in any sliding 60-second window, across threads.
-
-    A sliding window matches how Genesys states its limits ("maximum [n] requests within [s] seconds", FACTS
-    §6) better than a token bucket, which would allow a full bucket plus its refill within one minute. A
-    fractional rate (0.5/min) is one request per 120 s. ``per_minute <= 0`` disables the limiter.
-    """
-
-    def __init__(
-        self,
-        per_minute: float,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-        margin: float = 1.0,
-    ) -> None:
-        self.per_minute = float(per_minute)
-        self.enabled = self.per_minute > 0 and math.isfinite(self.per_minute)
-        self._count = max(1, int(self.per_minute)) if self.enabled else 0
-        # The server counts arrivals, gcdiag counts departures: a request that left late (queued in a thread, a
-        # slow connect) can arrive inside the server's window although it left outside gcdiag's. A second of
-        # margin on a 60 s window costs under 2 % of throughput and keeps gcdiag itself from causing a 429.
-        self._window = 60.0 * self._count / self.per_minute + margin if self.enabled else 0.0
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = threading.Lock()
-        self._stamps: deque[float] = deque()
-
-    def acquire(self) -> float:
-        """Block until a request may go; returns the seconds waited."""
-        if not self.enabled:
-            return 0.0
-        waited = 0.0
-        while True:
-            with self._lock:
-                now = self._clock()
-                while self._stamps and now - self._stamps[0] >= self._window:
-                    self._stamps.popleft()
-                if len(self._stamps) < self._count:
-                    self._stamps.append(now)
-                    return waited
-                delay = self._stamps[0] + self._window - now
-            # Sleep outside the lock so other threads can check (and the clock can move) meanwhile.
-            self._sleep(max(delay, 0.0))
-            waited += max(delay, 0.0)
 
 
 # --- results and errors -------------------------------------------------------------------------------------
@@ -193,135 +87,6 @@ class ApiResponse:
     @property
     def correlation_id(self) -> str | None:
         return self.headers.get("inin-correlation-id")
-
-
-class ApiError(Exception):
-    """A failed API call (after retries). ``str()`` is one line and never contains a credential."""
-
-    def __init__(
-        self,
-        *,
-        kind: str,  # http | timeout | connection | rate_limited | auth | invalid
-        method: str,
-        path: str,
-        identity: str,
-        status: int | None = None,
-        code: str | None = None,
-        message: str | None = None,
-        message_params: Mapping[str, Any] | None = None,
-        context_id: str | None = None,
-        correlation_id: str | None = None,
-        parsed: ParsedError | None = None,
-        note: str | None = None,
-        host: str | None = None,
-        attempts: int = 0,
-    ) -> None:
-        self.kind = kind
-        self.method = method
-        self.path = path
-        self.identity = identity
-        self.status = status
-        self.code = code
-        self.message = message
-        self.message_params = dict(message_params or {})
-        self.context_id = context_id
-        self.correlation_id = correlation_id
-        self.parsed = parsed
-        self.note = note  # what gcdiag adds: why it gave up, what it did not do
-        self.host = host
-        self.attempts = attempts
-        super().__init__(self._line())
-
-    @property
-    def genesys_format(self) -> bool:
-        return bool(self.parsed and self.parsed.genesys_format)
-
-    def _line(self) -> str:
-        head = f"{self.method} {self.path} → "
-        if self.status is not None:
-            head += f"{self.status} {self.code}" if self.code else str(self.status)
-        else:
-            head += self.kind
-        parts = [head]
-        message = _one_line(self.message)
-        if message:
-            parts.append(f": {message}")
-        if self.note:
-            parts.append(f" ({self.note})" if not message and self.status is None else f"; {self.note}")
-        if self.correlation_id:
-            parts.append(f" (correlation id {self.correlation_id})")
-        return "".join(parts)
-
-    def __str__(self) -> str:
-        return self._line()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "method": self.method,
-            "path": self.path,
-            "identity": self.identity,
-            "status": self.status,
-            "code": self.code,
-            "message": self.message,
-            "message_params": dict(self.message_params),
-            "context_id": self.context_id,
-            "correlation_id": self.correlation_id,
-            "genesys_format": self.genesys_format,
-            "note": self.note,
-            "attempts": self.attempts,
-        }
-
-
-def _one_line(text: str | None) -> str:
-    if not text:
-        return ""
-    line = " ".join(text.split())
-    return line if len(line) <= _MESSAGE_LIMIT else line[: _MESSAGE_LIMIT - 1] + "…"
-
-
-# --- helpers ------------------------------------------------------------------------------------------------
-
-
-def build_path(template: str, path_params: Mapping[str, Any] | None = None) -> str:
-    """Fill a path template; each value is quoted with ``safe=""`` so it stays one path segment.
-
-    Raises ValueError for a template that is not an absolute path, a missing or empty parameter, or a value
-    that is a dot segment (``.``/``..``), which URL normalisation would resolve even when quoted.
-    """
-    if not template.startswith("/") or "?" in template or "#" in template:
-        raise ValueError(f"path template {template!r} must be an absolute path without query or fragment")
-    params = path_params or {}
-
-    def fill(match: re.Match[str]) -> str:
-        name = match.group(1)
-        value = params.get(name)
-        if value is None or str(value) == "":
-            raise ValueError(f"path parameter {name!r} of {template} is missing or empty")
-        text = str(value)
-        if text in (".", ".."):
-            raise ValueError(f"path parameter {name!r} may not be {text!r}")
-        return quote(text, safe="")
-
-    path = _PLACEHOLDER.sub(fill, template)
-    if "{" in path or "}" in path:
-        raise ValueError(f"path template {template!r} has an unbalanced placeholder")
-    return path
-
-
-def _host(url: str) -> str:
-    parts = urlsplit(url)
-    return (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
-
-
-def _strip_url(url: str) -> str:
-    url = url.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"not an http(s) base URL: {url!r}")
-    if parts.username or parts.password or parts.query or parts.fragment:
-        raise ValueError("a base URL may not carry credentials, a query or a fragment")
-    return url
 
 
 def _seconds(value: str | None, now: Callable[[], datetime]) -> float | None:
@@ -427,10 +192,10 @@ class ApiClient:
         rng: random.Random | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     ) -> None:
-        self.api_url = _strip_url(api_url)
-        self.login_url = _strip_url(login_url)
-        self.api_host = _host(self.api_url)
-        self.login_host = _host(self.login_url)
+        self.api_url = strip_base_url(api_url)
+        self.login_url = strip_base_url(login_url)
+        self.api_host = host_of(self.api_url)
+        self.login_host = host_of(self.login_url)
         self.credentials = credentials
         self.identity = identity
         self.log = log
@@ -503,7 +268,7 @@ class ApiClient:
             raise ApiError(
                 kind="invalid", method=method, path=template, identity=self.identity, note=str(exc)
             ) from None
-        if _host(url) != self.api_host:  # defence in depth: the bearer token goes to the API host only
+        if host_of(url) != self.api_host:  # defence in depth: the bearer token goes to the API host only
             raise ApiError(
                 kind="invalid",
                 method=method,
@@ -792,7 +557,7 @@ class ApiClient:
                 )
             elif 300 <= status < 400:
                 location = response.headers.get("Location") or ""
-                where = _host(location) if "://" in location else "the same host"
+                where = host_of(location) if "://" in location else "the same host"
                 note = f"redirect to {where or 'another location'} not followed"
             elif status == 401 and not token:
                 note = (

@@ -10,8 +10,10 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from gcdiag.api import ApiClient, RateLimiter, RequestLog
-from gcdiag.settings import Credentials, Settings
+from gcdiag.client.api import ApiClient
+from gcdiag.client.provenance import RequestLog
+from gcdiag.client.ratelimit import RateLimiter
+from gcdiag.settings.model import Credentials, Settings
 
 
 @dataclass

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-ALL_DIVISIONS = "*"
+from gcdiag.genesys.constants import ALL_DIVISIONS
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 One data model serves both sources of truth:
 
-* the **bundled** catalog (``gcdiag/data/catalog.json``), built from the official SDK's generated docs
+* the **bundled** catalog (``gcdiag/genesys/data/catalog.json``), built from the official SDK's generated docs
   (``operations.json``: method, path, ANY/ALL permissions) plus the per-operation scopes FACTS.md §2 gives,
   each with its evidence; and
 * a **live** catalog read from a region's ``/api/v2/docs/swagger`` (``x-inin-requires-permissions`` and
@@ -27,6 +27,10 @@ from typing import Any, NamedTuple
 BUNDLED_SOURCE = "bundled"
 _PARAM = re.compile(r"^\{[^/{}]+\}$")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+class CatalogError(Exception):
+    """Reading or refreshing a catalog failed; the message is one readable line (no body dump, no secret)."""
 
 
 @dataclass(frozen=True)
@@ -265,7 +269,7 @@ class CatalogChoice(NamedTuple):
 
 def load_bundled() -> Catalog:
     """The catalog that ships inside the package."""
-    text = resources.files("gcdiag").joinpath("data/catalog.json").read_text(encoding="utf-8")
+    text = resources.files("gcdiag.genesys").joinpath("data/catalog.json").read_text(encoding="utf-8")
     data = json.loads(text)
     return Catalog(source=BUNDLED_SOURCE, description=data.get("description", ""), records=data["operations"])
 
@@ -273,7 +277,7 @@ def load_bundled() -> Catalog:
 def build_bundled(operations_json: Path, scopes_yaml: Path) -> dict[str, Any]:
     """Build the bundled catalog document from operations.json and the curated scope table.
 
-    Run with ``python -m gcdiag.catalog OPERATIONS_JSON`` after a new SDK release; a test checks the bundled
+    Run with ``python -m gcdiag.genesys.catalog OPERATIONS_JSON`` after a new SDK release; a test checks the bundled
     file still agrees with operations.json.
     """
     import yaml

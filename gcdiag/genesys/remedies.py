@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gcdiag.authz import ALL_DIVISIONS, Evaluation, Grant
+from gcdiag.genesys.authz import Evaluation, Grant
+from gcdiag.genesys.constants import ALL_DIVISIONS
 
 
 def permission_label(permission: str) -> str:

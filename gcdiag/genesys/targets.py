@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gcdiag.catalog import Catalog, Operation, normalise_path
+from gcdiag.genesys.catalog import Catalog, Operation, normalise_path
 
 SECURE_PAUSE = ("PUT", "/api/v2/conversations/calls/{conversationId}/recordingstate")
 SECURE_PAUSE_ANY_MEDIA = ("PATCH", "/api/v2/conversations/{conversationId}/recordingstate")

@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from gcdiag.check import one_line
+from gcdiag.util.text import one_line
 
 # (description, conversation-id expression, recording-id expression)
 RULES: tuple[tuple[str, str, str | None], ...] = (

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from gcdiag.check import CHECK_ID, Check, parse_yaml_check
+from gcdiag.pipeline.check import CHECK_ID, Check
+from gcdiag.pipeline.yaml_check import parse_yaml_check
 
 ENTRY_POINT_GROUP = "gcdiag.checks"
 BUILTIN_ENTRY_POINT = "builtin"
@@ -64,7 +65,7 @@ def load_checks(
 
 def load_checkset(checks_dirs: Sequence[Path] = ()) -> CheckSet:
     """Built-ins and entry points, plus ``--checks-dir`` directories, validated against gcdiag's facts."""
-    from gcdiag.lookups import FACT_NAMES
+    from gcdiag.facts.registry import FACT_NAMES
 
     return load_checks(known_facts=FACT_NAMES, checks_dirs=checks_dirs)
 
@@ -137,7 +138,7 @@ def _import_file(path: Path) -> ModuleType:
 
 
 def _load_yaml(path: Path, source: str) -> Check:
-    from gcdiag import yamlio
+    from gcdiag.util import yamlio
 
     try:
         data = yamlio.load(path.read_text(encoding="utf-8"))

@@ -10,61 +10,13 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from gcdiag.check import Check, FactView
-from gcdiag.facts import FactError, Facts, values_for
-from gcdiag.model import CheckResult, Finding, Report, Status, decide
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A diagnosis: its name (the ``scenarios`` value checks declare) and the canonical order of its checks."""
-
-    name: str
-    title: str
-    order: tuple[str, ...]
-
-
-RECORDING_STOP = Scenario(
-    name="recording-stop",
-    title="Why would stopping or pausing this call recording fail?",
-    order=(
-        "endpoint.exists",
-        "auth.token",
-        "auth.scopes",
-        "auth.permissions",
-        "auth.division",
-        "auth.participant",
-        "auth.trustee",
-        "conversation.found",
-        "conversation.state",
-        "conversation.media",
-        "recording.state",
-        "recording.kind",
-        "recording.found",
-        "error.body",
-        "audit.recent-changes",
-    ),
-)
-
-CAN_I = Scenario(
-    name="can-i",
-    title="Can this identity call this operation?",
-    order=(
-        "endpoint.exists",
-        "auth.token",
-        "auth.scopes",
-        "auth.permissions",
-        "auth.division",
-        "auth.trustee",
-        "error.body",
-    ),
-)
-
-SCENARIOS = {s.name: s for s in (RECORDING_STOP, CAN_I)}
+from gcdiag.facts.engine import FactError, Facts, values_for
+from gcdiag.pipeline.check import Check, FactView
+from gcdiag.pipeline.scenarios import Scenario
+from gcdiag.report.model import CheckResult, Finding, Report, Status, decide
 
 
 def select_checks(

@@ -21,7 +21,7 @@ import importlib
 from collections.abc import Sequence
 from types import ModuleType
 
-from gcdiag.model import Report
+from gcdiag.report.model import Report
 
 FORMATS = ("table", "yaml", "json", "junit", "markdown")
 _MODULES = {"table": "table", "yaml": "data", "json": "data", "junit": "junit", "markdown": "markdown"}

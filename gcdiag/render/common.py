@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from gcdiag import yamlio
-from gcdiag.model import CheckResult, ExitCode, Outcome, Report, Status
+from gcdiag.report.model import CheckResult, ExitCode, Outcome, Report, Status
+from gcdiag.util import yamlio
 
 # The wording of DESIGN.md's exit-code table, so JUnit properties and markdown can say what a code means.
 EXIT_MEANING: dict[ExitCode, str] = {

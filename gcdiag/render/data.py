@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from gcdiag import REPORT_SCHEMA, __version__
-from gcdiag.model import Report
+from gcdiag import __version__
 from gcdiag.render.common import dump_yaml
+from gcdiag.report.model import REPORT_SCHEMA, Report
 
 SMOKE_KIND = "smoke"
 

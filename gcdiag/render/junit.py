@@ -30,9 +30,8 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Sequence
 
-from gcdiag.model import CheckResult, Report, Status
 from gcdiag.render.common import EXIT_MEANING, fix_text, flatten, result_text, xml_safe
-from gcdiag.smoke import EXPECTATION_ID
+from gcdiag.report.model import EXPECTATION_ID, CheckResult, Report, Status
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 

@@ -13,8 +13,8 @@ import html
 import re
 from collections.abc import Sequence
 
-from gcdiag.model import CheckResult, Outcome, Report, Status, to_plain
 from gcdiag.render.common import call_text, dump_yaml, exit_line, strip_ansi
+from gcdiag.report.model import CheckResult, Outcome, Report, Status, to_plain
 
 
 def _inline(text: str) -> str:

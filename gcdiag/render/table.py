@@ -28,7 +28,6 @@ from collections.abc import Sequence
 
 from tabulate import tabulate
 
-from gcdiag.model import Outcome, Report
 from gcdiag.render.common import (
     BLOCKING_LEGEND,
     BOLD,
@@ -39,6 +38,7 @@ from gcdiag.render.common import (
     status_label,
     strip_ansi,
 )
+from gcdiag.report.model import Outcome, Report
 
 WIDTH = 100
 MIN_SUMMARY_WIDTH = 40

@@ -1,7 +1,7 @@
 """Reading saved reports back (``gcdiag report show FILE``), and validating report documents.
 
 A report file is YAML or JSON (the same document, DESIGN.md "Report"; its JSON Schema is
-``gcdiag/report_schema.json``). A smoke run writes one document holding many reports::
+``gcdiag/report/schema.json``). A smoke run writes one document holding many reports::
 
     {gcdiag: {version, report_schema}, generated_at, kind: smoke, [title,] items: [report, ...]}
 
@@ -24,8 +24,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from gcdiag import REPORT_SCHEMA, __version__
-from gcdiag.model import Report
+from gcdiag import __version__
+from gcdiag.report.model import REPORT_SCHEMA, Report
+from gcdiag.util.text import one_line
 
 SMOKE_KIND = "smoke"
 SUPPORTED_SCHEMAS = (REPORT_SCHEMA,)
@@ -37,12 +38,7 @@ class ReportError(Exception):
     """A saved report cannot be used; the message is one line, ready to print before exiting with code 2."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(_one_line(message))
-
-
-def _one_line(text: str, limit: int = 400) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+        super().__init__(one_line(message, 400))
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -87,7 +83,7 @@ def read_source(source: str | os.PathLike[str]) -> tuple[str, str]:
 
 @functools.lru_cache(maxsize=1)
 def _yaml_loader() -> type:
-    from gcdiag import yamlio  # lazy: start-up time matters for the CLI
+    from gcdiag.util import yamlio  # lazy: start-up time matters for the CLI
 
     class Loader(yamlio.SafeLoader):
         """SafeLoader without the timestamp resolver: a hand-edited ``generated_at: 2026-11-28T15:00:00Z``
@@ -106,7 +102,7 @@ def parse_document(text: str, origin: str = "the report text") -> Any:
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
         raise ReportError(f"{origin} is empty: not a gcdiag report")
-    from gcdiag import yamlio
+    from gcdiag.util import yamlio
 
     is_json_file = origin.lower().endswith(".json")
     if stripped.startswith(("{", "[")) or is_json_file:
@@ -145,7 +141,7 @@ def _schema() -> dict[str, Any]:
     from importlib.resources import files
 
     loaded: dict[str, Any] = json.loads(
-        files("gcdiag").joinpath("report_schema.json").read_text(encoding="utf-8")
+        files("gcdiag.report").joinpath("schema.json").read_text(encoding="utf-8")
     )
     return loaded
 

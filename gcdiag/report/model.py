@@ -12,7 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gcdiag import REPORT_SCHEMA, __version__
+from gcdiag import __version__
+
+REPORT_SCHEMA = 1
+# The result a smoke run appends to each item's report: did the diagnosis come out as the smoke file expected?
+EXPECTATION_ID = "smoke.expectation"
 
 
 class Status(str, enum.Enum):

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
-from gcdiag.model import Report
+from gcdiag.report.model import Report
 
 REDACTED = "[REDACTED]"
 MIN_SECRET_LENGTH = 6

@@ -13,7 +13,7 @@ diagnoses.
 
 Fidelity is the point: paths, JSON field names, enum values, status codes and error bodies follow the official
 SDK models and FACTS.md; where FACTS marks a behaviour UNCONFIRMED the code says so next to its best guess.
-Names are resolved lazily so that ``import gcdiag.sandbox.cli`` (and ``gcdiag --help``) stays cheap.
+Names are resolved lazily so that ``import gcdiag.cli.sandbox`` (and ``gcdiag --help``) stays cheap.
 """
 
 from __future__ import annotations

@@ -29,8 +29,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qs
 
-from gcdiag.authz import ALL_DIVISIONS, Evaluation, evaluate, scopes_cover
-from gcdiag.catalog import Catalog, Operation
+from gcdiag.genesys.authz import Evaluation, evaluate, scopes_cover
+from gcdiag.genesys.catalog import Catalog, Operation
+from gcdiag.genesys.constants import ALL_DIVISIONS, TOKEN_PATH
 from gcdiag.sandbox import shapes, vocab
 from gcdiag.sandbox.fixture import (
     _PERMISSION_RE,
@@ -43,7 +44,6 @@ from gcdiag.sandbox.fixture import (
 )
 
 JSON = "application/json"
-TOKEN_PATH = "/oauth/token"
 SWAGGER_PATH = "/api/v2/docs/swagger"
 # POSTs that only submit a query: not mutations (FACTS §1.3 read-only scopes cover them).
 QUERY_POSTS = frozenset(

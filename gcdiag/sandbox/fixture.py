@@ -24,9 +24,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
-from gcdiag import yamlio
-from gcdiag.authz import ALL_DIVISIONS, Grant, Policy, Role
+from gcdiag.genesys.authz import Grant, Policy, Role
+from gcdiag.genesys.constants import ALL_DIVISIONS
 from gcdiag.sandbox import vocab
+from gcdiag.util import yamlio
 
 FIXTURE_PACKAGE = "gcdiag.sandbox"
 FIXTURE_DIR = "fixtures"
@@ -301,7 +302,7 @@ def load_text(text: str, source: str = "<fixture>") -> Org:
 @lru_cache(maxsize=1)
 def _catalog_permissions() -> tuple[frozenset[str], frozenset[str], frozenset[tuple[str, str]]]:
     """Every permission the bundled catalog names, with its domains and (domain, entity) pairs."""
-    from gcdiag.catalog import load_bundled
+    from gcdiag.genesys.catalog import load_bundled
 
     perms = {p for op in load_bundled() for p in op.permissions if _PERMISSION_RE.match(p)}
     perms.update(EXTRA_PERMISSIONS)
@@ -1009,7 +1010,7 @@ def _demo(
     }:
         r.fail("demo.recording", f"expected a recording id of conversation {conversation.id}")
     if "call" in value:
-        from gcdiag.catalog import split_call
+        from gcdiag.genesys.catalog import split_call
 
         try:
             split_call(r.text(value, "call", "demo"))

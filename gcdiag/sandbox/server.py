@@ -29,7 +29,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from gcdiag.catalog import Catalog, load_bundled
+from gcdiag.genesys.catalog import Catalog, load_bundled
 from gcdiag.sandbox import swagger, vocab
 from gcdiag.sandbox.api import (
     ROUTES,

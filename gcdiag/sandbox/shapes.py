@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from gcdiag.authz import ALL_DIVISIONS, Role
+from gcdiag.genesys.authz import Role
+from gcdiag.genesys.constants import ALL_DIVISIONS
 from gcdiag.sandbox.fixture import (
     AuditEntry,
     Conversation,

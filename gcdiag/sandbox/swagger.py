@@ -17,7 +17,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 from gcdiag import __version__
-from gcdiag.catalog import Catalog
+from gcdiag.genesys.catalog import Catalog
 
 SECURITY_NAME = "PureCloud OAuth"
 

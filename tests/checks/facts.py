@@ -5,14 +5,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from gcdiag.authz import Grant, Policy, Role
-from gcdiag.catalog import load_bundled
-from gcdiag.check import Check, FactView
-from gcdiag.facts import FactError
-from gcdiag.inputs import Inputs
-from gcdiag.lookups import GrantSet, Identity, PermittedDivisions
-from gcdiag.model import Finding
-from gcdiag.targets import choose_target_call
+from gcdiag.genesys.authz import Grant, Policy, Role
+from gcdiag.genesys.catalog import load_bundled
+from gcdiag.pipeline.check import Check, FactView
+from gcdiag.facts.engine import FactError
+from gcdiag.inputs.model import Inputs
+from gcdiag.facts.types import GrantSet, Identity, PermittedDivisions
+from gcdiag.report.model import Finding
+from gcdiag.genesys.targets import choose_target_call
 
 CATALOG = load_bundled()
 CONV = "c0000000-0000-4000-8000-000000000001"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gcdiag.model import Status
-from gcdiag.plugins import load_checkset
+from gcdiag.report.model import Status
+from gcdiag.pipeline.plugins import load_checkset
 
 from .cases import CASES, Case
 from .facts import run

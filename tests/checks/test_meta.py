@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gcdiag.model import Status
-from gcdiag.pipeline import SCENARIOS
-from gcdiag.plugins import load_checkset
+from gcdiag.report.model import Status
+from gcdiag.pipeline.scenarios import SCENARIOS
+from gcdiag.pipeline.plugins import load_checkset
 
 from .cases import CASES
 

@@ -10,9 +10,9 @@ import string
 
 from hypothesis import strategies as st
 
-from gcdiag.catalog import split_call
-from gcdiag.ids import is_id
-from gcdiag.regions import find_region
+from gcdiag.genesys.catalog import split_call
+from gcdiag.inputs.ids import is_id
+from gcdiag.genesys.regions import find_region
 
 HEX = string.hexdigits + "-"
 TRAVERSAL = ("../", "..\\", "%2e%2e%2f", "/", "..", ".", "%00", "?", "#", "~", "\\")

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gcdiag.cli import cli
-from gcdiag.plugins import load_checkset
+from gcdiag.pipeline.plugins import load_checkset
 
 from .conftest import FIXTURE_DIR, Org
 from .strategies import malformed_calls, non_ids, unknown_check_ids, unknown_regions

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from gcdiag.reportio import validate_report_dict
+from gcdiag.report.io import validate_report_dict
 
 from .conftest import Org, custom_org
 

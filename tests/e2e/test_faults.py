@@ -17,7 +17,7 @@ Whether the client really got an answer is not in the sandbox's request log (it 
 an answer sent after the client gave up, as 200), so :class:`ObservedSandbox` wraps ``Sandbox.process`` and keeps
 the fault kind, the processing time and a digest of identity, query and body of every request.
 
-gcdiag's exponential back-off (base 0.5 s, cap 8 s, full jitter, ``gcdiag.api.ApiClient``) cannot be set from
+gcdiag's exponential back-off (base 0.5 s, cap 8 s, full jitter, ``gcdiag.client.api.ApiClient``) cannot be set from
 the command line or the environment — only ``GCDIAG_RETRIES`` and the timeouts can — so most examples run with
 ``GCDIAG_RETRIES=0`` and a smaller share with 1 or 2 retries, where the real back-off is slept.
 """
@@ -39,8 +39,8 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from gcdiag.lookups import fact_definitions
-from gcdiag.reportio import validate_report_dict
+from gcdiag.facts.registry import fact_definitions
+from gcdiag.report.io import validate_report_dict
 from gcdiag.sandbox import Sandbox, load_fixture
 from gcdiag.sandbox.api import Request, Response
 from gcdiag.sandbox.faults import FAULT_KINDS
@@ -621,7 +621,7 @@ def test_all_503_ends_incomplete_in_bounded_time() -> None:
 
 
 # --- a 2xx that is not the data, and the report's request list -----------------------------------------------
-# Found by the properties above (fixed in gcdiag.lookups._send and gcdiag.diagnose.diagnose); kept as exact cases.
+# Found by the properties above (fixed in gcdiag.facts.http and gcdiag.app.diagnose.diagnose); kept as exact cases.
 
 
 def test_truncated_tokens_me_is_not_a_pass() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from gcdiag.reportio import validate_report_dict
+from gcdiag.report.io import validate_report_dict
 
 from .conftest import Org
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from gcdiag.reportio import load_reports
+from gcdiag.report.io import load_reports
 
 from .conftest import Org
 

@@ -16,7 +16,7 @@ evidence, notes and request records.
 
 from __future__ import annotations
 
-from gcdiag.model import CheckResult, Report, Status, decide
+from gcdiag.report.model import CheckResult, Report, Status, decide
 
 CONV = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 REC = "8d0f3c1e-2b4a-4c6e-9f10-1a2b3c4d5e6f"

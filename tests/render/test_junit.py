@@ -24,7 +24,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from gcdiag.model import CheckResult, Status
+from gcdiag.report.model import CheckResult, Status
 from gcdiag.render import render, render_many
 
 from .sample import passing_report, sample_report

@@ -14,10 +14,10 @@ import sys
 import pytest
 import yaml
 
-from gcdiag.model import CheckResult, Outcome, Report, Status, Verdict
+from gcdiag.report.model import CheckResult, Outcome, Report, Status, Verdict
 from gcdiag.render import FORMATS, render, render_many
 from gcdiag.render.common import STATUS_COLOR
-from gcdiag.reportio import validate_report_dict
+from gcdiag.report.io import validate_report_dict
 
 from .goldens import assert_golden
 from .sample import passing_report, sample_report
@@ -227,7 +227,7 @@ def test_ansi_in_report_text_never_reaches_any_format() -> None:
 
 def test_importing_render_stays_light() -> None:
     code = (
-        "import sys, gcdiag.render, gcdiag.redact, gcdiag.reportio;"
+        "import sys, gcdiag.render, gcdiag.report.redact, gcdiag.report.io;"
         "print(sorted(m for m in ('tabulate', 'yaml', 'jsonschema') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

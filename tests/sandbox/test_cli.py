@@ -1,4 +1,4 @@
-"""``gcdiag sandbox serve`` (gcdiag.sandbox.cli)."""
+"""``gcdiag sandbox serve`` (gcdiag.cli.sandbox)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from pathlib import Path
 import requests
 from click.testing import CliRunner
 
-from gcdiag.sandbox.cli import sandbox
+from gcdiag.cli.sandbox import sandbox
 
 
 def serve(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("GCDIAG_SANDBOX_")}
     full_env.update(env or {})
     return subprocess.Popen(
-        [sys.executable, "-m", "gcdiag.sandbox.cli", "serve", *args],
+        [sys.executable, "-m", "gcdiag.cli.sandbox", "serve", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -98,7 +98,7 @@ def test_serve_rejects_bad_input() -> None:
 
 def test_importing_the_cli_does_not_import_the_server() -> None:
     code = (
-        "import sys, gcdiag.sandbox.cli; "
+        "import sys, gcdiag.cli.sandbox; "
         "print(any(m in sys.modules for m in ('gcdiag.sandbox.server', 'http.server', 'yaml')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

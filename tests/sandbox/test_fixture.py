@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from gcdiag.authz import Policy
+from gcdiag.genesys.authz import Policy
 from gcdiag.sandbox import FixtureError, builtin_fixtures, load_fixture
 from gcdiag.sandbox.fixture import load_text
 from gcdiag.sandbox.vocab import KNOWN_SCOPES

@@ -135,7 +135,7 @@ def test_swagger_document(sandbox: Callable[..., Any]) -> None:
     assert "security" not in scopes_listing and "x-inin-requires-permissions" not in scopes_listing
     assert "/api/v2/recording/recordings/{recordingId}/actions/stop" not in doc["paths"]
     # The live-catalog reader can rebuild what the sandbox enforces from this document.
-    from gcdiag.catalog import load_bundled
+    from gcdiag.genesys.catalog import load_bundled
 
     bundled = load_bundled()
     for path, methods in doc["paths"].items():

@@ -1,0 +1,205 @@
+"""Recent changes and recording actions: the realtime audit query and the interaction (quality) audits."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from gcdiag.facts.context import RunContext
+from gcdiag.facts.conversation import conversation_id
+from gcdiag.facts.engine import FactError, Facts, FactUnavailable
+from gcdiag.facts.http import http, parallel
+from gcdiag.facts.types import AuditChanges, GrantSet, Identity, InteractionAudits
+
+if TYPE_CHECKING:  # the HTTP stack (requests) is imported only when a look-up really runs
+    pass
+
+
+def _interval(ctx: RunContext) -> str:
+    end = ctx.now()
+    start = end - timedelta(days=ctx.inputs.audit_window_days)
+    fmt = "%Y-%m-%dT%H:%M:%S.000Z"
+    return f"{start.strftime(fmt)}/{end.strftime(fmt)}"
+
+
+# AuditLogMessage entityType values [SDK-M:audit_topic_audit_log_message]; EntityType and EntityId are
+# AuditQueryFilter properties (FACTS §7).
+OAUTH_CLIENT_ENTITY = "OAuthClient"
+
+
+ROLE_ENTITY = "Role"
+
+
+AUDIT_MAX_PAGES = 4  # per audited entity, newest first; what lies beyond is counted as unread
+
+
+def _identity_client_id(facts: Facts) -> str | None:
+    ident, _error = facts.outcome("identity")
+    return ident.client_id if isinstance(ident, Identity) else None
+
+
+def fetch_audit_changes(facts: Facts) -> AuditChanges:
+    """Recent changes to the identity's own OAuth client and roles (realtime audit query: 14 days at most, §7).
+
+    One query per entity, filtered by EntityType and EntityId, so an org's other changes cannot crowd this
+    identity's out of the page; further pages of one entity are read side by side. The OAuth client's query
+    starts at once when its id is known up front; the roles' start when the grants are known. Only
+    ``interval`` is marked required in AuditQueryRequest (FACTS §7), so gcdiag leaves ``serviceName`` out;
+    whether the real service accepts that is UNCONFIRMED. That several filters narrow the result (AND) is also
+    UNCONFIRMED; the check keeps only the watched entities' entries, so a wider answer cannot mislead it.
+    """
+    ctx: RunContext = facts.context
+
+    def query(entity_type: str, entity_id: str) -> tuple[list[dict[str, Any]], int]:
+        body: dict[str, Any] = {
+            "interval": _interval(ctx),
+            "filters": [
+                {"property": "EntityType", "value": entity_type},
+                {"property": "EntityId", "value": entity_id},
+            ],
+            "sort": [{"name": "Timestamp", "sortOrder": "descending"}],
+        }
+
+        def page(number: int) -> dict[str, Any]:
+            answer: dict[str, Any] = http(
+                facts,
+                "audit_changes",
+                "reader",
+                "POST",
+                "/api/v2/audits/query/realtime",
+                body={**body, "pageNumber": number},
+                idempotent=True,  # a POST that only submits a query
+            )
+            return answer
+
+        first = page(1)
+        found = list(first.get("entities") or ())
+        count = first.get("pageCount")
+        pages = count if isinstance(count, int) and not isinstance(count, bool) else 1
+        for later in parallel(facts, page, list(range(2, min(pages, AUDIT_MAX_PAGES) + 1))):
+            found.extend(later.get("entities") or ())
+        total = first.get("total")
+        unread = max(0, total - len(found)) if isinstance(total, int) and not isinstance(total, bool) else 0
+        return found, unread
+
+    def client_changes() -> tuple[dict[str, str], list[dict[str, Any]], int, str]:
+        # Known up front for client credentials, so this query need not wait for tokens/me.
+        client_id = ctx.subject_client_id or _identity_client_id(facts)
+        if client_id is None:
+            return {}, [], 0, ""
+        found, unread = query(OAUTH_CLIENT_ENTITY, client_id)
+        ident, _error = facts.outcome("identity")
+        name = ident.client_name if isinstance(ident, Identity) and ident.client_name else client_id
+        return {client_id: f"OAuth client {name!r}"}, found, unread, ""
+
+    def role_changes() -> tuple[dict[str, str], list[dict[str, Any]], int, str]:
+        grant_set, error = facts.outcome("grants")
+        if not isinstance(grant_set, GrantSet):
+            return {}, [], 0, error.short() if error is not None else "the roles are unknown"
+        roles = {g.role.id: f"role {g.role.name!r}" for g in grant_set.grants}
+        watched: dict[str, str] = {}
+        found: list[dict[str, Any]] = []
+        unread = 0
+        for role_id, (entries, missed) in zip(
+            roles, parallel(facts, lambda rid: query(ROLE_ENTITY, rid), list(roles))
+        ):
+            watched[role_id] = roles[role_id]
+            found.extend(entries)
+            unread += missed
+        return watched, found, unread, ""
+
+    watched: dict[str, str] = {}
+    entries: list[dict[str, Any]] = []
+    unread = 0
+    roles_unknown = ""
+    for part_watched, part_entries, part_unread, why in parallel(
+        facts, lambda job: job(), [client_changes, role_changes]
+    ):
+        watched.update(part_watched)
+        entries.extend(part_entries)
+        unread += part_unread
+        roles_unknown = roles_unknown or why
+    if not watched:
+        raise FactUnavailable(
+            FactError(
+                "audit_changes",
+                "neither the identity's OAuth client nor its roles are known, so none of their changes could be "
+                f"looked up ({roles_unknown or 'no client id'})",
+                remedy="see the errors of auth.token and auth.permissions for what would let gcdiag read them",
+            )
+        )
+    entries.sort(key=lambda e: str(e.get("eventDate") or ""), reverse=True)
+    return AuditChanges(tuple(entries), watched, unread, roles_unknown)
+
+
+INTERACTION_AUDIT_MAX_PAGES = 3  # result pages followed by cursor; newest first
+
+
+def fetch_interaction_audits(facts: Facts) -> InteractionAudits:
+    """Recording actions on this conversation: the quality (interaction) audit query, polled to completion."""
+    ctx: RunContext = facts.context
+    conversation = conversation_id(facts)
+    status = http(
+        facts,
+        "interaction_audits",
+        "reader",
+        "POST",
+        "/api/v2/quality/conversations/audits/query",
+        body={
+            "interval": _interval(ctx),
+            "filters": [{"property": "ConversationId", "value": conversation}],
+            "sort": [{"name": "Timestamp", "sortOrder": "descending"}],
+        },
+        idempotent=True,
+    )
+    tx = str(status.get("id"))
+    state = status.get("state")
+    polls = 0
+    while state not in ("Succeeded", "Failed", "Cancelled"):
+        if polls >= ctx.poll_limit:
+            raise FactUnavailable(
+                FactError(
+                    "interaction_audits",
+                    f"the interaction audit query was still {state} after {polls} polls",
+                    request="GET /api/v2/quality/conversations/audits/query/{transactionId}",
+                    remedy="run again later; the audit service is slow to answer",
+                )
+            )
+        if polls:
+            time.sleep(ctx.poll_interval)
+        polls += 1
+        status = http(
+            facts,
+            "interaction_audits",
+            "reader",
+            "GET",
+            "/api/v2/quality/conversations/audits/query/{transactionId}",
+            path_params={"transactionId": tx},
+        )
+        state = status.get("state")
+    if state != "Succeeded":
+        raise FactUnavailable(
+            FactError(
+                "interaction_audits", f"the interaction audit query ended {state}", remedy="run again later"
+            )
+        )
+    entries: list[dict[str, Any]] = []
+    cursor: str | None = None
+    for _page in range(INTERACTION_AUDIT_MAX_PAGES):
+        # Each further page waits for the previous one's cursor, so only a busy conversation pays for them.
+        results = http(
+            facts,
+            "interaction_audits",
+            "reader",
+            "GET",
+            "/api/v2/quality/conversations/audits/query/{transactionId}/results",
+            path_params={"transactionId": tx},
+            params={"cursor": cursor} if cursor else None,
+        )
+        entries.extend(results.get("entities") or ())
+        following = results.get("cursor")
+        cursor = following if isinstance(following, str) and following else None
+        if cursor is None:
+            break
+    return InteractionAudits(tuple(entries), more=cursor is not None)

@@ -1,0 +1,97 @@
+"""The target: the conversation, its recordings, the call being diagnosed and the divisions it lives in."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from gcdiag.facts.context import RunContext
+from gcdiag.facts.engine import FactError, Facts, FactUnavailable
+from gcdiag.facts.http import http
+from gcdiag.facts.types import Identity, TargetDivisions
+from gcdiag.genesys.constants import ALL_DIVISIONS
+from gcdiag.genesys.targets import TargetCall, choose_target_call, given_call
+
+if TYPE_CHECKING:  # the HTTP stack (requests) is imported only when a look-up really runs
+    pass
+
+
+def conversation_id(facts: Facts) -> str:
+    ctx: RunContext = facts.context
+    if not ctx.inputs.conversation_id:
+        raise FactUnavailable(
+            FactError("conversation", "no conversation id was given", remedy="pass --conversation ID")
+        )
+    return ctx.inputs.conversation_id
+
+
+def fetch_conversation(facts: Facts) -> Any:
+    return http(
+        facts,
+        "conversation",
+        "reader",
+        "GET",
+        "/api/v2/conversations/{conversationId}",
+        path_params={"conversationId": conversation_id(facts)},
+    )
+
+
+def fetch_recordings(facts: Facts) -> Any:
+    # formatId=NONE so the read does not trigger transcoding (FACTS §3.3). maxWaitMs "Must be a positive value"
+    # [SDK-A:recording_api]; 1 ms keeps gcdiag from waiting for a live recording to become ready.
+    return http(
+        facts,
+        "recordings",
+        "reader",
+        "GET",
+        "/api/v2/conversations/{conversationId}/recordings",
+        path_params={"conversationId": conversation_id(facts)},
+        params={"formatId": "NONE", "maxWaitMs": 1},
+    )
+
+
+def fetch_target_call(facts: Facts) -> TargetCall:
+    ctx: RunContext = facts.context
+    if ctx.scenario != "recording-stop":
+        if ctx.inputs.call is None:
+            raise FactUnavailable(FactError("target_call", "no call given", remedy="give METHOD PATH"))
+        return given_call(ctx.catalog, ctx.inputs.call)
+    recordings, recordings_error = facts.outcome("recordings") if ctx.inputs.conversation_id else (None, None)
+    conversation, _ = facts.outcome("conversation") if ctx.inputs.conversation_id else (None, None)
+    ident, _ = facts.outcome("identity")
+    return choose_target_call(
+        catalog=ctx.catalog,
+        given=ctx.inputs.call,
+        conversation_id=ctx.inputs.conversation_id,
+        recording_id=ctx.inputs.recording_id,
+        recordings=recordings if isinstance(recordings, list) else None,
+        recordings_problem=recordings_error.short() if recordings_error else None,
+        identity_kind=ident.kind if isinstance(ident, Identity) else "unknown",
+        conversation=conversation if isinstance(conversation, dict) else None,
+    )
+
+
+def fetch_target_divisions(facts: Facts) -> TargetDivisions | None:
+    """recording-stop: the conversation's divisions; can-i: ``--division`` (an id or a name); else None."""
+    ctx: RunContext = facts.context
+    if ctx.scenario == "recording-stop":
+        conversation = facts.get("conversation")
+        ids, names = [], []
+        for membership in conversation.get("divisions") or ():
+            division = membership.get("division") or {}
+            if division.get("id"):
+                ids.append(str(division["id"]))
+                names.append(f"{division.get('name') or '?'} ({division['id']})")
+        return TargetDivisions(tuple(ids), ", ".join(names) or "no division listed", "conversation")
+    wanted = ctx.inputs.division
+    if not wanted:
+        return None
+    divisions = facts.get("divisions")
+    if wanted == ALL_DIVISIONS:
+        return TargetDivisions((ALL_DIVISIONS,), "all divisions (*)", "--division")
+    for div_id, div in divisions.items():
+        if wanted in (div_id, div.get("name")):
+            return TargetDivisions((div_id,), f"{div.get('name')} ({div_id})", "--division")
+    known = ", ".join(sorted(str(d.get("name")) for d in divisions.values()))
+    raise FactUnavailable(
+        FactError("target_divisions", f"no division {wanted!r} in this org", remedy=f"divisions: {known}")
+    )

@@ -1,0 +1,206 @@
+"""HTTP with provenance for fetch functions: one request per call, recorded on the fact that made it.
+
+A failure becomes :class:`~gcdiag.facts.engine.FactUnavailable` whose remedy names what would let gcdiag see:
+the permission the operation needs, an inspector identity, the region, or the network. Identity rule: facts
+about the identity itself are read with the **subject**'s token; everything else by the **reader** (the
+inspector when one was given, else the subject).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from gcdiag.facts.context import RunContext
+from gcdiag.facts.engine import INSPECTOR, SUBJECT, FactError, Facts, FactUnavailable
+from gcdiag.facts.types import Identity
+from gcdiag.genesys.catalog import Operation
+from gcdiag.genesys.constants import TOKEN_PATH
+
+if TYPE_CHECKING:  # the HTTP stack (requests) is imported only when a look-up really runs
+    from gcdiag.client.api import ApiClient
+    from gcdiag.client.errors import ApiError
+
+
+INSPECTOR_FLAGS = "--inspector-client-id/--inspector-client-secret or --inspector-token"
+
+
+def _client(facts: Facts, identity: str) -> tuple[ApiClient, str]:
+    ctx: RunContext = facts.context
+    if identity == "reader" and ctx.inspector is not None:
+        return ctx.inspector, INSPECTOR
+    return ctx.subject, SUBJECT
+
+
+def http(
+    facts: Facts,
+    fact: str,
+    identity: str,
+    method: str,
+    template: str,
+    *,
+    path_params: dict[str, str] | None = None,
+    params: dict[str, Any] | None = None,
+    body: Any = None,
+    idempotent: bool | None = None,
+) -> Any:
+    """Make one request for ``fact``; a failure becomes :class:`FactUnavailable` naming what would help."""
+
+    client, who = _client(facts, identity)
+    ctx: RunContext = facts.context
+    if ctx.cache is not None and method == "GET":
+        key = (
+            who,
+            template,
+            tuple(sorted((path_params or {}).items())),
+            tuple(sorted((params or {}).items())),
+        )
+        return ctx.cache.get(
+            key,
+            lambda: _send(facts, fact, client, who, method, template, path_params, params, body, idempotent),
+        )
+    return _send(facts, fact, client, who, method, template, path_params, params, body, idempotent)
+
+
+def _send(
+    facts: Facts,
+    fact: str,
+    client: ApiClient,
+    who: str,
+    method: str,
+    template: str,
+    path_params: dict[str, str] | None,
+    params: dict[str, Any] | None,
+    body: Any,
+    idempotent: bool | None,
+) -> Any:
+    from gcdiag.client.errors import ApiError
+
+    try:
+        response = client.request(
+            method, template, path_params=path_params, params=params, json=body, idempotent=idempotent
+        )
+    except ApiError as exc:
+        if exc.path == TOKEN_PATH:  # the request itself was never sent: the identity's token request failed
+            facts.record(exc.method, exc.path, who, exc.status)
+        else:
+            facts.record(method, template, who, exc.status)
+        raise FactUnavailable(api_fact_error(facts, fact, who, method, template, exc)) from None
+    facts.record(method, template, who, response.status)
+    if response.json is None and method in ("GET", "POST"):
+        # Every read gcdiag makes answers with a JSON body; a 2xx without one (cut off by a proxy, an HTML page)
+        # is data gcdiag did not get, never an empty fact.
+        raise FactUnavailable(
+            FactError(
+                fact=fact,
+                reason=f"{method} {template} answered {response.status} without a JSON body (cut off or not JSON)",
+                request=f"{method} {template}",
+                identity=who,
+                status=response.status,
+                correlation_id=response.correlation_id or "",
+                remedy="run again; if it persists, a proxy or gateway between gcdiag and Genesys alters responses",
+            )
+        )
+    return response.json
+
+
+def api_fact_error(facts: Facts, fact: str, who: str, method: str, template: str, exc: ApiError) -> FactError:
+    """Turn an API failure into a FactError whose remedy names the permission or identity that would help."""
+    ctx: RunContext = facts.context
+    status = exc.status
+    if exc.path == TOKEN_PATH:
+        return _token_fact_error(fact, who, exc)
+    op = ctx.catalog.get(method, template)
+    request = f"{method} {template}"
+    if status == 403:
+        need = _requirement_text(op)
+        if who == SUBJECT and ctx.inspector is None:
+            remedy = (
+                f"To let gcdiag read {request}: grant {need} to the subject, or pass an inspector identity that "
+                f"has it ({INSPECTOR_FLAGS})."
+            )
+        else:
+            remedy = f"To let gcdiag read {request}: grant {need} to the {who} identity (it was refused)."
+        ident, _ = facts.peek("identity")
+        if who == SUBJECT and isinstance(ident, Identity) and ident.kind == "user":
+            # A user token is also refused for a missing OAuth scope where the org enforces scopes (FACTS §1.2).
+            remedy += " If the org enforces OAuth scopes, the token's scopes must also cover it."
+    elif status == 401:
+        remedy = f"the {who} token was not accepted (invalid or expired): check its credentials and region"
+    elif status == 404:
+        remedy = (
+            f"Genesys answered 404 for this id in the org at {ctx.api_url or 'the configured API'}; check the id, "
+            "and that the org lives in this region (likely, unconfirmed: an id from another org or region reads as "
+            "not found)"
+        )
+    elif status == 429:
+        why = f" ({exc.note})" if getattr(exc, "note", None) else ""
+        remedy = f"rate limited{why}: retry later, or lower gcdiag's --rate-limit so it stays under the org's limit"
+    elif status is None:
+        remedy = f"no answer from the API ({exc.kind}): check network access to {ctx.api_url or 'the API'} and retry"
+    else:
+        remedy = f"the API answered {status}; retry, and quote the correlation id to Genesys support if it persists"
+    return FactError(
+        fact=fact,
+        reason=str(exc),
+        request=request,
+        identity=who,
+        status=status,
+        code=exc.code or "",
+        correlation_id=exc.correlation_id or "",
+        remedy=remedy,
+    )
+
+
+def _token_fact_error(fact: str, who: str, exc: ApiError) -> FactError:
+    """The look-up was never sent: the identity could not get a token (the request named is the token's)."""
+    host = exc.host or "the login host"
+    if exc.status in (400, 401):
+        remedy = (
+            f"{host} refused the {who} credentials: check the client id and secret, and that the OAuth client "
+            "belongs to an org in this region (--region or --login-url)"
+        )
+    elif exc.status == 429:
+        remedy = f"{host} rate-limited the token request: retry later"
+    elif exc.status is None:
+        remedy = (
+            f"no answer from {host} ({exc.kind}): check network access to it, and the --login-url, and retry"
+        )
+    else:
+        remedy = (
+            f"{host} answered {exc.status} to the token request; retry later (this is not about permissions)"
+        )
+    return FactError(
+        fact=fact,
+        reason=f"the {who} identity could not get a token: {exc}",
+        request=f"{exc.method} {exc.path}",
+        identity=who,
+        status=exc.status,
+        code=exc.code or "",
+        correlation_id=exc.correlation_id or "",
+        remedy=remedy,
+    )
+
+
+def _requirement_text(op: Operation | None) -> str:
+    if op is None or not op.permissions:
+        return "a right gcdiag's catalog does not document"
+    joined = ", ".join(op.permissions)
+    if len(op.permissions) == 1:
+        return f"the permission {joined}"
+    return f"{'one of' if op.permission_type == 'ANY' else 'all of'} the permissions {joined}"
+
+
+def parallel(facts: Facts, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    """Run look-ups side by side inside one fact, keeping provenance attributed to the calling fact."""
+    if len(items) <= 1:
+        return [fn(i) for i in items]
+    owner = facts.current()
+
+    def run(item: Any) -> Any:
+        with facts.acting_as(owner):
+            return fn(item)
+
+    with ThreadPoolExecutor(max_workers=min(8, len(items))) as pool:
+        return list(pool.map(run, items))

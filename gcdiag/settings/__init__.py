@@ -1,0 +1,1 @@
+"""Settings: the one option table, the identities and the precedence flags > environment > profile > defaults."""

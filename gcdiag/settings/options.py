@@ -1,0 +1,451 @@
+"""Every option gcdiag takes, written once: flag, environment variable, help, group, type, and whether it is secret.
+
+The click declarations (:mod:`gcdiag.cli.options`), the settings resolver (which environment variable belongs
+to which setting), the redactor (which variables hold secrets) and the README meta-tests all read this table,
+so a flag and its variable cannot drift apart. No click here: the table is plain data.
+
+Groups order the help: ``target`` (where requests go), ``identity`` (the subject whose call fails),
+``inspector`` (the optional admin identity that reads configuration), ``output`` and ``behaviour`` (timeouts,
+retries, pacing). Options of one command only are in :data:`COMMAND_OPTIONS` under their own key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gcdiag.report.formats import FORMATS
+
+
+@dataclass(frozen=True, kw_only=True)
+class Option:
+    """One option as the user sees it."""
+
+    key: str  # the Python name (and settings key): output_format
+    flags: tuple[str, ...]  # ("-o", "--output-format")
+    env: str  # GCDIAG_OUTPUT_FORMAT
+    help: str
+    group: str = "command"  # target | identity | inspector | output | behaviour | command
+    # Resolved by gcdiag.settings.resolve with the precedence flags > environment > profile > defaults; the
+    # CLI passes the typed value through as text and the resolver checks it, naming the flag or variable.
+    setting: bool = False
+    secret: bool = False  # its value must never be printed (the redactor masks it)
+    kind: str = "text"  # text | flag | int | float | choice | file | dir | multiple
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    default: Any = None
+    show_default: bool = False
+    metavar: str | None = None
+
+
+GROUP_TITLES = {
+    "target": "Target (where requests go)",
+    "identity": "Identity (the subject whose call fails)",
+    "inspector": "Inspector (optional admin identity that reads configuration)",
+    "output": "Output",
+    "behaviour": "Behaviour (timeouts, retries, pacing)",
+}
+
+
+def _opt(key: str, flags: tuple[str, ...], env: str, help: str, **extra: Any) -> Option:
+    return Option(key=key, flags=flags, env=env, help=help, **extra)
+
+
+# Accepted by every command, before or after the subcommand (the value given last wins).
+SHARED_OPTIONS: tuple[Option, ...] = (
+    _opt(
+        "region",
+        ("--region",),
+        "GENESYSCLOUD_REGION",
+        "Region name (us_east_1) or domain (mypurecloud.ie).",
+        group="target",
+        setting=True,
+    ),
+    _opt(
+        "api_url",
+        ("--api-url",),
+        "GENESYSCLOUD_API_URL",
+        "API base URL (overrides the region; e.g. a proxy or the sandbox).",
+        group="target",
+        setting=True,
+    ),
+    _opt(
+        "login_url",
+        ("--login-url",),
+        "GENESYSCLOUD_LOGIN_URL",
+        "Login base URL for the token endpoint.",
+        group="target",
+        setting=True,
+    ),
+    _opt(
+        "client_id",
+        ("--client-id",),
+        "GENESYSCLOUD_OAUTHCLIENT_ID",
+        "Subject OAuth client id (client-credentials grant).",
+        group="identity",
+        setting=True,
+    ),
+    _opt(
+        "client_secret",
+        ("--client-secret",),
+        "GENESYSCLOUD_OAUTHCLIENT_SECRET",
+        "Subject OAuth client secret.",
+        group="identity",
+        setting=True,
+        secret=True,
+    ),
+    _opt(
+        "token",
+        ("--token",),
+        "GENESYSCLOUD_ACCESS_TOKEN",
+        "Subject bearer token (instead of client credentials).",
+        group="identity",
+        setting=True,
+        secret=True,
+    ),
+    _opt(
+        "profile",
+        ("--profile",),
+        "GCDIAG_PROFILE",
+        "Profile of the Genesys CLI config (~/.gc/config.toml).",
+        group="identity",
+        setting=True,
+    ),
+    _opt(
+        "inspector_client_id",
+        ("--inspector-client-id",),
+        "GCDIAG_INSPECTOR_CLIENT_ID",
+        "Inspector OAuth client id (reads configuration).",
+        group="inspector",
+        setting=True,
+    ),
+    _opt(
+        "inspector_client_secret",
+        ("--inspector-client-secret",),
+        "GCDIAG_INSPECTOR_CLIENT_SECRET",
+        "Inspector OAuth client secret.",
+        group="inspector",
+        setting=True,
+        secret=True,
+    ),
+    _opt(
+        "inspector_token",
+        ("--inspector-token",),
+        "GCDIAG_INSPECTOR_TOKEN",
+        "Inspector bearer token.",
+        group="inspector",
+        setting=True,
+        secret=True,
+    ),
+    _opt(
+        "timeout_connect",
+        ("--timeout-connect",),
+        "GCDIAG_TIMEOUT_CONNECT",
+        "Connect timeout, seconds.",
+        group="behaviour",
+        setting=True,
+        kind="float",
+    ),
+    _opt(
+        "timeout_read",
+        ("--timeout-read",),
+        "GCDIAG_TIMEOUT_READ",
+        "Read timeout, seconds.",
+        group="behaviour",
+        setting=True,
+        kind="float",
+    ),
+    _opt(
+        "retries",
+        ("--retries",),
+        "GCDIAG_RETRIES",
+        "Retries on 429/5xx/connection errors.",
+        group="behaviour",
+        setting=True,
+        kind="int",
+        minimum=0,
+        maximum=10,
+    ),
+    _opt(
+        "rate_limit",
+        ("--rate-limit",),
+        "GCDIAG_RATE_LIMIT",
+        "Client-side limit, requests per minute per token.",
+        group="behaviour",
+        setting=True,
+        kind="float",
+    ),
+    _opt(
+        "backoff",
+        ("--backoff",),
+        "GCDIAG_BACKOFF",
+        "First retry's back-off in seconds (default 0.5; doubles per retry, full jitter, at most 8).",
+        group="behaviour",
+        kind="float",
+        minimum=0,
+        maximum=60,
+    ),
+    _opt(
+        "retry_after_cap",
+        ("--retry-after-cap",),
+        "GCDIAG_RETRY_AFTER_CAP",
+        "Longest Retry-After wait gcdiag accepts, seconds (default 60); a longer one is reported, not slept.",
+        group="behaviour",
+        kind="float",
+        minimum=0,
+        maximum=3600,
+    ),
+    _opt(
+        "output_format",
+        ("-o", "--output-format"),
+        "GCDIAG_OUTPUT_FORMAT",
+        "Output format.",
+        group="output",
+        kind="choice",
+        choices=FORMATS,
+    ),
+    _opt(
+        "output_file",
+        ("--output-file",),
+        "GCDIAG_OUTPUT_FILE",
+        "Write the document to this file instead of stdout.",
+        group="output",
+        kind="file",
+    ),
+    _opt(
+        "no_color",
+        ("--no-color",),
+        "GCDIAG_NO_COLOR",
+        "No ANSI colour (also when NO_COLOR is set).",
+        group="output",
+        kind="flag",
+    ),
+    _opt(
+        "verbose",
+        ("-v", "--verbose"),
+        "GCDIAG_VERBOSE",
+        "Print the request log to stderr.",
+        group="output",
+        kind="flag",
+    ),
+    _opt("debug", ("--debug",), "GCDIAG_DEBUG", "Show tracebacks.", group="output", kind="flag"),
+    _opt(
+        "redact",
+        ("--redact",),
+        "GCDIAG_REDACT",
+        "Replace personal data (names, e-mails, phone numbers) with placeholders.",
+        group="output",
+        kind="flag",
+    ),
+)
+
+# Options of one command or a few: each command picks its own by key.
+COMMAND_OPTIONS: dict[str, Option] = {
+    o.key: o
+    for o in (
+        _opt("only", ("--only",), "GCDIAG_ONLY", "Run only this check id (repeatable).", kind="multiple"),
+        _opt("skip", ("--skip",), "GCDIAG_SKIP", "Skip this check id (repeatable).", kind="multiple"),
+        _opt(
+            "checks_dir",
+            ("--checks-dir",),
+            "GCDIAG_CHECKS_DIR",
+            "Also load checks from this directory.",
+            kind="dir",
+        ),
+        _opt(
+            "error_body",
+            ("--error-body",),
+            "GCDIAG_ERROR_BODY",
+            "The error response you received (file, or - for stdin).",
+        ),
+        _opt(
+            "scopes_enforced",
+            ("--scopes-enforced",),
+            "GCDIAG_SCOPES_ENFORCED",
+            "Whether the org enforces OAuth scopes (gcdiag cannot read it).",
+            kind="choice",
+            choices=("yes", "no", "unknown"),
+            default="unknown",
+            show_default=True,
+        ),
+        _opt("conversation_id", ("--conversation",), "GCDIAG_CONVERSATION", "Conversation id."),
+        _opt("recording_id", ("--recording",), "GCDIAG_RECORDING", "Recording id."),
+        _opt(
+            "event_file",
+            ("--event",),
+            "GCDIAG_EVENT",
+            "A webhook/notification JSON payload to take the ids from (- for stdin).",
+        ),
+        _opt(
+            "event_query",
+            ("--event-query",),
+            "GCDIAG_EVENT_QUERY",
+            "JMESPath giving the conversation id, or {conversationId, recordingId}.",
+        ),
+        _opt("call", ("--call",), "GCDIAG_CALL", 'The call you made, e.g. "POST /api/v2/...".'),
+        _opt(
+            "attempt",
+            ("--attempt",),
+            "GCDIAG_ATTEMPT",
+            "After the diagnosis, really make the call (mutates the org).",
+            kind="flag",
+        ),
+        _opt("yes", ("--yes", "-y"), "GCDIAG_YES", "Do not ask for confirmation of --attempt.", kind="flag"),
+        _opt(
+            "audit_window",
+            ("--audit-window",),
+            "GCDIAG_AUDIT_WINDOW",
+            "Audit look-back, days (realtime audit keeps 14).",
+            kind="float",
+            minimum=0.01,
+            maximum=14,
+            default=7.0,
+            show_default=True,
+        ),
+        _opt(
+            "division",
+            ("--division",),
+            "GCDIAG_DIVISION",
+            "Evaluate for this division (id or name; * for all).",
+        ),
+        _opt(
+            "list_mode",
+            ("--list",),
+            "GCDIAG_LIST",
+            "List the operations of --tag the identity can call.",
+            kind="flag",
+        ),
+        _opt("tag", ("--tag",), "GCDIAG_TAG", "API area, e.g. Recording."),
+        _opt(
+            "catalog_max_age",
+            ("--catalog-max-age",),
+            "GCDIAG_CATALOG_MAX_AGE",
+            "Days a refreshed live catalog stays fresh.",
+            kind="float",
+            minimum=0,
+            default=7.0,
+            show_default=True,
+        ),
+        _opt(
+            "fail_on",
+            ("--fail-on",),
+            "GCDIAG_FAIL_ON",
+            "warn: a warning also counts as a mismatch.",
+            kind="choice",
+            choices=("fail", "warn"),
+            default="fail",
+            show_default=True,
+        ),
+        _opt(
+            "with_audit",
+            ("--with-audit",),
+            "GCDIAG_WITH_AUDIT",
+            "Also run audit.recent-changes per item.",
+            kind="flag",
+        ),
+        _opt(
+            "workers",
+            ("--workers",),
+            "GCDIAG_WORKERS",
+            "Diagnoses run at once.",
+            kind="int",
+            minimum=1,
+            maximum=16,
+            default=4,
+            show_default=True,
+        ),
+        _opt("scenario", ("--scenario",), "GCDIAG_SCENARIO", "Only checks of this scenario."),
+    )
+}
+
+# `gcdiag sandbox serve`: the emulated org's own options.
+SANDBOX_OPTIONS: dict[str, Option] = {
+    o.key: o
+    for o in (
+        _opt(
+            "org_ref",
+            ("--org",),
+            "GCDIAG_SANDBOX_ORG",
+            "A built-in fixture name or a fixture YAML file.",
+            default="seed-403",
+            show_default=True,
+        ),
+        _opt(
+            "host",
+            ("--host",),
+            "GCDIAG_SANDBOX_HOST",
+            "Address to listen on.",
+            default="127.0.0.1",
+            show_default=True,
+        ),
+        _opt(
+            "port",
+            ("--port",),
+            "GCDIAG_SANDBOX_PORT",
+            "Port; 0 picks a free one.",
+            kind="int",
+            minimum=0,
+            maximum=65535,
+            default=0,
+            show_default=True,
+        ),
+        _opt(
+            "latency_ms",
+            ("--latency-ms",),
+            "GCDIAG_SANDBOX_LATENCY_MS",
+            "Delay before every answer.",
+            kind="int",
+            minimum=0,
+            maximum=60000,
+            default=0,
+            show_default=True,
+        ),
+        _opt(
+            "rate_limit",
+            ("--rate-limit",),
+            "GCDIAG_SANDBOX_RATE_LIMIT",
+            "Requests per minute per token before 429.",
+            kind="int",
+            minimum=1,
+        ),
+        _opt(
+            "fault_rate",
+            ("--fault-rate",),
+            "GCDIAG_SANDBOX_FAULT_RATE",
+            "Share of requests that get a random fault.",
+            kind="float",
+            minimum=0.0,
+            maximum=1.0,
+            default=0.0,
+            show_default=True,
+        ),
+        _opt(
+            "fault_seed",
+            ("--fault-seed",),
+            "GCDIAG_SANDBOX_FAULT_SEED",
+            "Seed for reproducible faults.",
+            kind="int",
+        ),
+        _opt(
+            "fault_kinds",
+            ("--fault-kinds",),
+            "GCDIAG_SANDBOX_FAULT_KINDS",
+            "Comma-separated fault kinds to draw from: service_unavailable, timeout, reset, truncated, html, slow "
+            "(default: all).",
+        ),
+    )
+}
+
+# The settings the resolver owns, by key → environment variable.
+SETTING_ENV: dict[str, str] = {o.key: o.env for o in SHARED_OPTIONS if o.setting}
+# The environment variables whose values are secrets (never printed; masked wherever they appear).
+SECRET_ENV: tuple[str, ...] = tuple(o.env for o in SHARED_OPTIONS if o.secret)
+# The variables that name a subject identity (explain-error checks with can-i only when one is given).
+IDENTITY_ENV: tuple[str, ...] = tuple(
+    o.env for o in SHARED_OPTIONS if o.key in ("client_id", "token", "profile")
+)
+
+
+def shared_option(key: str) -> Option:
+    return next(o for o in SHARED_OPTIONS if o.key == key)
