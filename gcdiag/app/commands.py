@@ -1,24 +1,22 @@
 """The diagnosis commands (``recording-stop``, ``can-i``): validate the request, then diagnose and emit.
 
-Most of a diagnosis is waiting on the network, so this module is on the start-up path before the token request
-goes out: it imports only click and the light modules of the application layer at module level; the facts
-layer, the checks and the catalog load while the first round trip is in flight.
+This module is on the start-up path before the token request goes out, so it imports only light modules at
+module level (see :mod:`gcdiag.app.run`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gcdiag.app.invocation import Invocation
-from gcdiag.app.output import Output
-from gcdiag.app.wiring import open_session, selected_checkset, settings_for
+from gcdiag.app.run import diagnose_and_emit
+from gcdiag.app.wiring import settings_for
 from gcdiag.inputs import InputError
 from gcdiag.inputs.call import parse_call, parse_error_body, resolve_ids
 
 if TYPE_CHECKING:
-    from gcdiag.inputs.model import Inputs
-    from gcdiag.settings.model import Settings
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,58 +119,3 @@ def run_can_i(inv: Invocation, req: CanIRequest) -> int:
         scenario_name="can-i",
         catalog_max_age=req.catalog_max_age,
     )
-
-
-def diagnose_and_emit(
-    inv: Invocation,
-    settings: Settings,
-    inputs: Inputs,
-    checks_dirs: tuple[str, ...] = (),
-    *,
-    only: tuple[str, ...] = (),
-    skip: tuple[str, ...] = (),
-    attempt: bool = False,
-    scenario_name: str = "recording-stop",
-    notes: tuple[str, ...] = (),
-    catalog_max_age: float = 7.0,
-    use_catalog: Any = None,
-) -> int:
-    """Diagnose and print the report, sending the token requests as early as correctness allows.
-
-    Most of a diagnosis is waiting on the network, so the order matters. The tokens are requested as soon as
-    the settings are known; the checks load while that round trip is in flight (the look-ups they need start
-    when it ends); the operation catalog and the renderer load last, in the background, while the look-ups
-    wait for their answers (nothing needs them sooner). Only when the user named checks (--only/--skip/
-    --checks-dir) are the checks loaded first, so that a wrong id or a broken plugin is refused before any
-    request is sent.
-    """
-    from gcdiag.util.background import Background
-
-    output = Output(inv)
-    user_named_checks = bool(only or skip or checks_dirs)
-    checkset = selected_checkset(checks_dirs, scenario_name, only, skip) if user_named_checks else None
-    session = open_session(inv, settings)
-    session.warm_up()
-    if checkset is None:
-        checkset = selected_checkset(checks_dirs, scenario_name, only, skip)
-
-    from gcdiag.app.diagnose import Options, diagnose
-    from gcdiag.app.wiring import choose_catalog
-    from gcdiag.pipeline.scenarios import SCENARIOS
-
-    catalog = (
-        Background.done(use_catalog)
-        if use_catalog is not None
-        else Background(lambda: choose_catalog(settings, catalog_max_age), name="gcdiag-catalog")
-    )
-    Background(output.prepare, name="gcdiag-prepare-output")
-    report = diagnose(
-        scenario=SCENARIOS[scenario_name],
-        session=session,
-        inputs=inputs,
-        catalog=catalog,
-        checkset=checkset,
-        options=Options(only=tuple(only), skip=tuple(skip), debug=output.prefs.debug, attempt=attempt),
-        notes=notes,
-    )
-    return output.report(report, session.secrets())

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gcdiag.app.commands import diagnose_and_emit
 from gcdiag.app.invocation import Invocation
 from gcdiag.app.output import Output
+from gcdiag.app.run import diagnose_and_emit
 from gcdiag.inputs import InputError
 from gcdiag.inputs.call import parse_call
 

@@ -256,7 +256,7 @@ def run_explain_error(inv: Invocation, file: str, call_text: str | None) -> int:
         inv.environ.get(k) for k in IDENTITY_ENV
     )
     if call is not None and has_identity:
-        from gcdiag.app.commands import diagnose_and_emit
+        from gcdiag.app.run import diagnose_and_emit
         from gcdiag.genesys.errors import parse_error_body as parse
         from gcdiag.inputs.model import Inputs
 

@@ -34,7 +34,7 @@ from gcdiag.cli.root import cli
 )
 @shared_options
 @click.pass_context
-def recording_stop(ctx: click.Context, **kwargs: Any) -> None:
+def recording_stop(ctx: click.Context, /, **kwargs: Any) -> None:
     """Explain why stopping or pausing a call recording fails, and what to change.
 
     ID is a conversation id (or, with --event or --conversation, a recording id).
@@ -60,7 +60,7 @@ def recording_stop(ctx: click.Context, **kwargs: Any) -> None:
 )
 @shared_options
 @click.pass_context
-def can_i(ctx: click.Context, **kwargs: Any) -> None:
+def can_i(ctx: click.Context, /, **kwargs: Any) -> None:
     """Can the current identity call METHOD PATH? Names the grant that decides, or the fix."""
     from gcdiag.app.commands import CanIRequest, run_can_i
 
@@ -94,7 +94,7 @@ def explain_error(ctx: click.Context, file: str, call: str | None) -> None:
 @command_options("fail_on", "with_audit", "workers", "checks_dir")
 @shared_options
 @click.pass_context
-def smoke(ctx: click.Context, **kwargs: Any) -> None:
+def smoke(ctx: click.Context, /, **kwargs: Any) -> None:
     """Run the diagnoses listed in a YAML FILE against one org (for CI); exit 0 when all match expectations."""
     from gcdiag.app.smoke import SmokeRequest, run_smoke_command
 
@@ -189,3 +189,5 @@ def report_show(ctx: click.Context, file: str) -> None:
     from gcdiag.app.listings import run_report_show
 
     sys.exit(run_report_show(invocation(ctx), file))
+
+__all__ = ["cli"]

@@ -15,7 +15,9 @@ from typing import NoReturn
 import click
 
 from gcdiag.cli.commands import cli
-from gcdiag.cli.root import _safe
+from gcdiag.cli.errors import redact_env_secrets
+
+__all__ = ["cli", "main"]
 
 
 def main() -> None:
@@ -47,7 +49,8 @@ def _run(debug: bool) -> int:
         if debug:
             raise
         click.echo(
-            f"gcdiag: internal error: {type(exc).__name__}: {_safe(str(exc))} (run with --debug)", err=True
+            f"gcdiag: internal error: {type(exc).__name__}: {redact_env_secrets(str(exc))} (run with --debug)",
+            err=True,
         )
         return 3
     return 0

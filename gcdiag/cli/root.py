@@ -7,22 +7,9 @@ from typing import Any
 import click
 
 from gcdiag import __version__
+from gcdiag.cli.errors import UsageProblem
 from gcdiag.cli.options import shared_options
 from gcdiag.inputs import InputError
-
-
-class UsageProblem(click.ClickException):
-    """One clear line on stderr and exit 2."""
-
-    exit_code = 2
-
-    def show(self, file: Any = None) -> None:
-        click.echo("gcdiag: error: " + _printable(_safe(self.format_message())), err=True)
-
-
-def _printable(text: str) -> str:
-    # Escape what is not printable (a user's id with \n, \x1e or ESC in it) so this stays one terminal line.
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class _Root(click.Group):
@@ -56,11 +43,3 @@ def cli() -> None:
     Start with `gcdiag demo` (a built-in sandbox org), then `gcdiag recording-stop ID` against your org.
     Exit codes: 0 the call would succeed, 1 it would fail, 2 usage error, 3 incomplete.
     """
-
-
-def _safe(text: str) -> str:
-    """Text with every secret of the environment masked (the redactor of the one output path)."""
-    from gcdiag.app.output import env_secrets
-    from gcdiag.report.redact import Redactor
-
-    return Redactor(env_secrets()).text(text)

@@ -16,8 +16,8 @@ from typing import Any
 
 import click
 
+from gcdiag.cli.errors import UsageProblem
 from gcdiag.cli.options import options_of
-from gcdiag.cli.root import UsageProblem
 from gcdiag.settings.options import SANDBOX_OPTIONS
 
 

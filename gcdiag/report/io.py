@@ -85,7 +85,7 @@ def read_source(source: str | os.PathLike[str]) -> tuple[str, str]:
 def _yaml_loader() -> type:
     from gcdiag.util import yamlio  # lazy: start-up time matters for the CLI
 
-    class Loader(yamlio.SafeLoader):
+    class Loader(yamlio.SafeLoader):  # type: ignore[misc]  # PyYAML ships no type hints
         """SafeLoader without the timestamp resolver: a hand-edited ``generated_at: 2026-11-28T15:00:00Z``
         stays the string the schema (and JSON) expects instead of becoming a datetime."""
 

@@ -833,7 +833,7 @@ def _sort(body: Mapping[str, Any]) -> list[dict[str, str]]:
     return out
 
 
-_FIELD_OF = {
+_FIELD_OF: dict[str, Callable[[dict[str, Any]], Any]] = {
     "UserId": lambda m: (m.get("user") or {}).get("id"),
     "ClientId": lambda m: (m.get("client") or {}).get("id"),
     "Action": lambda m: m.get("action"),

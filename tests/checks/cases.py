@@ -16,7 +16,7 @@ from gcdiag.facts.types import AuditChanges, InteractionAudits, TargetDivisions
 from gcdiag.report.model import Status
 from gcdiag.genesys.targets import given_call
 
-from .facts import (
+from gcdiag.testing.facts import (
     CATALOG,
     CONV,
     ENV,

@@ -8,7 +8,7 @@ from gcdiag.report.model import Status
 from gcdiag.pipeline.plugins import load_checkset
 
 from .cases import CASES, Case
-from .facts import run
+from gcdiag.testing.facts import run_check as run
 
 CHECKS = {c.id: c for c in load_checkset().checks}
 

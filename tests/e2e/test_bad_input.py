@@ -20,7 +20,9 @@ from hypothesis import strategies as st
 from gcdiag.cli import cli
 from gcdiag.pipeline.plugins import load_checkset
 
-from .conftest import FIXTURE_DIR, Org
+from gcdiag.testing import FIXTURE_DIR
+
+from .conftest import Org
 from .strategies import malformed_calls, non_ids, unknown_check_ids, unknown_regions
 
 # The sandbox org is started once per test and shared by its examples (each resets its request log); the

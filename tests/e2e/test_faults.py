@@ -46,7 +46,9 @@ from gcdiag.sandbox.api import Request, Response
 from gcdiag.sandbox.faults import FAULT_KINDS
 from gcdiag.sandbox.fixture import FailRule
 
-from .conftest import FIXTURE_DIR, Org
+from gcdiag.testing import FIXTURE_DIR
+
+from .conftest import Org
 
 # The read timeout is far above the sandbox's normal answer time (a few ms); an injected slow answer comes a bit
 # after it, so a slow fault costs the client READ_TIMEOUT_S, not seconds.

@@ -1,18 +1,27 @@
-"""Fake facts for check tests: plain values shaped like the real look-ups, no HTTP."""
+"""Fact builders for testing a check: plain values shaped like the real look-ups, no HTTP.
+
+Each builder returns a realistic default that a test overrides where it matters::
+
+    from gcdiag.testing.facts import conversation, grants, identity, run_check, target, PAUSER, SUPPORT
+
+    finding = run_check(my_check, identity=identity(), target_call=target(), grants=grants((PAUSER, SUPPORT)))
+
+Shapes follow the official SDK's models, like the facts gcdiag reads from an org.
+"""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
+from gcdiag.facts.engine import FactError
+from gcdiag.facts.types import GrantSet, Identity, PermittedDivisions
 from gcdiag.genesys.authz import Grant, Policy, Role
 from gcdiag.genesys.catalog import load_bundled
-from gcdiag.pipeline.check import Check, FactView
-from gcdiag.facts.engine import FactError
-from gcdiag.inputs.model import Inputs
-from gcdiag.facts.types import GrantSet, Identity, PermittedDivisions
-from gcdiag.report.model import Finding
 from gcdiag.genesys.targets import choose_target_call
+from gcdiag.inputs.model import Inputs
+from gcdiag.pipeline.check import Check, FactView
+from gcdiag.report.model import Finding
 
 CATALOG = load_bundled()
 CONV = "c0000000-0000-4000-8000-000000000001"
@@ -146,7 +155,7 @@ def permitted(all_divs: bool = False, *divs: tuple[str, str]) -> dict[str, Permi
     return {PAUSE: PermittedDivisions(PAUSE, all_divs, tuple(divs))}
 
 
-def run(check: Check, problems: dict[str, FactError] | None = None, **values: Any) -> Finding:
+def run_check(check: Check, problems: dict[str, FactError] | None = None, **values: Any) -> Finding:
     """Evaluate a check on the given facts; ``wants`` not given are absent (None), as the runner passes them."""
     problems = problems or {}
     for name in check.wants:
