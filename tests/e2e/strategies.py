@@ -11,8 +11,8 @@ import string
 from hypothesis import strategies as st
 
 from gcdiag.genesys.catalog import split_call
-from gcdiag.inputs.ids import is_id
 from gcdiag.genesys.regions import find_region
+from gcdiag.inputs.ids import is_id
 
 HEX = string.hexdigits + "-"
 TRAVERSAL = ("../", "..\\", "%2e%2e%2f", "/", "..", ".", "%00", "?", "#", "~", "\\")

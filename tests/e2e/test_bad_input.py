@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 
 from gcdiag.cli import cli
 from gcdiag.pipeline.plugins import load_checkset
-
 from gcdiag.testing import FIXTURE_DIR
 
 from .conftest import Org
@@ -27,8 +26,8 @@ from .strategies import malformed_calls, non_ids, unknown_check_ids, unknown_reg
 
 # The sandbox org is started once per test and shared by its examples (each resets its request log); the
 # autouse environment fixture is the same clean environment for every example.
+# How many examples each draws comes from the Hypothesis profile (tests/conftest.py).
 FUZZ = settings(
-    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -63,6 +62,7 @@ def run(org: Org, *args: str, env: dict[str, Any] | None = None, stdin: str | No
 # --- ids ----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @FUZZ
 @given(value=non_ids())
 def test_positional_id_that_is_not_an_id(org: Org, value: str) -> None:
@@ -70,12 +70,14 @@ def test_positional_id_that_is_not_an_id(org: Org, value: str) -> None:
     assert_refused(run(org, "recording-stop", "--", value), re.compile(r"^gcdiag: error: ID\b"), org)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(value=non_ids())
 def test_conversation_flag_that_is_not_an_id(org: Org, value: str) -> None:
     assert_refused(run(org, "recording-stop", f"--conversation={value}"), "--conversation", org)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(value=non_ids())
 def test_recording_flag_that_is_not_an_id(org: Org, value: str) -> None:
@@ -132,6 +134,7 @@ def test_event_ids_that_are_not_ids_are_refused(org: Org, tmp_path: Path) -> Non
 # --- target and identity ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @FUZZ
 @given(value=unknown_regions())
 def test_unknown_region(org: Org, value: str) -> None:
@@ -196,6 +199,7 @@ def test_conflicting_or_incomplete_identity(
 # --- --call and --only/--skip -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @FUZZ
 @given(value=malformed_calls())
 def test_malformed_call(org: Org, value: str) -> None:
@@ -217,6 +221,7 @@ def test_malformed_call_cases(org: Org, value: str, mentions: str) -> None:
     assert_refused(result, f"--call: {mentions}", org)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(value=unknown_check_ids(KNOWN_CHECKS), flag=st.sampled_from(["--only", "--skip"]))
 def test_unknown_check_id(org: Org, value: str, flag: str) -> None:

@@ -36,7 +36,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 
 from gcdiag.facts.registry import fact_definitions
@@ -45,7 +45,6 @@ from gcdiag.sandbox import Sandbox, load_fixture
 from gcdiag.sandbox.api import Request, Response
 from gcdiag.sandbox.faults import FAULT_KINDS
 from gcdiag.sandbox.fixture import FailRule
-
 from gcdiag.testing import FIXTURE_DIR
 
 from .conftest import Org
@@ -504,23 +503,6 @@ def note_coverage(out: Outcome, plan: Plan) -> None:
         event(f"judged: {read.name} never delivered")
     if any(s.status == 429 for s in out.seen):
         event("429 " + ("with Retry-After" if plan.retry_after is not None else "without Retry-After"))
-
-
-@settings(PROPERTY_SETTINGS, max_examples=150)
-@given(plan=plans(st.just(0)))
-def test_random_faults_without_retries(plan: Plan) -> None:
-    out = run_plan(plan)
-    check_all(out, plan)
-    note_coverage(out, plan)
-
-
-@settings(PROPERTY_SETTINGS, max_examples=50)
-@given(plan=plans(st.sampled_from((1, 1, 2))))
-def test_random_faults_with_retries(plan: Plan) -> None:
-    # Here gcdiag's real back-off is slept (up to 0.5 s, then 1 s, per retried request).
-    out = run_plan(plan)
-    check_all(out, plan)
-    note_coverage(out, plan)
 
 
 # --- deterministic cases ------------------------------------------------------------------------------------

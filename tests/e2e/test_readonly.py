@@ -30,6 +30,7 @@ COMMANDS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("org", builtin_fixtures(), indirect=True)
 def test_no_mutating_request_from_any_command(org: Org, tmp_path: Path) -> None:
     (tmp_path / "error.json").write_text(

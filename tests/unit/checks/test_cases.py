@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from gcdiag.report.model import Status
 from gcdiag.pipeline.plugins import load_checkset
+from gcdiag.report.model import Status
+from gcdiag.testing.facts import run_check as run
 
 from .cases import CASES, Case
-from gcdiag.testing.facts import run_check as run
 
 CHECKS = {c.id: c for c in load_checkset().checks}
 

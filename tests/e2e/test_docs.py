@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from gcdiag.cli import cli
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"(<!-- gcdiag-output: (?P<args>.+?) -->\n)(?P<body>.*?)(<!-- /gcdiag-output -->)", re.S)
 VOLATILE = [

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from gcdiag.pipeline.check import FactView, check
-from gcdiag.report.model import Finding, Status
 from gcdiag.pipeline.plugins import PluginError, _from_module_or_package, load_checks
+from gcdiag.report.model import Finding, Status
 
 FACTS = ["conversation", "token_info", "inputs"]
 

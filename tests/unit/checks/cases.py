@@ -10,12 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from gcdiag.genesys.errors import parse_error_body
 from gcdiag.facts.engine import FactError
 from gcdiag.facts.types import AuditChanges, InteractionAudits, TargetDivisions
-from gcdiag.report.model import Status
+from gcdiag.genesys.errors import parse_error_body
 from gcdiag.genesys.targets import given_call
-
+from gcdiag.report.model import Status
 from gcdiag.testing.facts import (
     CATALOG,
     CONV,

@@ -11,7 +11,7 @@ import pytest
 
 from gcdiag.genesys.errors import KNOWN_CODES, RAW_LIMIT_BYTES, ParsedError, explain, parse_error_body
 
-FACTS = Path(__file__).resolve().parents[2] / "shared" / "genesys" / "FACTS.md"
+FACTS = Path(__file__).resolve().parents[4] / "shared" / "genesys" / "FACTS.md"
 
 MISSING_ALL = (
     "Unable to perform the requested action. You are missing the following permission(s): "

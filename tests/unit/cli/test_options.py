@@ -10,7 +10,7 @@ import click
 from gcdiag.cli import cli
 from gcdiag.settings.options import SHARED_OPTIONS
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[3] / "README.md"
 EXEMPT = {"--version", "--help"}  # they end the run before anything is configured
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gcdiag.report.model import CheckResult, Outcome, Report, Status, Verdict
-from gcdiag.inputs.smoke_file import SmokeError, SmokeItem, load_smoke_file
 from gcdiag.app.smoke import expectation, run_smoke, smoke_exit_code
+from gcdiag.inputs.smoke_file import SmokeError, SmokeItem, load_smoke_file
+from gcdiag.report.model import CheckResult, Outcome, Report, Status, Verdict
 
 C1 = "11111111-2222-4333-8444-555555555555"
 C2 = "11111111-2222-4333-8444-666666666666"

@@ -17,8 +17,8 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from gcdiag.client.api import KEPT_HEADERS, TOKEN_FAILURE_HOLD_S, ApiClient, ApiResponse
 from gcdiag.client.errors import ApiError
-from gcdiag.client.ratelimit import RateLimiter
 from gcdiag.client.provenance import RequestLog, RequestRecord
+from gcdiag.client.ratelimit import RateLimiter
 from gcdiag.client.urls import build_path
 from gcdiag.settings.model import Credentials
 

@@ -14,10 +14,10 @@ import sys
 import pytest
 import yaml
 
-from gcdiag.report.model import CheckResult, Outcome, Report, Status, Verdict
 from gcdiag.render import FORMATS, render, render_many
 from gcdiag.render.common import STATUS_COLOR
 from gcdiag.report.io import validate_report_dict
+from gcdiag.report.model import CheckResult, Outcome, Report, Status, Verdict
 
 from .goldens import assert_golden
 from .sample import passing_report, sample_report

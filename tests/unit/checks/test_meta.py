@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gcdiag.report.model import Status
-from gcdiag.pipeline.scenarios import SCENARIOS
 from gcdiag.pipeline.plugins import load_checkset
+from gcdiag.pipeline.scenarios import SCENARIOS
+from gcdiag.report.model import Status
 
 from .cases import CASES
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 BUILTIN = [c for c in load_checkset().checks if c.source == "builtin"]
 
 

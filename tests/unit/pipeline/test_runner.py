@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from gcdiag.pipeline.check import Check, FactView, check
 from gcdiag.facts.engine import FactDef, FactError, Facts, FactUnavailable
-from gcdiag.report.model import CheckResult, Outcome, Status, decide
-from gcdiag.pipeline.scenarios import Scenario
+from gcdiag.pipeline.check import Check, FactView, check
 from gcdiag.pipeline.runner import ordered_fix, run_checks, select_checks
+from gcdiag.pipeline.scenarios import Scenario
+from gcdiag.report.model import CheckResult, Outcome, Status, decide
 
 SCENARIO = Scenario("demo", "t", order=("a.first", "a.second", "a.third"))
 

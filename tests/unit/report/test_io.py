@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 import yaml
 
-from gcdiag.report import io as reportio
-from gcdiag.report.model import Report
 from gcdiag.render import render, render_many
+from gcdiag.report import io as reportio
 from gcdiag.report.io import ReportError, load_report, load_reports, report_schema, validate_report_dict
+from gcdiag.report.model import Report
 
-from .render.sample import passing_report, sample_report
+from ..render.sample import passing_report, sample_report
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:

@@ -22,7 +22,7 @@ import pytest
 
 from gcdiag.sandbox import Sandbox, load_fixture
 
-pytestmark = pytest.mark.sdk
+pytestmark = [pytest.mark.sdk, pytest.mark.slow]
 
 OUTDATED = "outdated_sdk_version"
 

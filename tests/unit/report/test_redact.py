@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from gcdiag.report.model import CheckResult, Report, Status, decide
-from gcdiag.report.redact import REDACTED, Redactor
 from gcdiag.render import FORMATS, render, render_many
 from gcdiag.report.io import validate_report_dict
+from gcdiag.report.model import CheckResult, Report, Status, decide
+from gcdiag.report.redact import REDACTED, Redactor
 
-from .render.sample import CONV, sample_report
+from ..render.sample import CONV, sample_report
 
 # Known secrets: handed to the Redactor.
 CLIENT_SECRET = "cnry-client-secret-7Hq2"

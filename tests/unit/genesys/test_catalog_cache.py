@@ -15,15 +15,14 @@ from typing import Any
 
 import pytest
 import requests
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gcdiag.client.swagger_download import refresh
 from gcdiag.genesys import swagger as livecatalog
-from gcdiag.genesys.catalog import Catalog, load_bundled
-from gcdiag.genesys.catalog import CatalogError
+from gcdiag.genesys.catalog import Catalog, CatalogError, load_bundled
 from gcdiag.genesys.catalog_cache import cache_dir, cache_key_for, cache_path, load_catalog
 from gcdiag.genesys.swagger import extract, extract_operations
-from gcdiag.client.swagger_download import refresh
 
 HANDMADE = Path(__file__).parent / "data" / "swagger-handmade.json"
 RECORDINGSTATE = "/api/v2/conversations/calls/{conversationId}/recordingstate"
@@ -203,7 +202,7 @@ _path_item = st.dictionaries(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=settings.default.max_examples * 4)  # cheap examples: four times the profile's
 @given(
     paths=st.dictionaries(st.text(max_size=10), _path_item | _json, max_size=5),
     base=_json | st.just("/api/v2"),

@@ -9,9 +9,9 @@ import pytest
 
 from gcdiag.genesys.catalog import Catalog, Operation, build_bundled, load_bundled, normalise_path, split_call
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "genesys"
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "genesys"
 OPERATIONS_JSON = SHARED / "operations.json"
-SCOPES_YAML = Path(__file__).resolve().parents[1] / "gcdiag" / "genesys" / "data" / "scopes.yaml"
+SCOPES_YAML = Path(__file__).resolve().parents[3] / "gcdiag" / "genesys" / "data" / "scopes.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from gcdiag.report.model import CheckResult, Status
 from gcdiag.render import render, render_many
+from gcdiag.report.model import CheckResult, Status
 
 from .sample import passing_report, sample_report
 

@@ -1,0 +1,22 @@
+"""Suite-wide settings: Hypothesis profiles.
+
+``dev`` (the default) keeps property tests quick on a laptop; ``ci`` (``.ci/run`` sets it) runs more examples;
+``thorough`` is for a deliberate hunt (``HYPOTHESIS_PROFILE=thorough pytest -m slow``). A profile sets how many
+examples each property test draws; the tests themselves only say what is drawn.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+_COMMON = {
+    "deadline": None,
+    # The autouse environment fixtures are function-scoped on purpose: every example runs in a clean env.
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+settings.register_profile("dev", max_examples=12, **_COMMON)
+settings.register_profile("ci", max_examples=40, **_COMMON)
+settings.register_profile("thorough", max_examples=300, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
