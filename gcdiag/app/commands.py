@@ -7,16 +7,12 @@ module level (see :mod:`gcdiag.app.run`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from gcdiag.app.invocation import Invocation
 from gcdiag.app.run import diagnose_and_emit
 from gcdiag.app.wiring import settings_for
 from gcdiag.inputs import InputError
 from gcdiag.inputs.call import parse_call, parse_error_body, resolve_ids
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True, kw_only=True)

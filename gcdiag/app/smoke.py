@@ -1,15 +1,6 @@
 """``gcdiag smoke FILE``: many diagnoses against one org for CI, with shared look-ups and expectations.
 
-The smoke file (see :mod:`gcdiag.inputs.smoke_file`)::
-
-    items:
-      - name: integration cannot pause            # optional
-        scenario: recording-stop                   # default recording-stop; can-i also works
-        conversation: 3fa85f64-...                 # or conversations_file: ids.txt (one id per line)
-        recording: 9a1b...                         # optional
-        call: "PUT /api/v2/conversations/calls/{conversationId}/recordingstate"   # optional (required for can-i)
-        expect: would_fail                         # would_succeed | would_fail
-        expect_failing: [auth.permissions]         # optional: these check ids must be among the failures
+The smoke file's format is documented in :mod:`gcdiag.inputs.smoke_file`.
 
 All items share one session (one token per identity) and one request cache, so the token, OAuth client, roles,
 divisions and permission catalogue are fetched once for the whole run; items run concurrently within the
@@ -19,6 +10,8 @@ per item and never changes a verdict).
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -160,19 +153,18 @@ def run_smoke_command(inv: Invocation, req: SmokeRequest) -> int:
             own_requests_only=True,
         )
 
-    show_progress = inv.stderr_isatty
+    # A progress bar on a terminal (click's, on stderr); run_smoke reports each finished item under its lock,
+    # so the bar is updated from one thread at a time.
+    bar = click.progressbar(length=len(items), label="smoke", file=sys.stderr) if inv.stderr_isatty else None
 
     def progress(done: int, total: int) -> None:
-        if show_progress:
-            width = 30
-            filled = int(width * done / total)
-            click.echo(
-                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", err=True, nl=done == total
-            )
+        if bar is not None:
+            bar.update(1)
 
-    reports, code = run_smoke(
-        items, one, fail_on_warn=req.fail_on == "warn", workers=req.workers, progress=progress
-    )
+    with bar if bar is not None else contextlib.nullcontext():
+        reports, code = run_smoke(
+            items, one, fail_on_warn=req.fail_on == "warn", workers=req.workers, progress=progress
+        )
     secrets = session.secrets()
     safe = output.reports(reports, secrets, title=f"gcdiag smoke {req.file}")
     matched = sum(1 for r in safe if r.results[-1].status.value == "pass")

@@ -190,4 +190,5 @@ def report_show(ctx: click.Context, file: str) -> None:
 
     sys.exit(run_report_show(invocation(ctx), file))
 
+
 __all__ = ["cli"]

@@ -27,14 +27,12 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
-import functools
 import json as jsonlib
 import math
 import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -47,6 +45,8 @@ from gcdiag import __version__
 from gcdiag.client.errors import ApiError
 from gcdiag.client.provenance import RequestLog, RequestRecord
 from gcdiag.client.ratelimit import RateLimiter
+from gcdiag.client.response import KEPT_HEADERS, ApiResponse
+from gcdiag.client.retry import RETRY_STATUSES, Attempt, Decision, RetryPolicy
 from gcdiag.client.urls import build_path, host_of, strip_base_url
 from gcdiag.genesys.constants import TOKEN_PATH
 from gcdiag.genesys.errors import ParsedError, parse_error_body
@@ -60,33 +60,10 @@ TOKEN_REFRESH_MARGIN_S = 60.0
 # against a failing login host took 14 s). A smoke run tries again after it.
 TOKEN_FAILURE_HOLD_S = 30.0
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-RETRY_STATUSES = frozenset({502, 503, 504})
-# The only response headers gcdiag keeps (FACTS §6): correlation id, rate-limit state, Retry-After.
-KEPT_HEADERS = (
-    "inin-correlation-id",
-    "retry-after",
-    "inin-ratelimit-count",
-    "inin-ratelimit-allowed",
-    "inin-ratelimit-reset",
-)
 CORRELATION_HEADER = "ININ-Correlation-Id"
 
 
 # --- results and errors -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ApiResponse:
-    """A 2xx answer. ``headers`` holds only :data:`KEPT_HEADERS` (lower-case names)."""
-
-    status: int
-    headers: dict[str, str]
-    json: Any  # the parsed JSON body, or None (empty or not JSON)
-    text: str
-
-    @property
-    def correlation_id(self) -> str | None:
-        return self.headers.get("inin-correlation-id")
 
 
 def _seconds(value: str | None, now: Callable[[], datetime]) -> float | None:
@@ -201,10 +178,12 @@ class ApiClient:
         self.log = log
         self.limiter = limiter
         self.timeout = (float(timeout[0]), float(timeout[1]))
-        self.retries = max(0, int(retries))
-        self.backoff_base = backoff_base
-        self.backoff_cap = backoff_cap
-        self.retry_after_cap = retry_after_cap
+        self.policy = RetryPolicy(
+            retries=max(0, int(retries)),
+            backoff_base=backoff_base,
+            backoff_cap=backoff_cap,
+            retry_after_cap=retry_after_cap,
+        )
         self.user_agent = user_agent
         self._sleep = sleep
         self._clock = clock
@@ -380,10 +359,6 @@ class ApiClient:
 
     # -- the retry loop --
 
-    def _backoff(self, n: int) -> float:
-        """Full jitter: uniform in [0, min(cap, base * 2**n)] for the n-th retry (0-based)."""
-        return self._rng.uniform(0.0, min(self.backoff_cap, self.backoff_base * (2**n)))
-
     def _record(
         self,
         method: str,
@@ -425,7 +400,7 @@ class ApiClient:
         token: bool,
     ) -> requests.Response:
         attempt = 0
-        retried = 0  # retries spent on transient failures (≤ self.retries)
+        retried = 0  # retries spent on transient failures (≤ self.policy.retries)
         reauthenticated = False
         while True:
             attempt += 1
@@ -458,22 +433,21 @@ class ApiClient:
             except requests.RequestException as exc:
                 text, kind, nothing_sent, worth = _classify(exc)
                 self._record(method, template, host, start, attempt, error=text)
-                if worth and (nothing_sent or idempotent) and retried < self.retries:
-                    self._sleep(self._backoff(retried))
+                state = Attempt(method=method, number=attempt, retried=retried, idempotent=idempotent)
+                decision = self.policy.after_transport_error(
+                    state, worth_retrying=worth, nothing_sent=nothing_sent, draw=self._rng.uniform
+                )
+                if decision.retry:
+                    self._sleep(decision.delay)
                     retried += 1
                     continue
-                why = None
-                if worth and not (nothing_sent or idempotent):
-                    why = f"not retried: the {method} may have reached the server"
-                elif worth and retried:
-                    why = f"after {attempt} attempts"
                 raise ApiError(
                     kind=kind,
                     method=method,
                     path=template,
                     identity=self.identity,
                     message=text,
-                    note=why,
+                    note=decision.note,
                     host=host,
                     attempts=attempt,
                 ) from None
@@ -487,9 +461,33 @@ class ApiClient:
                 return response
 
             parsed = parse_error_body(response.content, status, response.headers.get("Content-Type"))
-
-            record = functools.partial(
-                self._record,
+            state = Attempt(
+                method=method,
+                number=attempt,
+                retried=retried,
+                idempotent=idempotent,
+                reauthenticated=reauthenticated,
+            )
+            decision = Decision(retry=False)
+            if status == 429:
+                wait, basis = self._rate_limit_wait(response)
+                decision = self.policy.after_rate_limit(state, wait=wait, basis=basis, draw=self._rng.uniform)
+            elif status == 401 and not token:
+                decision = self.policy.after_unauthorized(
+                    state, can_reauthenticate=self.credentials.kind == CLIENT_CREDENTIALS
+                )
+            elif status in RETRY_STATUSES:
+                after, _ = self._rate_limit_wait(response, reset=False)
+                decision = self.policy.after_unavailable(
+                    state, status=status, retry_after=after, draw=self._rng.uniform
+                )
+            elif 300 <= status < 400:
+                location = response.headers.get("Location") or ""
+                where = host_of(location) if "://" in location else "the same host"
+                decision = Decision(
+                    retry=False, note=f"redirect to {where or 'another location'} not followed"
+                )
+            self._record(
                 method,
                 template,
                 host,
@@ -498,75 +496,27 @@ class ApiClient:
                 status=status,
                 correlation_id=correlation_id,
                 context_id=parsed.context_id,
+                error=decision.record or f"{status} {parsed.code or parsed.oauth_error or ''}".strip(),
             )
-            # The ApiError for this answer; only its kind and note vary.
-            refuse = functools.partial(
-                self._http_error,
+            if decision.reauthenticate:
+                # The cached token may have been revoked or expired early: get a new one and retry once.
+                self._invalidate(used_token)
+                reauthenticated = True
+                continue
+            if decision.retry:
+                self._sleep(decision.delay)
+                retried += 1
+                continue
+            raise self._http_error(
+                decision.kind or ("auth" if token else "http"),
                 method=method,
                 template=template,
                 host=host,
                 parsed=parsed,
                 correlation_id=correlation_id,
                 attempts=attempt,
+                note=decision.note,
             )
-
-            if status == 429:
-                # A 429 is a refusal, so retrying is safe for any method.
-                wait, basis = self._rate_limit_wait(response)
-                if wait is not None and wait > self.retry_after_cap:
-                    record(error=f"429 rate limited, retry after {wait:g} s")
-                    raise refuse(
-                        "rate_limited",
-                        note=f"{basis} asks to wait {wait:g} s, more than the {self.retry_after_cap:g} "
-                        "s gcdiag waits: not retried",
-                    )
-                if retried < self.retries:
-                    delay = wait if wait is not None else self._backoff(retried)
-                    record(error=f"429 rate limited, retry after {delay:g} s")
-                    self._sleep(delay)
-                    retried += 1
-                    continue
-                record(error="429 rate limited")
-                raise refuse("rate_limited", note=f"still rate limited after {attempt} attempts")
-
-            if (
-                status == 401
-                and not token
-                and self.credentials.kind == CLIENT_CREDENTIALS
-                and not reauthenticated
-            ):
-                # The cached token may have been revoked or expired early: get a new one and retry once.
-                record(error="401, re-authenticating once")
-                self._invalidate(used_token)
-                reauthenticated = True
-                continue
-
-            note: str | None = None
-            if status in RETRY_STATUSES:
-                if idempotent and retried < self.retries:
-                    after, _ = self._rate_limit_wait(response, reset=False)
-                    delay = min(after, self.retry_after_cap) if after is not None else self._backoff(retried)
-                    record(error=f"{status}, retrying in {delay:.3g} s")
-                    self._sleep(delay)
-                    retried += 1
-                    continue
-                note = (
-                    f"after {attempt} attempts"
-                    if idempotent
-                    else f"not retried: the {method} may have reached the server"
-                )
-            elif 300 <= status < 400:
-                location = response.headers.get("Location") or ""
-                where = host_of(location) if "://" in location else "the same host"
-                note = f"redirect to {where or 'another location'} not followed"
-            elif status == 401 and not token:
-                note = (
-                    "re-authenticated once and was refused again"
-                    if reauthenticated
-                    else "a given bearer token cannot be refreshed: check it and its region"
-                )
-            record(error=f"{status} {parsed.code or parsed.oauth_error or ''}".strip())
-            raise refuse("auth" if token else "http", note=note)
 
     def _rate_limit_wait(
         self, response: requests.Response, *, reset: bool = True

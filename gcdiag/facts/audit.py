@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gcdiag.facts.context import RunContext
 from gcdiag.facts.conversation import conversation_id
 from gcdiag.facts.engine import FactError, Facts, FactUnavailable
 from gcdiag.facts.http import http, parallel
 from gcdiag.facts.types import AuditChanges, GrantSet, Identity, InteractionAudits
-
-if TYPE_CHECKING:  # the HTTP stack (requests) is imported only when a look-up really runs
-    pass
 
 
 def _interval(ctx: RunContext) -> str:

@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from gcdiag.client.response import ApiResponse
 from gcdiag.facts.engine import FactUnavailable
 from gcdiag.genesys.catalog import Catalog, CatalogChoice
 from gcdiag.inputs.model import Inputs
 from gcdiag.util.background import Background
 
-if TYPE_CHECKING:  # the HTTP stack (requests) is imported only when a look-up really runs
-    from gcdiag.client.api import ApiClient
+
+class Reader(Protocol):
+    """What fetch functions need of an identity's API client: one request at a time, a 2xx answer or an
+    ``ApiError``. :class:`gcdiag.client.api.ApiClient` is one; a test's fake reader is another."""
+
+    identity: str
+
+    def request(
+        self,
+        method: str,
+        template: str,
+        *,
+        path_params: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> ApiResponse: ...
 
 
 @dataclass
@@ -26,9 +42,9 @@ class RunContext:
     """
 
     inputs: Inputs
-    subject: ApiClient
+    subject: Reader
     catalog_choice: Background[CatalogChoice]
-    inspector: ApiClient | None = None
+    inspector: Reader | None = None
     api_url: str = ""
     region: str = ""
     now: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))

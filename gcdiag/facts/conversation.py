@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gcdiag.facts.context import RunContext
 from gcdiag.facts.engine import FactError, Facts, FactUnavailable
@@ -10,9 +10,6 @@ from gcdiag.facts.http import http
 from gcdiag.facts.types import Identity, TargetDivisions
 from gcdiag.genesys.constants import ALL_DIVISIONS
 from gcdiag.genesys.targets import TargetCall, choose_target_call, given_call
-
-if TYPE_CHECKING:  # the HTTP stack (requests) is imported only when a look-up really runs
-    pass
 
 
 def conversation_id(facts: Facts) -> str:

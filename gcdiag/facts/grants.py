@@ -4,38 +4,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gcdiag.facts.context import RunContext
 from gcdiag.facts.engine import FactError, Facts, FactUnavailable
-from gcdiag.facts.http import http, parallel
+from gcdiag.facts.http import http, pages, parallel
 from gcdiag.facts.types import GrantSet, Identity, PermittedDivisions
 from gcdiag.genesys.authz import Grant, Policy, Role
 from gcdiag.genesys.targets import TargetCall
-
-if TYPE_CHECKING:  # the HTTP stack (requests) is imported only when a look-up really runs
-    pass
 
 
 def fetch_divisions(facts: Facts) -> dict[str, dict[str, Any]]:
     """All divisions by id (``AuthzDivision``: id, name, homeDivision)."""
     out: dict[str, dict[str, Any]] = {}
-    page = 1
-    while True:
-        body = http(
-            facts,
-            "divisions",
-            "reader",
-            "GET",
-            "/api/v2/authorization/divisions",
-            params={"pageSize": 100, "pageNumber": page},
-        )
+    for body in pages(facts, "divisions", "reader", "/api/v2/authorization/divisions"):
         for div in body.get("entities") or ():
             out[str(div.get("id"))] = div
-        page_count = int(body.get("pageCount") or 1)
-        if page >= page_count or page >= 20:
-            return out
-        page += 1
+    return out
 
 
 def _home_division(divisions: dict[str, dict[str, Any]]) -> str | None:
@@ -121,26 +106,18 @@ def fetch_permission_info(facts: Facts) -> dict[str, bool | None]:
     out: dict[str, bool | None] = {p: None for p in wanted}
     if not wanted:
         return out
-    page = 1
-    while True:
-        body = http(
-            facts,
-            "permission_info",
-            "reader",
-            "GET",
-            "/api/v2/authorization/permissions",
-            params={"pageSize": 100, "pageNumber": page},
-        )
+
+    def known() -> bool:  # every wanted permission found: no need to read further pages
+        return all(v is not None for v in out.values())
+
+    for body in pages(facts, "permission_info", "reader", "/api/v2/authorization/permissions", enough=known):
         for collection in body.get("entities") or ():
             for perms in (collection.get("permissionMap") or {}).values():
                 for p in perms or ():
                     key = f"{p.get('domain')}:{p.get('entityType')}:{p.get('action')}"
                     if key in out and p.get("divisionAware") is not None:
                         out[key] = bool(p.get("divisionAware"))
-        page_count = int(body.get("pageCount") or 1)
-        if all(v is not None for v in out.values()) or page >= page_count or page >= 20:
-            return out
-        page += 1
+    return out
 
 
 def fetch_permitted_divisions(facts: Facts) -> dict[str, PermittedDivisions]:

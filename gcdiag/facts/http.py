@@ -8,25 +8,21 @@ inspector when one was given, else the subject).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from gcdiag.facts.context import RunContext
+from gcdiag.client.errors import ApiError
+from gcdiag.facts.context import Reader, RunContext
 from gcdiag.facts.engine import INSPECTOR, SUBJECT, FactError, Facts, FactUnavailable
 from gcdiag.facts.types import Identity
 from gcdiag.genesys.catalog import Operation
 from gcdiag.genesys.constants import TOKEN_PATH
 
-if TYPE_CHECKING:  # the HTTP stack (requests) is imported only when a look-up really runs
-    from gcdiag.client.api import ApiClient
-    from gcdiag.client.errors import ApiError
-
-
 INSPECTOR_FLAGS = "--inspector-client-id/--inspector-client-secret or --inspector-token"
 
 
-def _client(facts: Facts, identity: str) -> tuple[ApiClient, str]:
+def _client(facts: Facts, identity: str) -> tuple[Reader, str]:
     ctx: RunContext = facts.context
     if identity == "reader" and ctx.inspector is not None:
         return ctx.inspector, INSPECTOR
@@ -66,7 +62,7 @@ def http(
 def _send(
     facts: Facts,
     fact: str,
-    client: ApiClient,
+    client: Reader,
     who: str,
     method: str,
     template: str,
@@ -75,8 +71,6 @@ def _send(
     body: Any,
     idempotent: bool | None,
 ) -> Any:
-    from gcdiag.client.errors import ApiError
-
     try:
         response = client.request(
             method, template, path_params=path_params, params=params, json=body, idempotent=idempotent
@@ -204,3 +198,38 @@ def parallel(facts: Facts, fn: Callable[[Any], Any], items: Sequence[Any]) -> li
 
     with ThreadPoolExecutor(max_workers=min(8, len(items))) as pool:
         return list(pool.map(run, items))
+
+
+MAX_PAGES = 20  # a bound on any paged list gcdiag walks (100 per page: 2,000 entities)
+
+
+def pages(
+    facts: Facts,
+    fact: str,
+    identity: str,
+    template: str,
+    *,
+    params: dict[str, Any] | None = None,
+    page_size: int = 100,
+    enough: Callable[[], bool] = lambda: False,
+) -> Iterator[dict[str, Any]]:
+    """The pages of a ``pageNumber``/``pageSize`` listing (``pageCount`` says when it ends), one request each.
+
+    Stops after :data:`MAX_PAGES`, at the last page, or as soon as ``enough()`` says the caller has what it needs.
+    """
+    number = 1
+    while True:
+        body: dict[str, Any] = http(
+            facts,
+            fact,
+            identity,
+            "GET",
+            template,
+            params={**(params or {}), "pageSize": page_size, "pageNumber": number},
+        )
+        yield body
+        count = body.get("pageCount")
+        last = count if isinstance(count, int) and not isinstance(count, bool) else 1
+        if enough() or number >= last or number >= MAX_PAGES:
+            return
+        number += 1

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gcdiag.facts.context import RunContext
 from gcdiag.facts.engine import FactError, Facts, FactUnavailable
 from gcdiag.facts.http import http
 from gcdiag.facts.types import Identity
 from gcdiag.genesys.constants import GRANT_CLIENT_CREDENTIALS
-
-if TYPE_CHECKING:  # the HTTP stack (requests) is imported only when a look-up really runs
-    pass
 
 
 def fetch_token_info(facts: Facts) -> Any:

@@ -10,7 +10,7 @@ likely to be allowed to read configuration), else the subject. The fetch functio
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gcdiag.facts.audit import fetch_audit_changes, fetch_interaction_audits
 from gcdiag.facts.context import RunContext
@@ -29,10 +29,6 @@ from gcdiag.facts.grants import (
 )
 from gcdiag.facts.identity import fetch_identity, fetch_oauth_client, fetch_token_info, fetch_user
 from gcdiag.inputs.model import Inputs
-
-if TYPE_CHECKING:  # the HTTP stack (requests) is imported only when a look-up really runs
-    pass
-
 
 # --- the catalogue of facts -----------------------------------------------------------------------------------
 

@@ -7,12 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gcdiag.genesys.authz import Grant
-
-if TYPE_CHECKING:  # the HTTP stack (requests) is imported only when a look-up really runs
-    pass
 
 
 @dataclass(frozen=True)

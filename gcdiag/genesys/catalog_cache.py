@@ -22,7 +22,6 @@ import contextlib
 import json
 import os
 import re
-import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
@@ -41,20 +40,14 @@ CACHE_FORMAT = 1
 
 
 def cache_dir() -> Path:
-    """The user's cache directory for gcdiag (``GCDIAG_CACHE_DIR`` overrides the platform default)."""
+    """The user's cache directory for gcdiag: ``GCDIAG_CACHE_DIR``, else the platform's (platformdirs:
+    ``$XDG_CACHE_HOME/gcdiag`` or ``~/.cache/gcdiag``, ``~/Library/Caches/gcdiag``, ``%LOCALAPPDATA%\\gcdiag\\Cache``)."""
     override = os.environ.get("GCDIAG_CACHE_DIR")
     if override:
         return Path(override).expanduser()
-    if sys.platform == "win32":
-        local = os.environ.get("LOCALAPPDATA")
-        base = Path(local) if local else Path.home() / "AppData" / "Local"
-        return base / "gcdiag" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "gcdiag"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    # The XDG spec says relative paths are invalid and must be ignored.
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "gcdiag"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("gcdiag", appauthor=False))
 
 
 def cache_path(cache_key: str) -> Path:

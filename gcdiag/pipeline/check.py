@@ -22,6 +22,7 @@ A declarative check is a YAML file with the same declaration plus JMESPath expre
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -95,20 +96,7 @@ class Check:
         return self.function(facts)
 
     def with_source(self, source: str, origin: str) -> Check:
-        return Check(
-            id=self.id,
-            title=self.title,
-            scenarios=self.scenarios,
-            blocking=self.blocking,
-            needs=self.needs,
-            function=self.function,
-            fix=self.fix,
-            wants=self.wants,
-            doc=self.doc,
-            kind=self.kind,
-            source=source,
-            origin=origin,
-        )
+        return dataclasses.replace(self, source=source, origin=origin)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -21,18 +21,26 @@ import importlib
 from collections.abc import Sequence
 from types import ModuleType
 
+from gcdiag.report.formats import FORMATS, Format
 from gcdiag.report.model import Report
 
-FORMATS = ("table", "yaml", "json", "junit", "markdown")
-_MODULES = {"table": "table", "yaml": "data", "json": "data", "junit": "junit", "markdown": "markdown"}
+# The renderer module of each format: the one registry, keyed by the one Format enum.
+_MODULES = {
+    Format.TABLE: "table",
+    Format.YAML: "data",
+    Format.JSON: "data",
+    Format.JUNIT: "junit",
+    Format.MARKDOWN: "markdown",
+}
 
 __all__ = ["FORMATS", "prepare", "render", "render_many"]
 
 
-def _check_format(fmt: str) -> str:
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown output format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    return fmt
+def _check_format(fmt: str) -> Format:
+    try:
+        return Format(fmt)
+    except ValueError:
+        raise ValueError(f"unknown output format {fmt!r}: choose one of {', '.join(FORMATS)}") from None
 
 
 def _module(fmt: str) -> ModuleType:

@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+import click
+
 from gcdiag.report.model import CheckResult, ExitCode, Outcome, Report, Status
 from gcdiag.util import yamlio
 
@@ -21,20 +23,18 @@ EXIT_MEANING: dict[ExitCode, str] = {
     ExitCode.INCOMPLETE: "incomplete: errors prevented a verdict (API unreachable, look-ups denied)",
 }
 
-# ANSI SGR codes. Only the table renderer uses them, and only with color=True.
-RESET = "\x1b[0m"
-BOLD = "\x1b[1m"
-STATUS_COLOR: dict[Status, str] = {
-    Status.PASS: "\x1b[32m",  # green
-    Status.FAIL: "\x1b[31m",  # red
-    Status.WARN: "\x1b[33m",  # yellow
-    Status.ERROR: "\x1b[35m",  # magenta
-    Status.SKIP: "\x1b[2m",  # dim
+# click.style keywords per status. Only the table renderer uses them, and only with color=True.
+STATUS_STYLE: dict[Status, dict[str, Any]] = {
+    Status.PASS: {"fg": "green"},
+    Status.FAIL: {"fg": "red"},
+    Status.WARN: {"fg": "yellow"},
+    Status.ERROR: {"fg": "magenta"},
+    Status.SKIP: {"dim": True},
 }
-OUTCOME_COLOR: dict[Outcome, str] = {
-    Outcome.WOULD_SUCCEED: STATUS_COLOR[Status.PASS],
-    Outcome.WOULD_FAIL: STATUS_COLOR[Status.FAIL],
-    Outcome.INCOMPLETE: STATUS_COLOR[Status.ERROR],
+OUTCOME_STYLE: dict[Outcome, dict[str, Any]] = {
+    Outcome.WOULD_SUCCEED: STATUS_STYLE[Status.PASS],
+    Outcome.WOULD_FAIL: STATUS_STYLE[Status.FAIL],
+    Outcome.INCOMPLETE: STATUS_STYLE[Status.ERROR],
 }
 
 BLOCKING_MARK = "*"
@@ -63,8 +63,9 @@ def status_label(result: CheckResult, *, mark_blocking: bool = True) -> str:
     return label + BLOCKING_MARK if mark_blocking and result.blocking else label
 
 
-def colorize(text: str, code: str, color: bool) -> str:
-    return f"{code}{text}{RESET}" if color and text else text
+def colorize(text: str, style: Mapping[str, Any], color: bool) -> str:
+    """``text`` styled (click.style) when ``color``; untouched otherwise."""
+    return click.style(text, **style) if color and text else text
 
 
 def exit_line(report: Report) -> str:

@@ -30,9 +30,8 @@ from tabulate import tabulate
 
 from gcdiag.render.common import (
     BLOCKING_LEGEND,
-    BOLD,
-    OUTCOME_COLOR,
-    STATUS_COLOR,
+    OUTCOME_STYLE,
+    STATUS_STYLE,
     call_text,
     colorize,
     status_label,
@@ -74,7 +73,7 @@ def _table(report: Report, color: bool) -> list[str]:
     rows = []
     for result, rid, label in zip(report.results, ids, labels, strict=True):
         summary = "\n".join(_wrap(strip_ansi(result.summary), summary_width))
-        rows.append([rid, colorize(label, STATUS_COLOR[result.status], color), summary])
+        rows.append([rid, colorize(label, STATUS_STYLE[result.status], color), summary])
     text = tabulate(rows, headers=["id", "status", "summary"], tablefmt="simple", disable_numparse=True)
     lines = [line.rstrip() for line in text.splitlines()]
     if any(r.blocking for r in report.results):
@@ -84,7 +83,7 @@ def _table(report: Report, color: bool) -> list[str]:
 
 def _verdict(report: Report, color: bool) -> list[str]:
     outcome = report.verdict.outcome
-    label = colorize(outcome.value, BOLD + OUTCOME_COLOR[outcome], color)
+    label = colorize(outcome.value, {**OUTCOME_STYLE[outcome], "bold": True}, color)
     # Wrap the plain text, then colour the outcome word in the first line only.
     lines = _wrap(f"VERDICT: {outcome.value} — {strip_ansi(report.verdict.summary)}", WIDTH, rest="  ")
     lines[0] = lines[0].replace(f"VERDICT: {outcome.value}", f"VERDICT: {label}", 1)
@@ -135,7 +134,7 @@ def render_many(reports: Sequence[Report], *, color: bool = False, title: str = 
         lines += [heading, "-" * min(WIDTH, len(heading)), *render_lines(report, color), ""]
     counts = {o: sum(1 for r in reports if r.verdict.outcome is o) for o in Outcome}
     parts = ", ".join(
-        colorize(f"{n} {o.value}", OUTCOME_COLOR[o], color and n > 0) for o, n in counts.items()
+        colorize(f"{n} {o.value}", OUTCOME_STYLE[o], color and n > 0) for o, n in counts.items()
     )
     lines.append(f"SUMMARY: {len(reports)} report{'' if len(reports) == 1 else 's'} — {parts}")
     return "\n".join(lines) + "\n"

@@ -7,9 +7,8 @@ A report file is YAML or JSON (the same document, DESIGN.md "Report"; its JSON S
 
 Every problem is a :class:`ReportError` whose message is ONE line naming the file and what is wrong (not
 found, malformed YAML/JSON with its line, not a mapping, not a gcdiag report, unknown ``report_schema``, or
-the first path failing the schema), fit to print before exiting with code 2. Validation uses ``jsonschema``
-when it is importable (a test extra, not a runtime dependency); otherwise a small interpreter of the same
-schema file checks the document, so both paths enforce one definition.
+the first path failing the schema), fit to print before exiting with code 2. Validation is ``jsonschema``'s
+(Draft 2020-12) against the schema file, imported only when a report is read.
 """
 
 from __future__ import annotations
@@ -18,9 +17,8 @@ import copy
 import functools
 import json
 import os
-import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -178,7 +176,7 @@ def _type_name(value: Any) -> str:
 
 
 def _describe(keyword: str, value: Any, instance: Any, subschema: Mapping[str, Any]) -> str:
-    """One message per schema keyword, shared by the jsonschema path and the fallback."""
+    """One short message per schema keyword (jsonschema's own messages repeat the whole instance)."""
     if keyword == "type":
         wanted = value if isinstance(value, list) else [value]
         return f"expected {' or '.join(wanted)}, got {_type_name(instance)}"
@@ -202,79 +200,10 @@ def _describe(keyword: str, value: Any, instance: Any, subschema: Mapping[str, A
     return f"fails {keyword}"
 
 
-def _is_type(instance: Any, name: str) -> bool:
-    if name == "null":
-        return instance is None
-    if name == "boolean":
-        return isinstance(instance, bool)
-    if name == "integer":
-        return isinstance(instance, int) and not isinstance(instance, bool)
-    if name == "number":
-        return isinstance(instance, (int, float)) and not isinstance(instance, bool)
-    if name == "string":
-        return isinstance(instance, str)
-    if name == "object":
-        return isinstance(instance, Mapping)
-    if name == "array":
-        return isinstance(instance, list)
-    return False
-
-
-def _json_equal(a: Any, b: Any) -> bool:
-    """Equality as JSON Schema means it: 1 == 1.0, but true != 1 and "1" != 1."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    if _is_type(a, "number") and _is_type(b, "number"):
-        return bool(a == b)
-    return type(a) is type(b) and bool(a == b)
-
-
-def _fallback_errors(
-    schema: Mapping[str, Any], instance: Any, path: tuple[PathPart, ...], root: Mapping[str, Any]
-) -> Iterator[tuple[tuple[PathPart, ...], str]]:
-    """The subset of JSON Schema that report_schema.json uses, for when jsonschema is not installed."""
-    if "$ref" in schema:
-        ref = schema["$ref"]
-        if not ref.startswith("#/$defs/"):
-            raise ValueError(f"unsupported $ref {ref}")  # a schema-authoring bug, caught by the tests
-        yield from _fallback_errors(root["$defs"][ref.removeprefix("#/$defs/")], instance, path, root)
-    if "type" in schema:
-        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-        if not any(_is_type(instance, t) for t in types):
-            yield path, _describe("type", schema["type"], instance, schema)
-            return
-    if "const" in schema and not _json_equal(instance, schema["const"]):
-        yield path, _describe("const", schema["const"], instance, schema)
-    if "enum" in schema and not any(_json_equal(instance, v) for v in schema["enum"]):
-        yield path, _describe("enum", schema["enum"], instance, schema)
-    if isinstance(instance, str):
-        if "minLength" in schema and len(instance) < schema["minLength"]:
-            yield path, _describe("minLength", schema["minLength"], instance, schema)
-        if "pattern" in schema and not re.search(schema["pattern"], instance):
-            yield path, _describe("pattern", schema["pattern"], instance, schema)
-    if _is_type(instance, "number") and "minimum" in schema and instance < schema["minimum"]:
-        yield path, _describe("minimum", schema["minimum"], instance, schema)
-    if isinstance(instance, Mapping):
-        if any(key not in instance for key in schema.get("required", ())):
-            yield path, _describe("required", schema["required"], instance, schema)
-        properties = schema.get("properties", {})
-        if schema.get("additionalProperties") is False and any(key not in properties for key in instance):
-            yield path, _describe("additionalProperties", False, instance, schema)
-        for key, subschema in properties.items():
-            if key in instance:
-                yield from _fallback_errors(subschema, instance[key], (*path, key), root)
-    if isinstance(instance, list) and "items" in schema:
-        for index, item in enumerate(instance):
-            yield from _fallback_errors(schema["items"], item, (*path, index), root)
-
-
 def _schema_problem(doc: Any) -> tuple[tuple[PathPart, ...], str] | None:
     """The first schema violation of ``doc`` as ``(path, message)``, or None."""
-    schema = _schema()
-    try:
-        import jsonschema
-    except ImportError:
-        return next(_fallback_errors(schema, doc, (), schema), None)
+    import jsonschema
+
     validator = _validator()
     error = jsonschema.exceptions.best_match(validator.iter_errors(doc))
     if error is None:

@@ -15,10 +15,11 @@ import requests
 import responses
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from gcdiag.client.api import KEPT_HEADERS, TOKEN_FAILURE_HOLD_S, ApiClient, ApiResponse
+from gcdiag.client.api import TOKEN_FAILURE_HOLD_S, ApiClient
 from gcdiag.client.errors import ApiError
 from gcdiag.client.provenance import RequestLog, RequestRecord
 from gcdiag.client.ratelimit import RateLimiter
+from gcdiag.client.response import KEPT_HEADERS, ApiResponse
 from gcdiag.client.urls import build_path
 from gcdiag.settings.model import Credentials
 
@@ -370,7 +371,7 @@ def test_503_twice_then_success_with_bounded_jittered_backoff(rsps: responses.Re
 
 def test_backoff_is_capped() -> None:
     client = make(Credentials.bearer(GIVEN), backoff_base=0.5, backoff_cap=2.0)
-    assert all(0 <= client._backoff(n) <= 2.0 for n in range(20))
+    assert all(0 <= client.policy.backoff(n, client._rng.uniform) <= 2.0 for n in range(20))
 
 
 def test_total_attempts_are_at_most_one_plus_retries(rsps: responses.RequestsMock) -> None:

@@ -228,22 +228,17 @@ def test_cache_key_for() -> None:
     assert "/" not in cache_key_for("../../etc", "x") and ":" not in cache_key_for(None, "h:1")
 
 
-def test_cache_dir_per_platform(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_cache_dir_override_and_platform_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("GCDIAG_CACHE_DIR", str(tmp_path / "override"))
     assert cache_dir() == tmp_path / "override"
     assert cache_path("us_east_1") == tmp_path / "override" / "catalog-us_east_1.json"
     monkeypatch.delenv("GCDIAG_CACHE_DIR")
-    monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path / "home"))
-    monkeypatch.setattr(sys, "platform", "linux")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert cache_dir() == tmp_path / "xdg" / "gcdiag"
-    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
-    assert cache_dir() == tmp_path / "home" / ".cache" / "gcdiag"
-    monkeypatch.setattr(sys, "platform", "darwin")
-    assert cache_dir() == tmp_path / "home" / "Library" / "Caches" / "gcdiag"
-    monkeypatch.setattr(sys, "platform", "win32")
-    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
-    assert cache_dir() == tmp_path / "local" / "gcdiag" / "Cache"
+    import platformdirs
+
+    assert cache_dir() == Path(platformdirs.user_cache_dir("gcdiag", appauthor=False))
+    if sys.platform.startswith("linux"):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+        assert cache_dir() == tmp_path / "xdg" / "gcdiag"
 
 
 # --- refresh against a local server ---------------------------------------------------------------------------

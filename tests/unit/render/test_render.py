@@ -11,11 +11,12 @@ import re
 import subprocess
 import sys
 
+import click
 import pytest
 import yaml
 
 from gcdiag.render import FORMATS, render, render_many
-from gcdiag.render.common import STATUS_COLOR
+from gcdiag.render.common import STATUS_STYLE
 from gcdiag.report.io import validate_report_dict
 from gcdiag.report.model import CheckResult, Outcome, Report, Status, Verdict
 
@@ -66,7 +67,7 @@ def test_table_colours_each_status() -> None:
     text = render(report, "table", color=True)
     for result in report.results:
         label = result.status.value.upper() + ("*" if result.blocking else "")
-        assert f"{STATUS_COLOR[result.status]}{label}\x1b[0m" in text, result.id
+        assert click.style(label, **STATUS_STYLE[result.status]) in text, result.id
     assert "\x1b[31m" in text and "\x1b[32m" in text and "\x1b[33m" in text and "\x1b[35m" in text
     assert "\x1b[2m" in text  # skip is dim
     # Without colour the same text, minus the codes.
