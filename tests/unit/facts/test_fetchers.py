@@ -156,8 +156,8 @@ def test_a_client_credentials_identity_reads_its_grants_from_its_oauth_client() 
     assert ident.kind == "client_credentials" and ident.client_id == CLIENT and ident.user_id is None
     # An empty divisionId is the home division (Terraform docs of oauth_client, CONFIRMED).
     assert [(g.division_id, g.division_label) for g in grants.grants] == [
-        (HOME, "Home"),
-        (SUPPORT, "Support"),
+        (HOME, f"Home ({HOME})"),
+        (SUPPORT, f"Support ({SUPPORT})"),
     ]
     assert grants.grants[0].role.name == "Recording Viewer"
     assert ("GET", "/api/v2/users/me", {}) not in subject.log  # not valid for client credentials
