@@ -57,7 +57,7 @@ from common import print_table  # noqa: E402
 from gcdiag.genesys import catalog_cache as livecatalog  # noqa: E402
 from gcdiag.genesys.catalog import Catalog, Operation, load_bundled  # noqa: E402
 
-# FACTS §1.3: scope names that exist; synthetic operations draw from these so no name is made up.
+# genesys-facts §1.3: scope names that exist; synthetic operations draw from these so no name is made up.
 REAL_SCOPES = [
     "conversations",
     "conversations:readonly",

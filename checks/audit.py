@@ -9,7 +9,7 @@ from gcdiag.pipeline import FactView, Finding, Status, check
 
 NOT_AUDITED = (
     "No source shows denied API calls being recorded in the audit log, so it is unlikely to show which permission a "
-    "403 was missing; the 403 body names it."  # FACTS §7 (UNCONFIRMED, evidence against), §10.9
+    "403 was missing; the 403 body names it."  # genesys-facts §7 (UNCONFIRMED, evidence against), §10.9
 )
 
 

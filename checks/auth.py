@@ -13,7 +13,7 @@ from gcdiag.pipeline import FactView, Finding, Status, check, unseen
 
 CC_NOTE = (
     "A client-credentials token has no user, and OAuth scopes do not apply to it: its rights come only from the "
-    "role–division pairs of its OAuth client."  # FACTS §1.1
+    "role–division pairs of its OAuth client."  # genesys-facts §1.1
 )
 
 
@@ -204,7 +204,7 @@ def auth_permissions(facts: FactView) -> Finding:
         extra = evaluate("ALL", list(target.extra_permissions), grant_set.grants, None)
         evidence["route_permissions"] = {
             "note": "the participant route also needs Conversation > Recording > Pause; its string form "
-            "conversation:recording:pause is inferred (unconfirmed)",  # FACTS §10.12
+            "conversation:recording:pause is inferred (unconfirmed)",  # genesys-facts §10.12
             "evaluation": extra.to_dict(),
         }
         extra_missing = list(extra.missing)
@@ -222,12 +222,12 @@ def auth_permissions(facts: FactView) -> Finding:
         f"{' or '.join(missing) if ptype != 'ALL' else ', '.join(missing)}"
     )
     if PAUSE_PERMISSION_INFERRED in extra_missing:
-        # Its UI name is documented ("Conversation > Recording > Pause"); the string form is INFERRED (FACTS §10.12).
+        # Its UI name is documented ("Conversation > Recording > Pause"); the string form is INFERRED (genesys-facts §10.12).
         summary += f" ({PAUSE_PERMISSION_INFERRED} is the inferred name of Conversation > Recording > Pause)"
     detail = "\n".join(c.reason for c in evaluation.considered) or "the identity holds no roles"
     if ident.kind == "client_credentials" and target.requires_participant:
         # No permission makes this route work: a client-credentials token has no user, so it is never a
-        # participant (FACTS §3.2, INFERRED). The fix is the route that does not need one.
+        # participant (genesys-facts §3.2, INFERRED). The fix is the route that does not need one.
         fix = [
             f"This route works only for a user who is a participant; for the OAuth client use {SECURE_PAUSE[0]} "
             f'{SECURE_PAUSE[1]} with {{"recordingState": "PAUSED"}}, which needs conversation:recording:pauseOthers.'
@@ -307,7 +307,7 @@ def auth_division(facts: FactView) -> Finding:
         if evaluation.division_assumed:
             evidence["note"] = (
                 f"divisionAware unknown for {', '.join(evaluation.division_assumed)}: assumed division-aware "
-                "(unconfirmed)"  # FACTS §4 UNCONFIRMED
+                "(unconfirmed)"  # genesys-facts §4 UNCONFIRMED
             )
     permitted: dict[str, PermittedDivisions] | None = facts["permitted_divisions"]
     permitted_problem = facts.problem("permitted_divisions")
@@ -315,7 +315,7 @@ def auth_division(facts: FactView) -> Finding:
         evidence["divisionspermitted"] = [p.to_dict() for p in permitted.values()]
         if ident.kind == "client_credentials":
             evidence["divisionspermitted_note"] = (
-                "for a client-credentials token, what divisionspermitted/paged/me evaluates is unconfirmed"  # FACTS §4 UNCONFIRMED
+                "for a client-credentials token, what divisionspermitted/paged/me evaluates is unconfirmed"  # genesys-facts §4 UNCONFIRMED
             )
     elif permitted_problem is not None:
         evidence["divisionspermitted_problem"] = permitted_problem.line()
@@ -328,7 +328,7 @@ def auth_division(facts: FactView) -> Finding:
         )
     covered: bool | None = None
     # Decided by divisionspermitted alone for a client-credentials token: Genesys documents it for "the current
-    # user", and what it evaluates without one is UNCONFIRMED (FACTS §4), so the summary says so.
+    # user", and what it evaluates without one is UNCONFIRMED (genesys-facts §4), so the summary says so.
     caveat = ""
     if permitted:
         results = [permitted[p].covers(conv_divs) for p in perms if p in permitted]
@@ -434,7 +434,7 @@ def _held_divisions(permitted: dict[str, PermittedDivisions] | None, evaluation:
     ),
 )
 def auth_participant(facts: FactView) -> Finding:
-    """PATCH /api/v2/conversations/calls/{id} pauses only for a user who is one of the participants (FACTS §3.2 c)."""
+    """PATCH /api/v2/conversations/calls/{id} pauses only for a user who is one of the participants (genesys-facts §3.2 c)."""
     target: TargetCall = facts["target_call"]
     if not target.requires_participant:
         return Finding(Status.SKIP, f"{target.text} does not require the caller to be a participant")

@@ -26,7 +26,7 @@ def conversation_found(facts: FactView) -> Finding:
             return Finding(
                 Status.FAIL,
                 f"conversation {conversation_id} was not found at {env['api_url']} (region {env['region'] or 'custom'})",
-                # FACTS §3.5 (404 for an unknown or other-org id: best guess), §9 (regions: INFERRED)
+                # genesys-facts §3.5 (404 for an unknown or other-org id: best guess), §9 (regions: INFERRED)
                 detail="Genesys answered 404. Likely causes (unconfirmed): a wrong id, or an id from another org or "
                 "another region (each region is a separate cloud).",
                 fix=(
@@ -71,7 +71,7 @@ def connected_calls(conversation: dict[str, Any]) -> list[tuple[dict[str, Any], 
     fix="Only a live call's recording can be paused; a finished call's recording is a file (see recording.found).",
 )
 def conversation_state(facts: FactView) -> Finding:
-    """Liveness comes from ``endTime`` (null while active) and the participants' call states (FACTS §3.3)."""
+    """Liveness comes from ``endTime`` (null while active) and the participants' call states (genesys-facts §3.3)."""
     conversation: dict[str, Any] = facts["conversation"]
     end = conversation.get("endTime")
     connected = connected_calls(conversation)
@@ -87,7 +87,7 @@ def conversation_state(facts: FactView) -> Finding:
         return Finding(
             Status.FAIL,
             f"the call ended at {end}: there is no live recording to pause or stop",
-            # FACTS §3.3 (no state field; endTime); §3.5 (the answer to a pause on an ended call: UNCONFIRMED)
+            # genesys-facts §3.3 (no state field; endTime); §3.5 (the answer to a pause on an ended call: UNCONFIRMED)
             detail="A read conversation has no 'state' field; endTime is set once it is over. What the pause call "
             "answers for a finished call is unconfirmed (likely 400/404/409, not 403).",
             fix=(

@@ -18,7 +18,7 @@ from gcdiag.pipeline import FactView, Finding, Status, check
     ),
 )
 def error_body(facts: FactView) -> Finding:
-    """Parses ``--error-body``: dot-separated code, contextId, the permissions its message names (FACTS §6)."""
+    """Parses ``--error-body``: dot-separated code, contextId, the permissions its message names (genesys-facts §6)."""
     parsed = facts["inputs"].error_body
     if parsed is None:
         return Finding(Status.SKIP, "no --error-body given")

@@ -14,7 +14,7 @@ def _upper(value: Any) -> str:
 
 
 def recording_snapshot(conversation: dict[str, Any]) -> dict[str, Any]:
-    """Every place the recording state is visible on a read conversation (FACTS §3.3)."""
+    """Every place the recording state is visible on a read conversation (genesys-facts §3.3)."""
     calls = []
     for participant in conversation.get("participants") or ():
         for call in participant.get("calls") or ():
@@ -62,7 +62,7 @@ def recording_state(facts: FactView) -> Finding:
             Status.WARN,
             "the recording is already secure-paused (securePause true): pausing again is likely a no-op or an error "
             "(unconfirmed)",
-            detail="Set recordingState ACTIVE to resume.",  # FACTS §3.2
+            detail="Set recordingState ACTIVE to resume.",  # genesys-facts §3.2
             evidence=snap,
         )
     if state == "PAUSED":

@@ -9,7 +9,7 @@ What it guarantees, because a diagnostic tool must not make things worse:
   query string.
 * **Bounded, honest retries.** At most ``1 + retries`` attempts for transient failures (plus one retry after a
   single re-authentication on 401 for client credentials). 429 honours ``Retry-After`` (seconds or HTTP date),
-  else ``inin-ratelimit-reset`` (FACTS §6), capped by ``retry_after_cap``: a longer wait is not slept but
+  else ``inin-ratelimit-reset`` (genesys-facts §6), capped by ``retry_after_cap``: a longer wait is not slept but
   raised as ``rate_limited``. 502/503/504 and connection failures back off exponentially with full jitter. A
   request that is not idempotent (POST/PUT/PATCH/DELETE unless ``idempotent=True``) is never retried once it
   may have reached the server (read timeout, 5xx); a connect failure (nothing sent) is retried for any method,
@@ -17,10 +17,10 @@ What it guarantees, because a diagnostic tool must not make things worse:
 * **Provenance.** Every attempt, the token request included, becomes a :class:`RequestRecord` in the shared
   :class:`RequestLog`: method, path template, status, duration, identity, correlation id, host.
 
-Token endpoint (FACTS §1.4, CONFIRMED): ``POST {login_url}/oauth/token`` with HTTP Basic ``client_id:secret``
+Token endpoint (genesys-facts §1.4, CONFIRMED): ``POST {login_url}/oauth/token`` with HTTP Basic ``client_id:secret``
 and the form ``grant_type=client_credentials``; the answer carries ``access_token`` and ``expires_in``
 (seconds). The token is cached until 60 s before it expires. Token-endpoint errors are OAuth-style bodies
-(INFERRED, FACTS §1.4).
+(INFERRED, genesys-facts §1.4).
 """
 
 from __future__ import annotations
@@ -413,7 +413,7 @@ class ApiClient:
             else:
                 used_token = self._bearer()  # may itself call the token endpoint (recorded separately)
                 auth = _Bearer(used_token)
-                # The limiter models the per-token API limit; the login host has its own (FACTS §6
+                # The limiter models the per-token API limit; the login host has its own (genesys-facts §6
                 # namespaces).
                 if self.limiter is not None:
                     self.limiter.acquire()
@@ -525,7 +525,7 @@ class ApiClient:
         if after is not None:
             return after, "Retry-After"
         if reset:
-            # inin-ratelimit-reset: seconds until the window resets (FACTS §6).
+            # inin-ratelimit-reset: seconds until the window resets (genesys-facts §6).
             value = _seconds(response.headers.get("inin-ratelimit-reset"), self._now)
             if value is not None:
                 return value, "inin-ratelimit-reset"

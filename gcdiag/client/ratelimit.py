@@ -12,7 +12,7 @@ from collections.abc import Callable
 class RateLimiter:
     """At most ``per_minute`` acquisitions in any sliding 60-second window, across threads.
 
-    A sliding window matches how Genesys states its limits ("maximum [n] requests within [s] seconds", FACTS
+    A sliding window matches how Genesys states its limits ("maximum [n] requests within [s] seconds", the fact sheet
     §6) better than a token bucket, which would allow a full bucket plus its refill within one minute. A
     fractional rate (0.5/min) is one request per 120 s. ``per_minute <= 0`` disables the limiter.
     """

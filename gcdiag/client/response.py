@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# The only response headers gcdiag keeps (FACTS §6): correlation id, rate-limit state, Retry-After.
+# The only response headers gcdiag keeps (genesys-facts §6): correlation id, rate-limit state, Retry-After.
 KEPT_HEADERS = (
     "inin-correlation-id",
     "retry-after",

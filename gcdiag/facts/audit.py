@@ -21,7 +21,7 @@ def _interval(ctx: RunContext) -> str:
 
 
 # AuditLogMessage entityType values [SDK-M:audit_topic_audit_log_message]; EntityType and EntityId are
-# AuditQueryFilter properties (FACTS §7).
+# AuditQueryFilter properties (genesys-facts §7).
 OAUTH_CLIENT_ENTITY = "OAuthClient"
 
 
@@ -42,7 +42,7 @@ def fetch_audit_changes(facts: Facts) -> AuditChanges:
     One query per entity, filtered by EntityType and EntityId, so an org's other changes cannot crowd this
     identity's out of the page; further pages of one entity are read side by side. The OAuth client's query
     starts at once when its id is known up front; the roles' start when the grants are known. Only
-    ``interval`` is marked required in AuditQueryRequest (FACTS §7), so gcdiag leaves ``serviceName`` out;
+    ``interval`` is marked required in AuditQueryRequest (genesys-facts §7), so gcdiag leaves ``serviceName`` out;
     whether the real service accepts that is UNCONFIRMED. That several filters narrow the result (AND) is also
     UNCONFIRMED; the check keeps only the watched entities' entries, so a wider answer cannot mislead it.
     """

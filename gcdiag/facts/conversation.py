@@ -33,7 +33,7 @@ def fetch_conversation(facts: Facts) -> Any:
 
 
 def fetch_recordings(facts: Facts) -> Any:
-    # formatId=NONE so the read does not trigger transcoding (FACTS §3.3). maxWaitMs "Must be a positive value"
+    # formatId=NONE so the read does not trigger transcoding (genesys-facts §3.3). maxWaitMs "Must be a positive value"
     # [SDK-A:recording_api]; 1 ms keeps gcdiag from waiting for a live recording to become ready.
     return http(
         facts,

@@ -60,7 +60,7 @@ def fetch_grants(facts: Facts) -> GrantSet:
         home = _home_division(divisions or {})
         grants = []
         for role_id, div in pairs:
-            # An empty division means the home division (FACTS §4, Terraform docs).
+            # An empty division means the home division (genesys-facts §4, Terraform docs).
             div_id = div or (home or "")
             grants.append(Grant(roles[role_id], div_id, names.get(div_id, "")))
         return GrantSet(tuple(grants), "GET /api/v2/oauth/clients/{clientId} roleDivisions + roles")

@@ -118,7 +118,7 @@ def api_fact_error(facts: Facts, fact: str, who: str, method: str, template: str
             remedy = f"To let gcdiag read {request}: grant {need} to the {who} identity (it was refused)."
         ident, _ = facts.peek("identity")
         if who == SUBJECT and isinstance(ident, Identity) and ident.kind == "user":
-            # A user token is also refused for a missing OAuth scope where the org enforces scopes (FACTS §1.2).
+            # A user token is also refused for a missing OAuth scope where the org enforces scopes (genesys-facts §1.2).
             remedy += " If the org enforces OAuth scopes, the token's scopes must also cover it."
     elif status == 401:
         remedy = f"the {who} token was not accepted (invalid or expired): check its credentials and region"

@@ -19,7 +19,9 @@ def fetch_user(facts: Facts) -> Any:
     info = facts.get("token_info")
     client = info.get("OAuthClient") or {}
     if client.get("authorizedGrantType") == GRANT_CLIENT_CREDENTIALS:
-        return None  # /users/me is "not valid when using the Client Credentials OAuth grant" (FACTS §5)
+        return (
+            None  # /users/me is "not valid when using the Client Credentials OAuth grant" (genesys-facts §5)
+        )
     return http(facts, "user", "subject", "GET", "/api/v2/users/me")
 
 

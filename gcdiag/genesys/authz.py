@@ -3,7 +3,7 @@
 One evaluator serves the ``auth.permissions`` / ``auth.division`` checks, ``can-i`` and the sandbox's enforcement,
 so the diagnosis and the emulated org cannot drift apart.
 
-Rules (FACTS.md §4):
+Rules (genesys-facts §4):
 
 * A permission is ``domain:entity:action``. A role grants it through a plain permission string or through a
   permission policy ``{domain, entityName, actionSet}`` where ``entityName`` may be ``*`` and ``actionSet`` may
@@ -268,7 +268,7 @@ def scopes_cover(required: Sequence[str] | None, held: Iterable[str]) -> bool | 
     """Whether a token's scopes include one of an operation's alternative scopes; None when unknown.
 
     The catalog lists a read-write scope and its ``:readonly`` twin as alternatives where both work, so a plain
-    membership test is the whole rule (FACTS §1.3); gcdiag adds no wildcard semantics it cannot source.
+    membership test is the whole rule (genesys-facts §1.3); gcdiag adds no wildcard semantics it cannot source.
     """
     if required is None:
         return None

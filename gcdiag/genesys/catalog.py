@@ -3,7 +3,7 @@
 One data model serves both sources of truth:
 
 * the **bundled** catalog (``gcdiag/genesys/data/catalog.json``), built from the official SDK's generated docs
-  (``operations.json``: method, path, ANY/ALL permissions) plus the per-operation scopes FACTS.md §2 gives,
+  (``operations.json``: method, path, ANY/ALL permissions) plus the per-operation scopes genesys-facts §2 gives,
   each with its evidence; and
 * a **live** catalog read from a region's ``/api/v2/docs/swagger`` (``x-inin-requires-permissions`` and
   ``security``), cached per region by ``gcdiag catalog refresh``.

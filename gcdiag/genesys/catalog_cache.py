@@ -1,10 +1,10 @@
 """The live operation catalog: a region's own swagger, downloaded, reduced to operations and cached.
 
 The bundled catalog (:mod:`gcdiag.catalog`) knows every operation's permissions but only a handful of scopes
-(FACTS §2: no per-operation scope list could be read from a Genesys source). Each region publishes its swagger
+(genesys-facts §2: no per-operation scope list could be read from a Genesys source). Each region publishes its swagger
 at ``https://api.<domain>/api/v2/docs/swagger``; it can be fetched without authentication and marks each
 operation's permissions as ``"x-inin-requires-permissions": {"type": "ANY"|"ALL", "permissions": [...]}``
-and its scopes as ``"security": [{"PureCloud OAuth": [...]}]`` (FACTS §2, CONFIRMED from the Terraform
+and its scopes as ``"security": [{"PureCloud OAuth": [...]}]`` (genesys-facts §2, CONFIRMED from the Terraform
 provider's doc generator; the per-region URL is INFERRED there).
 
 ``gcdiag catalog refresh`` calls :func:`refresh`, which downloads that document (conditionally, as Terraform's

@@ -3,9 +3,9 @@
 Used by the API client (every non-2xx answer), by the ``error.body`` check (``--error-body``) and by
 ``gcdiag explain-error``. Parsing never raises: malformed JSON is reported as a non-JSON body.
 
-**When is a body a Genesys ErrorBody?** The SDK's ``ErrorBody`` model (FACTS §6, CONFIRMED) has ``message``,
+**When is a body a Genesys ErrorBody?** The SDK's ``ErrorBody`` model (genesys-facts §6, CONFIRMED) has ``message``,
 ``code``, ``status`` (int), ``entityId``, ``entityName``, ``messageWithParams``, ``messageParams`` (map),
-``contextId``, ``details``, ``errors`` and ``limit``. Every code FACTS §6 lists is lower case and
+``contextId``, ``details``, ``errors`` and ``limit``. Every code genesys-facts §6 lists is lower case and
 dot-separated (``bad.request``, ``missing.any.permissions``). gcdiag's rule, :func:`parse_error_body`:
 
 * the body is a JSON object, and
@@ -17,7 +17,7 @@ dot-separated (``bad.request``, ``missing.any.permissions``). gcdiag's rule, :fu
 
 Any violation is a human-readable entry of ``ParsedError.problems``; ``genesys_format`` is true exactly when
 the body is a JSON object and ``problems`` is empty. That a real Genesys body always satisfies these rules is
-INFERRED from the SDK model and the codes seen (FACTS §6, §10 item 11), not documented by Genesys.
+INFERRED from the SDK model and the codes seen (genesys-facts §6, §10 item 11), not documented by Genesys.
 """
 
 from __future__ import annotations
@@ -33,26 +33,26 @@ RAW_LIMIT_BYTES = 4096
 
 @dataclass(frozen=True)
 class CodeInfo:
-    """What FACTS §6 says about one error code."""
+    """What genesys-facts §6 says about one error code."""
 
     status: int
     meaning: str
     evidence: str
-    message: str | None = None  # the message template FACTS quotes, when it gives one
-    confirmed: bool = False  # True when FACTS §6 names a cross-check beyond the third-party catalogue
-    alt_statuses: tuple[int, ...] = ()  # other statuses FACTS' table allows for this code
+    message: str | None = None  # the message template the fact sheet quotes, when it gives one
+    confirmed: bool = False  # True when genesys-facts §6 names a cross-check beyond the third-party catalogue
+    alt_statuses: tuple[int, ...] = ()  # other statuses the fact sheet's table allows for this code
 
     @property
     def statuses(self) -> tuple[int, ...]:
         return (self.status, *self.alt_statuses)
 
 
-# UNCONFIRMED (FACTS §6): the code table comes from a third-party Go client's error catalogue [GO3P]; only the
+# UNCONFIRMED (genesys-facts §6): the code table comes from a third-party Go client's error catalogue [GO3P]; only the
 # three codes with a cross-check (missing.permissions, missing.any.permissions, general.conflict) have another
-# source. The 503/504 row of FACTS lists "service.unavailable / request.timeout,
+# source. The 503/504 row of the fact sheet lists "service.unavailable / request.timeout,
 # authentication.request.timeout" without pairing each code with one status, so those three codes accept
 # either status.
-_GO3P = "unconfirmed: only a third-party error catalogue lists it"  # FACTS §6 [GO3P]
+_GO3P = "unconfirmed: only a third-party error catalogue lists it"  # genesys-facts §6 [GO3P]
 KNOWN_CODES: dict[str, CodeInfo] = {
     "bad.request": CodeInfo(
         400,
@@ -86,14 +86,14 @@ KNOWN_CODES: dict[str, CodeInfo] = {
         403,
         "the identity lacks permission(s) the operation requires "
         "(ALL-type: every listed permission is needed)",
-        "cross-checked: the message appears in MyPureCloud/platform-client-sdk-python issue #1",  # FACTS §6
+        "cross-checked: the message appears in MyPureCloud/platform-client-sdk-python issue #1",  # genesys-facts §6
         "Unable to perform the requested action. You are missing the following permission(s): %s",
         confirmed=True,
     ),
     "missing.any.permissions": CodeInfo(
         403,
         "the identity holds none of the permissions the operation accepts (ANY-type: one of them would do)",
-        "cross-checked: matched on by several independent third-party integrations",  # FACTS §6
+        "cross-checked: matched on by several independent third-party integrations",  # genesys-facts §6
         "Unable to perform the requested action. You must have at least one of the following permissions "
         "assigned: %s",
         confirmed=True,
@@ -110,7 +110,7 @@ KNOWN_CODES: dict[str, CodeInfo] = {
     "general.conflict": CodeInfo(
         409,
         "the request conflicts with the current state of the resource",
-        'cross-checked: the Terraform provider checks Code == "general.conflict"',  # FACTS §6
+        'cross-checked: the Terraform provider checks Code == "general.conflict"',  # genesys-facts §6
         confirmed=True,
     ),
     "unsupported.media.type": CodeInfo(415, "the request's content type is not supported", _GO3P),
@@ -125,7 +125,7 @@ KNOWN_CODES: dict[str, CodeInfo] = {
 }
 
 _CODE_SHAPE = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)+$")
-# The two 403 message forms of FACTS §6: "...missing the following permission(s): [a, b]" and "...at least one
+# The two 403 message forms of genesys-facts §6: "...missing the following permission(s): [a, b]" and "...at least one
 # of the following permissions assigned: [a, b]". The list may lack its brackets (the template only says
 # "%s").
 _PERMISSION_LIST = re.compile(
@@ -133,7 +133,7 @@ _PERMISSION_LIST = re.compile(
     r"(\[[^\]]*\]|[^\n]*)",
     re.IGNORECASE,
 )
-# A permission string domain:entity:action (FACTS §4), not part of a longer colon chain or a URL.
+# A permission string domain:entity:action (genesys-facts §4), not part of a longer colon chain or a URL.
 _PERMISSION = r"[A-Za-z][A-Za-z0-9_-]*:[A-Za-z*][A-Za-z0-9_*-]*:[A-Za-z*][A-Za-z0-9_*-]*"
 _PERMISSION_FULL = re.compile(rf"^{_PERMISSION}$")
 _PERMISSION_ANYWHERE = re.compile(rf"(?<![\w:/.-])({_PERMISSION})(?![\w:/-])")
@@ -203,7 +203,7 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
 
 
 def permissions_in_message(message: str | None) -> tuple[str, ...]:
-    """Permission strings a ``missing.permissions`` / ``missing.any.permissions`` message lists (FACTS §6)."""
+    """Permission strings a ``missing.permissions`` / ``missing.any.permissions`` message lists (genesys-facts §6)."""
     if not message:
         return ()
     found: list[str] = []
@@ -234,30 +234,36 @@ def _dotted_guess(code: str) -> str:
 def _code_problems(code: Any) -> list[str]:
     if code is None:
         return [
-            "no 'code' field: a Genesys ErrorBody carries a dot-separated code such as 'not.found'"  # FACTS §6
+            "no 'code' field: a Genesys ErrorBody carries a dot-separated code such as 'not.found'"  # genesys-facts §6
         ]
     if not isinstance(code, str):
-        return [f"'code' is a {type(code).__name__}, not a string"]  # FACTS §6
+        return [f"'code' is a {type(code).__name__}, not a string"]  # genesys-facts §6
     if _CODE_SHAPE.match(code):
         return []
     if "." not in code:
         guess = _dotted_guess(code)
         example = guess if guess in KNOWN_CODES else "not.found"
-        return [f"code {code!r} is not dot-separated: Genesys codes look like {example!r}"]  # FACTS §6
+        return [
+            f"code {code!r} is not dot-separated: Genesys codes look like {example!r}"
+        ]  # genesys-facts §6
     if code != code.lower():
-        return [f"code {code!r} is not lower case: Genesys codes look like {code.lower()!r}"]  # FACTS §6
-    return [f"code {code!r} is not a dot-separated lower-case code such as 'not.found'"]  # FACTS §6
+        return [
+            f"code {code!r} is not lower case: Genesys codes look like {code.lower()!r}"
+        ]  # genesys-facts §6
+    return [f"code {code!r} is not a dot-separated lower-case code such as 'not.found'"]  # genesys-facts §6
 
 
 def _status_problems(body_status: Any, code: Any, http_status: int | None) -> list[str]:
     problems: list[str] = []
     if body_status is None:
         problems.append(
-            "no 'status' field: a Genesys ErrorBody carries the HTTP status as an integer"  # FACTS §6
+            "no 'status' field: a Genesys ErrorBody carries the HTTP status as an integer"  # genesys-facts §6
         )
         return problems
     if not _is_int(body_status):
-        problems.append(f"'status' is {body_status!r}, not an integer as in Genesys' ErrorBody")  # FACTS §6
+        problems.append(
+            f"'status' is {body_status!r}, not an integer as in Genesys' ErrorBody"
+        )  # genesys-facts §6
         return problems
     if not 100 <= body_status <= 599:
         problems.append(f"'status' {body_status} is not an HTTP status")
@@ -269,7 +275,7 @@ def _status_problems(body_status: Any, code: Any, http_status: int | None) -> li
         if info is not None and body_status not in info.statuses:
             shown = repr(code) if code in KNOWN_CODES else f"{code!r} (read as {_dotted_guess(code)!r})"
             problems.append(
-                f"status {body_status} in the body but code {shown} is a {info.status} code"  # FACTS §6
+                f"status {body_status} in the body but code {shown} is a {info.status} code"  # genesys-facts §6
             )
     return problems
 
@@ -322,7 +328,7 @@ def parse_error_body(
             message=None,
             raw=raw,
             problems=(
-                f"JSON {type(data).__name__}, not an object: a Genesys ErrorBody is a JSON object",  # FACTS §6
+                f"JSON {type(data).__name__}, not an object: a Genesys ErrorBody is a JSON object",  # genesys-facts §6
             ),
             http_status=status,
             content_type=content_type,
@@ -339,7 +345,7 @@ def parse_error_body(
         else ()
     )
 
-    # Permissions: the message lists (FACTS §6), any domain:entity:action in messageParams, and the same in
+    # Permissions: the message lists (genesys-facts §6), any domain:entity:action in messageParams, and the same in
     # nested errors[] (an ErrorBody may carry several).
     perms: list[str] = list(permissions_in_message(message))
     perms += _permissions_in_values(message_params)
@@ -350,7 +356,7 @@ def parse_error_body(
             perms += _permissions_in_values(nested.get("messageParams"))
 
     # OAuth-style token-endpoint body {"error", "description" | "error_description"}: INFERRED from
-    # third-party code only, exact field names UNCONFIRMED (FACTS §1.4), so both spellings are accepted.
+    # third-party code only, exact field names UNCONFIRMED (genesys-facts §1.4), so both spellings are accepted.
     oauth_error = _str_or_none(data.get("error")) if "code" not in data else None
     oauth_description = None
     if oauth_error is not None:
@@ -362,13 +368,15 @@ def parse_error_body(
     if oauth_error is not None:
         problems.append(
             f"an OAuth-style token-endpoint error (error {oauth_error!r}), not a Genesys ErrorBody: "
-            "it came from the login host's /oauth/token (inferred)"  # FACTS §1.4, INFERRED
+            "it came from the login host's /oauth/token (inferred)"  # genesys-facts §1.4, INFERRED
         )
     else:
         problems += _code_problems(code)
         problems += _status_problems(body_status, code, status)
         if message is None:
-            problems.append("no string 'message' field: a Genesys ErrorBody carries a message")  # FACTS §6
+            problems.append(
+                "no string 'message' field: a Genesys ErrorBody carries a message"
+            )  # genesys-facts §6
 
     return ParsedError(
         genesys_format=not problems,

@@ -1,8 +1,8 @@
 """Genesys Cloud regions: name → API host and login host.
 
-Source: FACTS.md §9, which copies the official Python SDK's ``purecloud_region_hosts.py`` (CONFIRMED). The
+Source: genesys-facts §9, which copies the official Python SDK's ``purecloud_region_hosts.py`` (CONFIRMED). The
 login host is ``login.`` + the same domain: the SDK derives its token URL by replacing ``//api.`` with
-``//login.`` in the API base URL (``ApiClient.get_conf_url``, FACTS §1.4, CONFIRMED).
+``//login.`` in the API base URL (``ApiClient.get_conf_url``, genesys-facts §1.4, CONFIRMED).
 
 :func:`resolve_region` accepts what people type: a region name in either spelling (``us_east_1`` as in the
 SDK, ``us-east-1`` as in the AWS-style names the Genesys CLI maps), or a domain with or without
@@ -32,7 +32,7 @@ def _region(name: str, domain: str) -> Region:
     )
 
 
-# FACTS §9, in its order (all 18 regions of the SDK 269.0.0 enum PureCloudRegionHosts).
+# genesys-facts §9, in its order (all 18 regions of the SDK 269.0.0 enum PureCloudRegionHosts).
 REGIONS: dict[str, Region] = {
     r.name: r
     for r in (

@@ -2,7 +2,7 @@
 
 Shared by the checks and by ``can-i`` so that the same shortfall is always explained the same way. Every
 endpoint named here is in the operation catalog (operations.json); UI wording uses only the confirmed
-"Domain > Entity > Action" permission label form (FACTS §4).
+"Domain > Entity > Action" permission label form (genesys-facts §4).
 """
 
 from __future__ import annotations

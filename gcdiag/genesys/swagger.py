@@ -20,7 +20,9 @@ from gcdiag.util.text import one_line
 SWAGGER_PATH = "/api/v2/docs/swagger"
 
 
-SECURITY_NAME = "PureCloud OAuth"  # FACTS §2 (CONFIRMED): the key of the swagger's OAuth security entry
+SECURITY_NAME = (
+    "PureCloud OAuth"  # genesys-facts §2 (CONFIRMED): the key of the swagger's OAuth security entry
+)
 
 
 SCOPE_BASIS = "x-inin / security of the region's swagger"
@@ -108,7 +110,7 @@ def _base_prefix(base_path: Any) -> str:
 def _full_path(prefix: str, raw_path: str) -> str:
     """The request path of a swagger path key.
 
-    Which shape Genesys serves is UNCONFIRMED (FACTS §2 names the fields, not the path keys), so both are
+    Which shape Genesys serves is UNCONFIRMED (genesys-facts §2 names the fields, not the path keys), so both are
     handled: paths that already carry ``/api/v2`` (what Terraform's generator looks up,
     ``spec.Paths["/api/v2/..."]``, and what the gcdiag sandbox serves with ``basePath: "/"``) and paths
     relative to a ``basePath`` like ``/api/v2``. A path that already starts with the base path is not

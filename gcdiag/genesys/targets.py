@@ -1,6 +1,6 @@
 """Which call is being diagnosed, and which call would really pause or stop this recording.
 
-There is no "stop recording" endpoint (FACTS §3.1). The real mechanisms (FACTS §3.2):
+There is no "stop recording" endpoint (genesys-facts §3.1). The real mechanisms (genesys-facts §3.2):
 
 * secure pause of any call recording: ``PUT /api/v2/conversations/calls/{conversationId}/recordingstate`` with
   ``{"recordingState": "PAUSED"}`` (needs ``conversation:recording:pauseOthers``; the caller need not be a
@@ -25,7 +25,7 @@ SECURE_PAUSE = ("PUT", "/api/v2/conversations/calls/{conversationId}/recordingst
 SECURE_PAUSE_ANY_MEDIA = ("PATCH", "/api/v2/conversations/{conversationId}/recordingstate")
 PARTICIPANT_FLAG = ("PATCH", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}")
 PARTICIPANT_PATCH = ("PATCH", "/api/v2/conversations/calls/{conversationId}")
-# "Conversation > Recording > Pause" (Genesys forum); its string form is INFERRED (FACTS §10.12).
+# "Conversation > Recording > Pause" (Genesys forum); its string form is INFERRED (genesys-facts §10.12).
 PAUSE_PERMISSION_INFERRED = "conversation:recording:pause"
 
 ROUTES = {
@@ -36,7 +36,7 @@ ROUTES = {
 }
 
 
-RECORD_FLAG_PERMISSION = "conversation:call:record"  # INFERRED for the recording flag (FACTS §3.2 d)
+RECORD_FLAG_PERMISSION = "conversation:call:record"  # INFERRED for the recording flag (genesys-facts §3.2 d)
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class TargetCall:
     def preferred_permission(self) -> str | None:
         """Of the operation's ANY list, the permission that matches what this call does, when gcdiag can tell.
 
-        The participant ``recording`` flag: ``conversation:call:record``. INFERRED (FACTS §3.2 d): the ANY list is
+        The participant ``recording`` flag: ``conversation:call:record``. INFERRED (genesys-facts §3.2 d): the ANY list is
         per endpoint, not per field, so the fix text says the choice is inferred.
         """
         return RECORD_FLAG_PERMISSION if self.route == "participant-flag" else None
@@ -229,16 +229,16 @@ def _recommended(
             body={"recording": False},
             operation=op,
             route="participant-flag",
-            reason="an ad hoc (ADHOC) recording is switched off with the participant's recording flag",  # FACTS §3.2 d
+            reason="an ad hoc (ADHOC) recording is switched off with the participant's recording flag",  # genesys-facts §3.2 d
             recording_kind=kind,
             participant_id=participant,
         )
     op = catalog.get(*SECURE_PAUSE)
     why = (
         "no API operation stops a policy (CUSTOMER_EXPERIENCE) recording (there is no stop endpoint); secure pause "
-        "halts it"  # FACTS §3.1 (INFERRED from the absence of a stop endpoint), §3.2
+        "halts it"  # genesys-facts §3.1 (INFERRED from the absence of a stop endpoint), §3.2
         if kind == "CUSTOMER_EXPERIENCE"
-        else "secure pause is the API mechanism that pauses a live call recording"  # FACTS §3.2 a
+        else "secure pause is the API mechanism that pauses a live call recording"  # genesys-facts §3.2 a
     )
     if kind is None and recordings_problem:
         why += f"; the recording's kind is unknown ({recordings_problem})"

@@ -1,13 +1,13 @@
 """Finding the conversation and recording ids in a webhook / notification payload (``--event FILE``).
 
-Payload shapes (FACTS §8, topic → model class from the SDK's notificationMappings.json):
+Payload shapes (genesys-facts §8, topic → model class from the SDK's notificationMappings.json):
 
 * recording topics (``v2.users.{id}.conversations.{id}.recordings``, ``RecordingEventRecording``): the body has
   ``id`` (the recording id) and ``conversationId``;
 * conversation topics (``v2.users.{id}.conversations.calls`` and the queue variant): the body's ``id`` is the
   conversation id; they carry no recording id;
 * a notification envelope wraps the body as ``{"topicName": ..., "eventBody": {...}}``; an EventBridge event wraps
-  that envelope in ``detail`` (the EventBridge wrapping is UNCONFIRMED, FACTS §8).
+  that envelope in ``detail`` (the EventBridge wrapping is UNCONFIRMED, genesys-facts §8).
 
 Each rule is a pair of JMESPath expressions tried in order; ``--event-query`` replaces them with the user's own
 expression, which must give either a string (the conversation id) or an object with ``conversationId`` and/or

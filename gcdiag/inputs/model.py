@@ -19,7 +19,9 @@ class Inputs:
     call: tuple[str, str] | None = None  # (METHOD, PATH) the user actually made, as given
     error_body: Any = None  # gcdiag.errors.ParsedError or None
     audit_window_days: float = 7.0
-    scopes_enforced: bool | None = None  # --scopes-enforced: gcdiag cannot read the org setting (FACTS §1.2)
+    scopes_enforced: bool | None = (
+        None  # --scopes-enforced: gcdiag cannot read the org setting (genesys-facts §1.2)
+    )
     division: str | None = None  # can-i --division
     event: dict[str, Any] | None = None  # what --event resolved (for the report)
 

@@ -12,7 +12,7 @@ diagnoses.
         sb.org                              # the live org (mutations visible)
 
 Fidelity is the point: paths, JSON field names, enum values, status codes and error bodies follow the official
-SDK models and FACTS.md; where FACTS marks a behaviour UNCONFIRMED the code says so next to its best guess.
+SDK models and docs/genesys-facts.md; where the fact sheet marks a behaviour UNCONFIRMED the code says so next to its best guess.
 Names are resolved lazily so that ``import gcdiag.cli.sandbox`` (and ``gcdiag --help``) stays cheap.
 """
 

@@ -4,13 +4,13 @@ HTTP-agnostic on purpose (a :class:`Request` in, a :class:`Response` out) so the
 place and the server module only moves bytes. The order of the gates for an ``/api/v2`` call:
 
 1. bearer token: missing → 401 ``authentication.required``; unknown → 401 ``bad.credentials``; expired → 401
-   ``credentials.expired`` (FACTS §6);
+   ``credentials.expired`` (genesys-facts §6);
 2. the operation: ``gcdiag.catalog.load_bundled().match()``; an unknown path → 404 ``not.found``;
-3. scopes, only for user-context tokens in an org with ``enforce_scopes`` (FACTS §1.1, §1.2);
+3. scopes, only for user-context tokens in an org with ``enforce_scopes`` (genesys-facts §1.1, §1.2);
 4. permissions with :func:`gcdiag.authz.evaluate` — the same evaluator the checks use — against the caller's
    role-division grants: first in any division, then, for operations on a conversation, in the
-   conversation's divisions; denial → 403 ``missing.any.permissions`` / ``missing.permissions`` (FACTS §6);
-5. the handler, which may still refuse on state (an ended call, FACTS §3.5).
+   conversation's divisions; denial → 403 ``missing.any.permissions`` / ``missing.permissions`` (genesys-facts §6);
+5. the handler, which may still refuse on state (an ended call, genesys-facts §3.5).
 """
 
 from __future__ import annotations
@@ -45,11 +45,11 @@ from gcdiag.sandbox.fixture import (
 
 JSON = "application/json"
 SWAGGER_PATH = "/api/v2/docs/swagger"
-# POSTs that only submit a query: not mutations (FACTS §1.3 read-only scopes cover them).
+# POSTs that only submit a query: not mutations (genesys-facts §1.3 read-only scopes cover them).
 QUERY_POSTS = frozenset(
     {"/api/v2/audits/query", "/api/v2/audits/query/realtime", "/api/v2/quality/conversations/audits/query"}
 )
-REALTIME_AUDIT_DAYS = 14  # "This endpoint will only retrieve 14 days worth of audits" (FACTS §7)
+REALTIME_AUDIT_DAYS = 14  # "This endpoint will only retrieve 14 days worth of audits" (genesys-facts §7)
 RECORDING_FORMATS = (
     "WAV",
     "WEBM",
@@ -117,7 +117,7 @@ def json_response(status: int, payload: Any) -> Response:
 
 
 def error_response(status: int, code: str, message: str, params: Mapping[str, str] | None = None) -> Response:
-    """An ErrorBody (FACTS §6). ``contextId`` is fresh per error and doubles as the correlation id."""
+    """An ErrorBody (genesys-facts §6). ``contextId`` is fresh per error and doubles as the correlation id."""
     context = str(uuid.uuid4())
     body: dict[str, Any] = {"message": message, "code": code, "status": status}
     if params:
@@ -129,8 +129,8 @@ def error_response(status: int, code: str, message: str, params: Mapping[str, st
 
 
 def bad_request(message: str = vocab.MSG_BAD_REQUEST) -> ApiError:
-    """A 400 ``bad.request`` (FACTS §6 table, UNCONFIRMED (FACTS §6)). Specific message texts are the sandbox's
-    own wording: FACTS records no per-field validation messages, so none of them is a Genesys quotation."""
+    """A 400 ``bad.request`` (genesys-facts §6 table, UNCONFIRMED (genesys-facts §6)). Specific message texts are the sandbox's
+    own wording: the fact sheet records no per-field validation messages, so none of them is a Genesys quotation."""
     return ApiError(400, "bad.request", message)
 
 
@@ -149,7 +149,7 @@ class Caller:
 
     @property
     def role_divisions(self) -> list[tuple[str, str]]:
-        # Client credentials: the client's role-division pairs; user tokens: the user's (FACTS §1.1, §1.2).
+        # Client credentials: the client's role-division pairs; user tokens: the user's (genesys-facts §1.1, §1.2).
         return self.user.role_divisions if self.user is not None else self.client.role_divisions
 
 
@@ -227,10 +227,10 @@ class SandboxApi:
         except ApiError as exc:
             return error_response(exc.status, exc.code, exc.message, exc.params)
 
-    # -- token endpoint (FACTS §1.4) -------------------------------------------------------------------------
+    # -- token endpoint (genesys-facts §1.4) -------------------------------------------------------------------------
     def _token(self, req: Request) -> Response:
         # Token-endpoint errors are OAuth-style {"error", "description"} rather than an ErrorBody: INFERRED
-        # from third-party code, exact fields and values UNCONFIRMED (FACTS §1.4). The values follow RFC 6749.
+        # from third-party code, exact fields and values UNCONFIRMED (genesys-facts §1.4). The values follow RFC 6749.
         def oauth_error(status: int, error: str, description: str) -> Response:
             return json_response(status, {"error": error, "description": description})
 
@@ -256,8 +256,8 @@ class SandboxApi:
             if client.grant != "client_credentials":
                 return oauth_error(400, "unauthorized_client", "client is not a client-credentials client")
             if client.state != "active":
-                # "disabled"/"inactive": new tokens cannot be created (FACTS §1.4); the status and error value
-                # are UNCONFIRMED (FACTS §1.4).
+                # "disabled"/"inactive": new tokens cannot be created (genesys-facts §1.4); the status and error value
+                # are UNCONFIRMED (genesys-facts §1.4).
                 return oauth_error(401, "invalid_client", "client is not active")
             token = secrets.token_urlsafe(48)
             self._issued[token_key(token)] = IssuedToken(
@@ -295,7 +295,7 @@ class SandboxApi:
             raise ApiError(401, "credentials.expired", vocab.MSG_EXPIRED)
         if caller.client.state == "disabled":
             # "Disabled: Access tokens created by the client are invalid" [SDK-M:o_auth_client state]; an inactive
-            # client's existing tokens are not said to be. The code is UNCONFIRMED (FACTS §6): bad.credentials.
+            # client's existing tokens are not said to be. The code is UNCONFIRMED (genesys-facts §6): bad.credentials.
             raise ApiError(401, "bad.credentials", vocab.MSG_BAD_CREDENTIALS)
         return caller
 
@@ -315,7 +315,7 @@ class SandboxApi:
         """Gates 2-5 for an authenticated caller (the lock is held)."""
         match = self.catalog.match(req.method, req.path)
         if match is None:
-            # Not a public operation. What the real API answers for an unknown path is UNCONFIRMED (FACTS §6):
+            # Not a public operation. What the real API answers for an unknown path is UNCONFIRMED (genesys-facts §6):
             # best guess 404 not.found.
             raise not_found()
         op = match.operation
@@ -324,8 +324,8 @@ class SandboxApi:
             and self.org.enforce_scopes
             and scopes_cover(op.scopes, caller.scopes) is False
         ):
-            # Denial code for a missing scope is UNCONFIRMED (FACTS §6): best guess 403 not.authorized, the
-            # one generic 403 code FACTS lists, with the accepted scopes in messageParams.
+            # Denial code for a missing scope is UNCONFIRMED (genesys-facts §6): best guess 403 not.authorized, the
+            # one generic 403 code the fact sheet lists, with the accepted scopes in messageParams.
             raise ApiError(
                 403, "not.authorized", vocab.MSG_NOT_AUTHORIZED, {"scopes": _bracket(op.scopes or ())}
             )
@@ -342,7 +342,7 @@ class SandboxApi:
             scoped = evaluate(op.permission_type, op.permissions, grants, conversation.division_ids, aware)
             if not scoped.allowed:
                 # A division shortfall surfaces as the same missing-permission body: best guess, the
-                # dedicated code is UNCONFIRMED (FACTS §6, missing.division.permission).
+                # dedicated code is UNCONFIRMED (genesys-facts §6, missing.division.permission).
                 raise self._denied(op, scoped)
         handler = ROUTES.get((op.method, op.path))
         if handler is None:
@@ -358,7 +358,7 @@ class SandboxApi:
         else:
             text = _bracket(op.permissions)
             message, code = vocab.MSG_MISSING_ANY.format(perms=text), "missing.any.permissions"
-        # messageParams carrying the permissions is INFERRED (FACTS §6); the key name is UNCONFIRMED (FACTS §6).
+        # messageParams carrying the permissions is INFERRED (genesys-facts §6); the key name is UNCONFIRMED (genesys-facts §6).
         return ApiError(403, code, message, {"permissions": text})
 
     # -- helpers for handlers --------------------------------------------------------------------------------
@@ -369,7 +369,7 @@ class SandboxApi:
         """Record a recording action in the interaction audit (QualityAuditLogMessage).
 
         Which service/entity/action the real platform writes for a secure pause or an ad hoc stop is
-        UNCONFIRMED (FACTS §7): the sandbox uses RecordingService / Recording and Update (pause, resume) or
+        UNCONFIRMED (genesys-facts §7): the sandbox uses RecordingService / Recording and Update (pause, resume) or
         Start/Stop (ad hoc), all values the model's enums list.
         """
         conv = ctx.conversation
@@ -424,7 +424,7 @@ def _int_arg(req: Request, name: str, default: int, low: int = 1, high: int | No
 def _json_body(req: Request) -> Any:
     ctype = req.headers.get("content-type", JSON).split(";")[0].strip().lower()
     if ctype and ctype != JSON:
-        # Code from the FACTS §6 table; the message text is UNCONFIRMED (FACTS §6).
+        # Code from the genesys-facts §6 table; the message text is UNCONFIRMED (genesys-facts §6).
         raise ApiError(415, "unsupported.media.type", f"Unsupported media type [{ctype}]")
     try:
         return json.loads(req.body.decode("utf-8") or "null")
@@ -445,7 +445,7 @@ def _object_body(req: Request) -> dict[str, Any]:
 @route("GET", "/api/v2/tokens/me")
 def _tokens_me(api: SandboxApi, ctx: Ctx) -> Response:
     caller = ctx.caller
-    # Client credentials: authorizedScope best guess [] — UNCONFIRMED (FACTS §5).
+    # Client credentials: authorizedScope best guess [] — UNCONFIRMED (genesys-facts §5).
     scopes = caller.scopes if caller.user is not None else ()
     return json_response(200, shapes.token_info(api.org, caller.client, scopes, utc(caller.expires_at)))
 
@@ -453,7 +453,7 @@ def _tokens_me(api: SandboxApi, ctx: Ctx) -> Response:
 @route("GET", "/api/v2/users/me")
 def _users_me(api: SandboxApi, ctx: Ctx) -> Response:
     if ctx.caller.user is None:
-        # FACTS §5: 400 with this message for client credentials; the code is UNCONFIRMED (FACTS §5).
+        # genesys-facts §5: 400 with this message for client credentials; the code is UNCONFIRMED (genesys-facts §5).
         raise bad_request(vocab.MSG_USER_CONTEXT)
     return json_response(200, shapes.user_me(api.org, ctx.caller.user))
 
@@ -535,11 +535,11 @@ def _divisions_permitted(api: SandboxApi, ctx: Ctx) -> Response:
     if not _PERMISSION_RE.match(permission) or "*" in permission:
         raise bad_request(f"Value [{permission}] is not a valid permission.")
     size, number = _int_arg(req, "pageSize", 25), _int_arg(req, "pageNumber", 1)
-    # For a client-credentials token the sandbox evaluates the client's grants: UNCONFIRMED (FACTS §4).
+    # For a client-credentials token the sandbox evaluates the client's grants: UNCONFIRMED (genesys-facts §4).
     grants = [g for g in api.grants_of(ctx.caller) if g.role.grant_reason(permission)]
     every = any(g.division_id == ALL_DIVISIONS for g in grants)
     held = {g.division_id for g in grants}
-    # With an all-divisions grant every division is listed as well: UNCONFIRMED (FACTS §4).
+    # With an all-divisions grant every division is listed as well: UNCONFIRMED (genesys-facts §4).
     found = [shapes.authz_division(d) for d in api.org.divisions if every or d.id in held]
     return json_response(200, shapes.listing(found, size, number, allDivsPermitted=every))
 
@@ -550,7 +550,7 @@ def _subjects_me(api: SandboxApi, ctx: Ctx) -> Response:
     if caller.user is not None:
         subject_id, name = caller.user.id, caller.user.name
     else:
-        # Client credentials: best guess the client's own grants — UNCONFIRMED (FACTS §4).
+        # Client credentials: best guess the client's own grants — UNCONFIRMED (genesys-facts §4).
         subject_id, name = caller.client.id, caller.client.name
     full = (ctx.req.arg("includeFullRoles") or "").lower() == "true"
     return json_response(
@@ -646,24 +646,24 @@ def _apply_recording_state(api: SandboxApi, ctx: Ctx, wanted: str) -> str:
     """Secure pause / resume on a live call; returns the resulting conversation recordingState."""
     conv = _conv(ctx)
     if conv.ended:
-        # An ended conversation: status and code UNCONFIRMED (FACTS §3.5), best guess 400 bad.request.
+        # An ended conversation: status and code UNCONFIRMED (genesys-facts §3.5), best guess 400 bad.request.
         raise bad_request("The conversation has ended; its recording state cannot be changed.")
     if wanted == "NONE":
-        # 'NONE' is in the enum but only PAUSED/ACTIVE are documented for update: UNCONFIRMED (FACTS §3.2),
+        # 'NONE' is in the enum but only PAUSED/ACTIVE are documented for update: UNCONFIRMED (genesys-facts §3.2),
         # best guess rejected with 400.
         raise bad_request("Value [NONE] is not valid for field [recordingState] on update")
     if conv.recording_state == "NONE":
-        # Nothing is recording: UNCONFIRMED (FACTS §3.5), best guess 400 bad.request.
+        # Nothing is recording: UNCONFIRMED (genesys-facts §3.5), best guess 400 bad.request.
         raise bad_request("The conversation is not being recorded.")
     old = (conv.recording_state, conv.secure_pause)
     if wanted == "PAUSED":
-        # 'paused' initiates a secure pause (FACTS §3.2); repeating it is a no-op here: UNCONFIRMED (FACTS §3.5).
+        # 'paused' initiates a secure pause (genesys-facts §3.2); repeating it is a no-op here: UNCONFIRMED (genesys-facts §3.5).
         conv.recording_state, conv.secure_pause = "PAUSED", True
     else:
-        # 'active' resumes any paused recordings (FACTS §3.2).
+        # 'active' resumes any paused recordings (genesys-facts §3.2).
         conv.recording_state, conv.secure_pause = "ACTIVE", False
     if (conv.recording_state, conv.secure_pause) != old:
-        # propertyChanges names are UNCONFIRMED (FACTS §7): the Conversation model's field names are used.
+        # propertyChanges names are UNCONFIRMED (genesys-facts §7): the Conversation model's field names are used.
         api.add_quality_audit(
             ctx,
             "Update",
@@ -682,7 +682,7 @@ def _apply_recording_state(api: SandboxApi, ctx: Ctx, wanted: str) -> str:
 @route("PUT", "/api/v2/conversations/calls/{conversationId}/recordingstate")
 def _put_recording_state(api: SandboxApi, ctx: Ctx) -> Response:
     state = _apply_recording_state(api, ctx, _wanted_state(_object_body(ctx.req)))
-    # The SDK's response type is `str` (FACTS §3.2); what the string holds is UNCONFIRMED (FACTS §3.2): the
+    # The SDK's response type is `str` (genesys-facts §3.2); what the string holds is UNCONFIRMED (genesys-facts §3.2): the
     # sandbox answers 200 with the resulting state as a JSON string.
     return json_response(200, state)
 
@@ -690,7 +690,7 @@ def _put_recording_state(api: SandboxApi, ctx: Ctx) -> Response:
 @route("PATCH", "/api/v2/conversations/{conversationId}/recordingstate")
 def _patch_recording_state(api: SandboxApi, ctx: Ctx) -> Response:
     _apply_recording_state(api, ctx, _wanted_state(_object_body(ctx.req)))
-    # No response body per the SDK (FACTS §3.2); the status (202 vs 204) is UNCONFIRMED (FACTS §3.2): 202.
+    # No response body per the SDK (genesys-facts §3.2); the status (202 vs 204) is UNCONFIRMED (genesys-facts §3.2): 202.
     return Response(202, b"", None)
 
 
@@ -709,8 +709,8 @@ def _patch_call(api: SandboxApi, ctx: Ctx) -> Response:
         wanted = _wanted_state(body)
         caller = ctx.caller
         # This route secure-pauses only for a user who is a participant and holds Conversation > Recording >
-        # Pause (FACTS §3.2 c). Its string form conversation:recording:pause is INFERRED (FACTS §10.12); the
-        # status/code of each refusal is UNCONFIRMED (FACTS §3.2, §6): 403 not.authorized /
+        # Pause (genesys-facts §3.2 c). Its string form conversation:recording:pause is INFERRED (genesys-facts §10.12); the
+        # status/code of each refusal is UNCONFIRMED (genesys-facts §3.2, §6): 403 not.authorized /
         # missing.permissions.
         if caller.user is None or caller.user.id not in {p.user_id for p in conv.participants}:
             raise ApiError(403, "not.authorized", vocab.MSG_NOT_AUTHORIZED)
@@ -730,7 +730,7 @@ def _patch_call(api: SandboxApi, ctx: Ctx) -> Response:
         _apply_recording_state(api, ctx, wanted)
     if isinstance(state, str) and state.lower() == "disconnected" and not conv.ended:
         _disconnect(api, conv)
-    # The SDK's response type is Conversation; 200 is the natural status for it, UNCONFIRMED (FACTS §3.2).
+    # The SDK's response type is Conversation; 200 is the natural status for it, UNCONFIRMED (genesys-facts §3.2).
     return json_response(200, shapes.conversation(api.org, conv))
 
 
@@ -739,7 +739,7 @@ def _disconnect(api: SandboxApi, conv: Conversation) -> None:
     conv.end = now() - api.org.epoch
     for participant in conv.participants:
         participant.state = "disconnected"
-    # What recordingState reads after the call ends is UNCONFIRMED (FACTS §3.3): best guess NONE.
+    # What recordingState reads after the call ends is UNCONFIRMED (genesys-facts §3.3): best guess NONE.
     conv.recording_state, conv.secure_pause = "NONE", False
 
 
@@ -751,12 +751,12 @@ def _patch_participant(api: SandboxApi, ctx: Ctx) -> Response:
     if participant is None:
         raise not_found()
     if conv.ended:
-        raise bad_request("The conversation has ended.")  # UNCONFIRMED (FACTS §3.5)
+        raise bad_request("The conversation has ended.")  # UNCONFIRMED (genesys-facts §3.5)
     if "recording" in body:
         value = body["recording"]
         if not isinstance(value, bool):
             raise bad_request(f"Value [{value}] is not valid for field [recording]")
-        # `recording`: "True to enable ad-hoc recording of this participant, otherwise false" (FACTS §3.2 d):
+        # `recording`: "True to enable ad-hoc recording of this participant, otherwise false" (genesys-facts §3.2 d):
         # it switches the ad hoc recorder only; a policy (customer experience) recording keeps running.
         if participant.adhoc != value:
             participant.adhoc = value
@@ -764,7 +764,7 @@ def _patch_participant(api: SandboxApi, ctx: Ctx) -> Response:
                 conv.recording_state = "ACTIVE"
             elif not value and not any(p.recording or p.adhoc for p in conv.participants):
                 conv.recording_state, conv.secure_pause = "NONE", False
-            # Start/Stop for the ad hoc recorder: UNCONFIRMED (FACTS §7), both in the model's action enum.
+            # Start/Stop for the ad hoc recorder: UNCONFIRMED (genesys-facts §7), both in the model's action enum.
             api.add_quality_audit(
                 ctx,
                 "Start" if value else "Stop",
@@ -777,11 +777,11 @@ def _patch_participant(api: SandboxApi, ctx: Ctx) -> Response:
                 ],
             )
     # Other MediaParticipantRequest fields (wrapup, muted, held...) are accepted and not emulated.
-    # No response body per the SDK; the status is UNCONFIRMED (FACTS §3.2): 202 like the recordingstate PATCH.
+    # No response body per the SDK; the status is UNCONFIRMED (genesys-facts §3.2): 202 like the recordingstate PATCH.
     return Response(202, b"", None)
 
 
-# --- audit (FACTS §7) ---------------------------------------------------------------------------------------
+# --- audit (genesys-facts §7) ---------------------------------------------------------------------------------------
 
 
 def _interval(body: Mapping[str, Any]) -> tuple[datetime, datetime]:
@@ -871,7 +871,7 @@ def _select(
                 break
         if keep:
             out.append(message)
-    # Default order when no sort is given is UNCONFIRMED (FACTS §7): ascending by time.
+    # Default order when no sort is given is UNCONFIRMED (genesys-facts §7): ascending by time.
     descending = any(s["sortOrder"] == "descending" for s in query["sort"])
     out.sort(key=lambda m: str(m["eventDate"]), reverse=descending)
     return out

@@ -1,7 +1,7 @@
 """Rate limiting and fault injection for the sandbox.
 
 * :class:`RateLimiter` — a sliding 60-second window per token. The real platform limits client-credentials
-  tokens per minute and reports ``inin-ratelimit-count/allowed/reset`` (FACTS §6); the sandbox does the same
+  tokens per minute and reports ``inin-ratelimit-count/allowed/reset`` (genesys-facts §6); the sandbox does the same
   so a client's back-off can be tested.
 * :class:`FaultPlan` — the fixture's deterministic ``faults.fail`` rules, then seeded random faults. Kinds:
   ``service_unavailable`` (503), ``timeout`` (504), ``reset`` (socket closed without a response),
@@ -23,7 +23,7 @@ from gcdiag.sandbox.fixture import FailRule
 
 WINDOW_SECONDS = 60
 # Reported as inin-ratelimit-allowed when no limit is configured: the community-stated default of 300 requests
-# per minute per client-credentials token (FACTS §6, not read from the limits page itself).
+# per minute per client-credentials token (genesys-facts §6, not read from the limits page itself).
 DEFAULT_ALLOWED = 300
 
 FAULT_KINDS = ("service_unavailable", "timeout", "reset", "truncated", "html", "slow")
@@ -37,7 +37,7 @@ class RateDecision:
     reset_seconds: int
 
     def headers(self, retry_after: bool = False) -> dict[str, str]:
-        """``inin-ratelimit-*`` (FACTS §6), plus ``Retry-After`` (seconds) on a 429."""
+        """``inin-ratelimit-*`` (genesys-facts §6), plus ``Retry-After`` (seconds) on a 429."""
         out = {
             "inin-ratelimit-count": str(self.count),
             "inin-ratelimit-allowed": str(self.limit),

@@ -2,14 +2,14 @@
 
 A fixture is a convenience vocabulary (DESIGN.md "Sandbox org fixture"), not an API shape: ``state:
 disconnected`` means "the call ended", which the response builders turn into ``endTime`` and disconnected
-participants (FACTS §3.3). Validation is strict because a sandbox that silently accepts ``file_role:
+participants (genesys-facts §3.3). Validation is strict because a sandbox that silently accepts ``file_role:
 CUSTOMER`` or a role granted in a division that does not exist would teach gcdiag's tests something the real
 API never does. Every error names the file, the key path (``conversations[0].recordings[1].file_role``) and
 what was expected.
 
 Permissions must be real: each one must appear in the bundled operation catalog (built from the SDK), be a
 wildcard over a real domain/entity, or be declared in the fixture's ``permission_catalog``. Scopes must be
-real scope names (FACTS §1.3).
+real scope names (genesys-facts §1.3).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ FIXTURE_DIR = "fixtures"
 
 # Permission strings used by the sandbox that the SDK's operation docs never list.
 # `conversation:recording:pause`
-# is the UI's "Conversation > Recording > Pause": its string form is INFERRED (FACTS §10.12, §3.2).
+# is the UI's "Conversation > Recording > Pause": its string form is INFERRED (genesys-facts §10.12, §3.2).
 EXTRA_PERMISSIONS = ("conversation:recording:pause",)
 _PERMISSION_RE = re.compile(r"^([A-Za-z0-9_-]+):([A-Za-z0-9_-]+|\*):([A-Za-z0-9_-]+|\*)$")
 _SENSITIVE = frozenset({"secret", "token", "subject_token"})
@@ -239,7 +239,7 @@ class Org:
 
     def division_aware(self, permission: str) -> bool | None:
         """Whether ``permission`` is division-aware: the fixture's ``permission_catalog`` wins; otherwise
-        ``conversation:*`` and ``recording:*`` are assumed division-aware — UNCONFIRMED (FACTS §4), the safer
+        ``conversation:*`` and ``recording:*`` are assumed division-aware — UNCONFIRMED (genesys-facts §4), the safer
         reading for a diagnosis — and anything else is unknown (None)."""
         if permission in self.permission_catalog:
             return self.permission_catalog[permission]
@@ -543,7 +543,7 @@ def _build(data: dict[str, Any], source: str) -> Org:
             role_id = r.text(rd, "role", q)
             if role_id not in roles:
                 r.fail(f"{q}.role", f"unknown role id {role_id!r} (not in roles)")
-            # A missing division means the home division (FACTS §4; Terraform oauth_client docs).
+            # A missing division means the home division (genesys-facts §4; Terraform oauth_client docs).
             division_id = r.text(rd, "division", q, home)
             if division_id != ALL_DIVISIONS and division_id not in division_ids:
                 r.fail(
@@ -570,13 +570,13 @@ def _build(data: dict[str, Any], source: str) -> Org:
             r.fail(
                 f"{p}.scopes",
                 "expected no scopes: scopes only apply to clients not using the "
-                "client_credentials grant (FACTS §1.1)",
+                "client_credentials grant (genesys-facts §1.1)",
             )
         if grant != "client_credentials" and rds:
             r.fail(
                 f"{p}.role_divisions",
                 "expected no role_divisions: roles and divisions only apply to "
-                "client_credentials clients (FACTS §1.1)",
+                "client_credentials clients (genesys-facts §1.1)",
             )
         client_id = r.text(c, "id", p)
         clients[client_id] = OAuthClient(
@@ -627,9 +627,13 @@ def _build(data: dict[str, Any], source: str) -> Org:
         scopes = _scopes(r, t, p)
         if client.grant == "client_credentials":
             if user_id is not None:
-                r.fail(f"{p}.user", "expected null: a client_credentials token has no user (FACTS §1.1)")
+                r.fail(
+                    f"{p}.user", "expected null: a client_credentials token has no user (genesys-facts §1.1)"
+                )
             if scopes:
-                r.fail(f"{p}.scopes", "expected no scopes for a client_credentials token (FACTS §1.1)")
+                r.fail(
+                    f"{p}.scopes", "expected no scopes for a client_credentials token (genesys-facts §1.1)"
+                )
         else:
             user_id = r.text(t, "user", p)
             if user_id not in users:
@@ -726,7 +730,8 @@ def _scopes(r: _Reader, obj: Mapping[str, Any], path: str) -> tuple[str, ...]:
     for j, scope in enumerate(r.items(obj, "scopes", path)):
         if scope not in vocab.KNOWN_SCOPES:
             r.fail(
-                f"{path}.scopes[{j}]", f"unknown scope {scope!r}: not a Genesys Cloud scope name (FACTS §1.3)"
+                f"{path}.scopes[{j}]",
+                f"unknown scope {scope!r}: not a Genesys Cloud scope name (genesys-facts §1.3)",
             )
         out.append(scope)
     return tuple(out)
@@ -767,7 +772,7 @@ def _conversation(
         r.fail(
             f"{p}.secure_pause",
             "expected recording_state: PAUSED with secure_pause: true (a secure pause "
-            "reads as PAUSED, FACTS §3.2)",
+            "reads as PAUSED, genesys-facts §3.2)",
         )
     start = r.when(c, "start", p, "-5m")
     if isinstance(start, datetime):
@@ -941,7 +946,7 @@ def _faults(r: _Reader, value: Any) -> FaultConfig:
             if status not in vocab.CODE_FOR_STATUS:
                 r.fail(
                     f"{p}.code",
-                    f"required for status {status}: no FACTS §6 code is known for it "
+                    f"required for status {status}: no genesys-facts §6 code is known for it "
                     f"(known statuses: {sorted(vocab.CODE_FOR_STATUS)})",
                 )
             code = vocab.CODE_FOR_STATUS[status]
@@ -959,7 +964,7 @@ def _faults(r: _Reader, value: Any) -> FaultConfig:
 
 
 def _recording_settings(r: _Reader, value: Any) -> dict[str, Any]:
-    # Org configuration values of this fake org (RecordingSettings, FACTS §3.4), not facts about the API.
+    # Org configuration values of this fake org (RecordingSettings, genesys-facts §3.4), not facts about the API.
     out: dict[str, Any] = {
         "maxSimultaneousStreams": 0,
         "maxConfigurableScreenRecordingStreams": 0,

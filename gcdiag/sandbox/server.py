@@ -1,7 +1,7 @@
 """The sandbox HTTP server: a ``ThreadingHTTPServer`` on loopback in front of :class:`SandboxApi`.
 
 It adds what sits around the API rather than in it: latency, rate limiting (429 ``too.many.requests`` with
-``Retry-After`` and ``inin-ratelimit-*``), injected faults, the ``ININ-Correlation-Id`` header (FACTS §6), the
+``Retry-After`` and ``inin-ratelimit-*``), injected faults, the ``ININ-Correlation-Id`` header (genesys-facts §6), the
 request log, the Swagger document, and the inspection endpoints ``GET /__sandbox/requests`` and
 ``POST /__sandbox/reset``. Faults never touch ``/__sandbox/*`` or the Swagger document.
 
@@ -271,7 +271,7 @@ class Sandbox:
 
 
 def _rate_key(req: Request) -> str:
-    """Limits are per token (FACTS §6); requests without one share a per-credential (or anonymous) window."""
+    """Limits are per token (genesys-facts §6); requests without one share a per-credential (or anonymous) window."""
     auth = req.headers.get("authorization", "")
     return hashlib.sha256(auth.encode("utf-8")).hexdigest() if auth else "anonymous"
 

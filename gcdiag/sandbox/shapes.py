@@ -109,11 +109,11 @@ def token_info(org: Org, client: OAuthClient, scopes: tuple[str, ...], idles: st
     return {
         "organization": named_org(org),
         "homeOrganization": named_org(org),
-        # For a client-credentials token this is UNCONFIRMED (FACTS §5): best guess an empty list. For user
-        # tokens, the scopes the token carries (INFERRED, FACTS §5).
+        # For a client-credentials token this is UNCONFIRMED (genesys-facts §5): best guess an empty list. For user
+        # tokens, the scopes the token carries (INFERRED, genesys-facts §5).
         "authorizedScope": list(scopes),
         # OrgOAuthClient. roleDivisions is declared by the model, but whether tokens/me fills it is
-        # UNCONFIRMED (FACTS §4), so it is left out.
+        # UNCONFIRMED (genesys-facts §4), so it is left out.
         "OAuthClient": {
             "id": client.id,
             "name": client.name,
@@ -144,7 +144,7 @@ def role(org: Org, role_obj: Role, user_count: bool) -> dict[str, Any]:
     """DomainOrganizationRole (GET /api/v2/authorization/roles/{roleId}).
 
     Domain permissions live in ``permissionPolicies`` (DomainPermissionPolicy); ``permissions`` holds only
-    general role permissions such as ``group_creation`` (FACTS §4).
+    general role permissions such as ``group_creation`` (genesys-facts §4).
     """
     out: dict[str, Any] = {"id": role_obj.id, "name": role_obj.name}
     if org.role_descriptions.get(role_obj.id):
@@ -178,7 +178,7 @@ def authz_subject(
         if division is not None:
             grant_division = authz_division(division)
         else:
-            # How the real API shows an all-divisions grant here is UNCONFIRMED (FACTS §4): best guess the "*"
+            # How the real API shows an all-divisions grant here is UNCONFIRMED (genesys-facts §4): best guess the "*"
             # that RoleDivision uses.
             grant_division = {"id": ALL_DIVISIONS, "name": ALL_DIVISIONS}
         grants.append(
@@ -304,7 +304,7 @@ def divisions(org: Org, conv: Conversation) -> list[dict[str, Any]]:
 def conversation(org: Org, conv: Conversation) -> dict[str, Any]:
     """Conversation (GET /api/v2/conversations/{conversationId}).
 
-    No ``state``: "When reading conversations, this field will never have a value present" (FACTS §3.3);
+    No ``state``: "When reading conversations, this field will never have a value present" (genesys-facts §3.3);
     liveness shows as ``endTime`` and the participants' call states.
     """
     start, connected, end = _times(org, conv)

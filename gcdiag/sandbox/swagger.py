@@ -1,10 +1,10 @@
 """``GET /api/v2/docs/swagger``: a small Swagger 2.0 document of the operations the sandbox emulates.
 
 The real document marks each operation's permissions as ``x-inin-requires-permissions: {type, permissions}``
-and its scopes as ``security: [{"PureCloud OAuth": [scopes]}]`` (FACTS §2, from the Terraform doc generator).
+and its scopes as ``security: [{"PureCloud OAuth": [scopes]}]`` (genesys-facts §2, from the Terraform doc generator).
 The sandbox builds both from the bundled catalog — the same source its enforcement uses — and leaves
 ``security`` out where the catalog does not know an operation's scopes. Unauthenticated, and cacheable with
-``ETag`` / ``If-Modified-Since`` like the real one (FACTS §2).
+``ETag`` / ``If-Modified-Since`` like the real one (genesys-facts §2).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Genesys Cloud vocabulary the sandbox may use, each list traced to FACTS.md or the SDK models.
+"""The Genesys Cloud vocabulary the sandbox may use, each list traced to docs/genesys-facts.md or the SDK models.
 
 The sandbox must never answer with a value the real API would not produce, so fixtures are validated against
 these lists and the response builders draw their enum values from here. Anything not listed here is not
@@ -7,7 +7,7 @@ emitted. Where the real value is only a best guess the constant carries an ``UNC
 
 from __future__ import annotations
 
-# --- regions (FACTS §9, purecloud_region_hosts.py) ----------------------------------------------------------
+# --- regions (genesys-facts §9, purecloud_region_hosts.py) ----------------------------------------------------------
 REGIONS = (
     "us_east_1",
     "us_east_2",
@@ -29,9 +29,9 @@ REGIONS = (
     "ap_northeast_3",
 )
 
-# --- OAuth (FACTS §1) ---------------------------------------------------------------------------------------
+# --- OAuth (genesys-facts §1) ---------------------------------------------------------------------------------------
 # Fixture grant keyword -> OAuthClient.authorizedGrantType enum [SDK-M:o_auth_client]. "implicit" is the TOKEN
-# grant (FACTS §1.2: Implicit/"TOKEN").
+# grant (genesys-facts §1.2: Implicit/"TOKEN").
 GRANT_TYPES = {
     "client_credentials": "CLIENT-CREDENTIALS",
     "code": "CODE",
@@ -39,12 +39,12 @@ GRANT_TYPES = {
     "saml2bearer": "SAML2-BEARER",
 }
 CLIENT_STATES = ("active", "disabled", "inactive")  # OAuthClient.state [SDK-M:o_auth_client]
-# Access token lifetime bounds and default, seconds (FACTS §1.4).
+# Access token lifetime bounds and default, seconds (genesys-facts §1.4).
 TOKEN_VALIDITY_MIN = 300
 TOKEN_VALIDITY_MAX = 172800
 TOKEN_VALIDITY_DEFAULT = 86400
 
-# Every real scope name FACTS §1.3 lists (Terraform swagger union plus the premium-app list). A fixture may
+# Every real scope name genesys-facts §1.3 lists (Terraform swagger union plus the premium-app list). A fixture may
 # only use these: `recording:read` and friends are folklore, not scopes.
 _SCOPE_FAMILIES_RW = (
     "ai-studio",
@@ -80,7 +80,7 @@ _SCOPE_FAMILIES_RW = (
     "webdeployments",
     "workforce-management",
     "workitems",
-    # premium-app list (FACTS §1.3, second paragraph)
+    # premium-app list (genesys-facts §1.3, second paragraph)
     "alerting",
     "analytics",
     "assistants",
@@ -133,7 +133,7 @@ LISTED_SCOPES = (
     "user-basic-info",
 )
 
-# --- conversations (FACTS §3.3; SDK models call, conversation, recording) -----------------------------------
+# --- conversations (genesys-facts §3.3; SDK models call, conversation, recording) -----------------------------------
 PURPOSES = ("customer", "agent", "acd", "ivr")  # the fixture vocabulary; Participant.purpose is a free string
 # Call.state / CallMediaParticipant.state [SDK-M:call, call_media_participant]; "parked" is only in
 # the latter.
@@ -163,9 +163,9 @@ CONVERSATION_STATES = (
     "disconnected",
 )  # fixture vocabulary only: a read Conversation has no state
 
-# --- audit (FACTS §7) ---------------------------------------------------------------------------------------
-# The values FACTS §7 names from the audit notification model; the real lists are longer (61 services), but a
-# fixture may only use the ones FACTS vouches for.
+# --- audit (genesys-facts §7) ---------------------------------------------------------------------------------------
+# The values genesys-facts §7 names from the audit notification model; the real lists are longer (61 services), but a
+# fixture may only use the ones the fact sheet vouches for.
 AUDIT_SERVICES = (
     "PeoplePermissions",
     "Directory",
@@ -271,12 +271,12 @@ QUALITY_FILTER_PROPERTIES = (
     "ConversationId",
     "ServiceName",
 )
-# Audit query results: default and maximum pageSize (FACTS §7).
+# Audit query results: default and maximum pageSize (genesys-facts §7).
 AUDIT_PAGE_SIZE_DEFAULT = 25
 AUDIT_PAGE_SIZE_MAX = 500
 
-# --- errors (FACTS §6) --------------------------------------------------------------------------------------
-# Messages from the FACTS §6 table (third-party catalogue, UNCONFIRMED (FACTS §6) except where FACTS
+# --- errors (genesys-facts §6) --------------------------------------------------------------------------------------
+# Messages from the genesys-facts §6 table (third-party catalogue, UNCONFIRMED (genesys-facts §6) except where the fact sheet
 # cross-checks them). Codes and statuses are those the table pairs them with.
 MSG_AUTH_REQUIRED = "No authentication bearer token specified in authorization header."
 MSG_BAD_CREDENTIALS = "Invalid login credentials."
@@ -292,17 +292,15 @@ MSG_MISSING_ANY = (
     "assigned: {perms}"
 )
 MSG_RATE_LIMIT = "Rate limit exceeded the maximum [{limit}] requests within [{window}] seconds"
-# Measured against a real org by a third party (FACTS §5); the code is UNCONFIRMED (FACTS §5): best guess
+# Measured against a real org by a third party (genesys-facts §5); the code is UNCONFIRMED (genesys-facts §5): best guess
 # bad.request.
-MSG_USER_CONTEXT = (
-    "This request requires a user context. Client credentials cannot be used..."  # as quoted in FACTS §5
-)
-# The 503/504 messages are not recorded in FACTS §6 ("…"): these texts are UNCONFIRMED (FACTS §6)
+MSG_USER_CONTEXT = "This request requires a user context. Client credentials cannot be used..."  # as quoted in genesys-facts §5
+# The 503/504 messages are not recorded in genesys-facts §6 ("…"): these texts are UNCONFIRMED (genesys-facts §6)
 # placeholders.
 MSG_UNAVAILABLE = "The service is currently unavailable."
 MSG_TIMEOUT = "The request timed out."
 
-# Status -> code for injected failures (fixture faults.fail), from the FACTS §6 table.
+# Status -> code for injected failures (fixture faults.fail), from the genesys-facts §6 table.
 CODE_FOR_STATUS = {
     400: "bad.request",
     401: "bad.credentials",

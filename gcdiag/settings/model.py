@@ -25,7 +25,7 @@ MAX_RETRIES = 10
 
 
 # 300 requests per minute per client-credentials token: community-stated, the Genesys limits page itself
-# was not read (FACTS §6, "Limits"); the org's real limits are at GET /api/v2/organizations/limits/docs.
+# was not read (genesys-facts §6, "Limits"); the org's real limits are at GET /api/v2/organizations/limits/docs.
 DEFAULT_RATE_LIMIT_PER_MINUTE = 300.0
 
 

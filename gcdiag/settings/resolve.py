@@ -11,7 +11,7 @@ Each setting is resolved on its own with that precedence, with two deliberate ex
 * **The target** (where requests go) is decided by whichever of ``region`` and ``api_url`` was given at the
   higher precedence (``api_url`` wins a tie: ``--region us_east_1 --api-url https://proxy`` means a proxy in
   front of us_east_1). An explicit API URL without a login URL derives the login URL by the SDK's rule
-  (``//api.`` → ``//login.``, FACTS §1.4) when its host starts with ``api.``; any other host (a gateway, the
+  (``//api.`` → ``//login.``, genesys-facts §1.4) when its host starts with ``api.``; any other host (a gateway, the
   local sandbox) gets the **same** base URL for the token endpoint, which is what the sandbox serves. An
   explicit login URL is used as given.
 
@@ -187,7 +187,7 @@ def normalise_url(value: str, name: str) -> str:
 
 
 def derive_login_url(api_url: str) -> str:
-    """The token base URL for an API base URL: the SDK rule ``//api.`` → ``//login.`` (FACTS §1.4).
+    """The token base URL for an API base URL: the SDK rule ``//api.`` → ``//login.`` (genesys-facts §1.4).
 
     A base URL whose host does not start with ``api.`` (a gateway, the local sandbox) serves the token
     endpoint itself, so the login URL is the API URL.

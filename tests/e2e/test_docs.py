@@ -80,3 +80,26 @@ def test_doc_block_is_current(doc: Path, args: str) -> None:
 
 def test_there_are_blocks() -> None:
     assert len(blocks()) >= 4
+
+
+def test_the_readme_check_example_and_its_tests_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's custom check and the tests written with gcdiag.testing work as shown."""
+
+    import sys
+
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+    check_code = next(b for b in blocks if "@check(" in b)
+    test_code = next(b for b in blocks if "gcdiag.testing" in b)
+    package = tmp_path / "my_checks"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "calls.py").write_text(check_code)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    namespace: dict[str, object] = {}
+    exec(compile(test_code, "README.md", "exec"), namespace)
+    for name, function in namespace.items():
+        if name.startswith("test_") and callable(function):
+            function()
+    sys.modules.pop("my_checks.calls", None)
+    sys.modules.pop("my_checks", None)

@@ -57,7 +57,7 @@ SLOW_MS = 250
 FIXTURES = ("seed-403", "healthy", "user-scope")  # client credentials (failing, succeeding) and a user token
 USER_TOKEN_FIXTURES = ("user-scope",)
 TOKEN_PATH = "/oauth/token"
-RATE_LIMIT_CODE = "too.many.requests"  # the 429 code the sandbox answers (FACTS §6)
+RATE_LIMIT_CODE = "too.many.requests"  # the 429 code the sandbox answers (genesys-facts §6)
 
 CONVERSATION_CHECKS = ("conversation.found", "conversation.state", "conversation.media", "recording.state")
 IDENTITY_CHECKS = ("auth.token", "auth.trustee", "auth.scopes", "auth.permissions", "auth.division")

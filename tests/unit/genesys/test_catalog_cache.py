@@ -28,7 +28,7 @@ HANDMADE = Path(__file__).parent / "data" / "swagger-handmade.json"
 RECORDINGSTATE = "/api/v2/conversations/calls/{conversationId}/recordingstate"
 SECRET = "s3cr3t-bearer-value-never-sent"
 
-# FACTS §1.3: every scope name the hand-made swagger may use must be a real one.
+# genesys-facts §1.3: every scope name the hand-made swagger may use must be a real one.
 REAL_SCOPES = {
     "audits:readonly",
     "authorization",
@@ -89,7 +89,7 @@ def test_extracts_every_operation_with_its_requirements(swagger: dict[str, Any])
 
 def test_handmade_swagger_agrees_with_the_bundled_catalog(swagger: dict[str, Any]) -> None:
     """The fixture invents nothing: permissions match operations.json (via the bundled catalog), scopes are
-    the bundled catalog's (FACTS §2) where it knows them and absent where it does not, and are real names."""
+    the bundled catalog's (genesys-facts §2) where it knows them and absent where it does not, and are real names."""
     bundled = load_bundled()
     for op in extract_operations(swagger, source="live:test"):
         known = bundled.get(op.method, op.path)
@@ -536,5 +536,5 @@ def test_matching_works_the_same_on_a_live_catalog(swagger: dict[str, Any]) -> N
     assert hit is not None and hit.path_params == {"conversationId": "abc-123"}
     home = live.match("GET", "/api/v2/authorization/divisions/home")
     assert home is not None and home.operation.path.endswith("/home")  # a literal beats {divisionId}
-    assert live.match("POST", "/api/v2/recording/recordings/r1/actions/stop") is None  # FACTS §3.1, §10.1
+    assert live.match("POST", "/api/v2/recording/recordings/r1/actions/stop") is None  # genesys-facts §3.1, §10.1
     assert live.methods_for("/api/v2/authorization/divisions/d-9") == ["DELETE", "GET"]

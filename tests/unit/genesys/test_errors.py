@@ -11,7 +11,7 @@ import pytest
 
 from gcdiag.genesys.errors import KNOWN_CODES, RAW_LIMIT_BYTES, ParsedError, explain, parse_error_body
 
-FACTS = Path(__file__).resolve().parents[4] / "shared" / "genesys" / "FACTS.md"
+FACTS = Path(__file__).resolve().parents[3] / "docs" / "genesys-facts.md"
 
 MISSING_ALL = (
     "Unable to perform the requested action. You are missing the following permission(s): "
@@ -28,9 +28,9 @@ def body(**fields: Any) -> str:
 
 
 def _facts_6_codes() -> dict[str, set[int]]:
-    """Code → statuses from the table of FACTS §6 (skipped when the shared fact sheet is not present)."""
+    """Code → statuses from the table of genesys-facts §6 (skipped when the shared fact sheet is not present)."""
     if not FACTS.is_file():
-        pytest.skip("FACTS.md not present")
+        pytest.skip("docs/genesys-facts.md not present")
     text = FACTS.read_text(encoding="utf-8")
     section = text[text.index("## 6.") : text.index("## 7.")]
     codes: dict[str, set[int]] = {}
@@ -65,7 +65,7 @@ def test_only_cross_checked_codes_are_not_labelled_unconfirmed() -> None:
         assert "FACTS" not in info.evidence  # users never see the project's internal fact sheet
 
 
-# --- every code shape of FACTS §6 is a Genesys ErrorBody ----------------------------------------------------
+# --- every code shape of genesys-facts §6 is a Genesys ErrorBody ----------------------------------------------------
 
 
 @pytest.mark.parametrize("code", sorted(KNOWN_CODES))

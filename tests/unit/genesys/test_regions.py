@@ -1,4 +1,4 @@
-"""Regions: every region of FACTS §9 with its API and login hosts, and what resolve_region accepts."""
+"""Regions: every region of genesys-facts §9 with its API and login hosts, and what resolve_region accepts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from gcdiag.genesys.regions import REGIONS, Region, find_region, region_for_url, resolve_region
 
-# FACTS.md §9, copied here on purpose so the module is checked against the fact sheet, not against itself.
+# genesys-facts §9, copied here on purpose so the module is checked against the fact sheet, not against itself.
 FACTS_9 = [
     ("us_east_1", "https://api.mypurecloud.com", "https://login.mypurecloud.com"),
     ("us_east_2", "https://api.use2.us-gov-pure.cloud", "https://login.use2.us-gov-pure.cloud"),

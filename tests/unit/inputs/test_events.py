@@ -1,4 +1,4 @@
-"""Ids from webhook/notification payloads (FACTS §8 shapes)."""
+"""Ids from webhook/notification payloads (genesys-facts §8 shapes)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """One fixed, hand-built report for the renderer, report-I/O and redaction tests.
 
 The story: a client-credentials integration pauses a live call recording and gets 403. Every Genesys fact in
-it comes from /work/shared/genesys/FACTS.md: the endpoint and its ANY permission
+it comes from docs/genesys-facts.md: the endpoint and its ANY permission
 ``conversation:recording:pauseOthers`` (§2, §3.2), the UI label "Conversation > Recording > PauseOthers" (§4),
 scopes not applying to client credentials (§1.1), ``conversation:communication:view`` for GET
 /api/v2/conversations/{conversationId} (§2), the Recording fields

@@ -18,7 +18,7 @@ PAUSED = {"recordingState": "PAUSED"}
 
 
 def assert_error(response: requests.Response, status: int, code: str) -> dict[str, Any]:
-    """An ErrorBody (FACTS §6) with a fresh contextId that is also the correlation id."""
+    """An ErrorBody (genesys-facts §6) with a fresh contextId that is also the correlation id."""
     assert response.status_code == status, response.text
     body: dict[str, Any] = response.json()
     assert body["code"] == code and body["status"] == status and body["message"]
@@ -177,7 +177,7 @@ def test_scope_missing_when_enforced(sandbox: Callable[..., Any]) -> None:
     assert user.get(f"/api/v2/conversations/{conversation}").status_code == 200  # conversations:readonly
     body = assert_error(user.call("PUT", recordingstate(conversation), json=PAUSED), 403, "not.authorized")
     assert body["messageParams"] == {"scopes": "[conversations]"}
-    # A client-credentials token is never scope-checked (FACTS §1.1), even in an org that enforces scopes.
+    # A client-credentials token is never scope-checked (genesys-facts §1.1), even in an org that enforces scopes.
     assert inspector(sb).get(f"/api/v2/conversations/{conversation}").status_code == 200
     sb.org.enforce_scopes = False
     assert user.call("PUT", recordingstate(conversation), json=PAUSED).status_code == 200
@@ -191,7 +191,7 @@ def test_unknown_conversation_recording_and_path(sandbox: Callable[..., Any]) ->
     assert_error(api.call("PUT", recordingstate(missing), json=PAUSED), 404, "not.found")
     conversation = sb.org.demo["conversation"]
     assert_error(api.get(f"/api/v2/conversations/{conversation}/recordings/{missing}"), 404, "not.found")
-    # The folklore stop endpoint is not a public operation (FACTS §3.1).
+    # The folklore stop endpoint is not a public operation (genesys-facts §3.1).
     assert_error(
         api.call("POST", f"/api/v2/recording/recordings/{sb.org.demo['recording']}/actions/stop"),
         404,
@@ -250,7 +250,7 @@ def test_role_uses_permission_policies(sandbox: Callable[..., Any]) -> None:
     sb = sandbox("healthy")
     viewer = next(r for r in sb.org.roles.values() if r.name == "Recording Viewer")
     body = inspector(sb).json(f"/api/v2/authorization/roles/{viewer.id}")
-    assert body["permissions"] == []  # general role permissions only (FACTS §4)
+    assert body["permissions"] == []  # general role permissions only (genesys-facts §4)
     policies = {(p["domain"], p["entityName"]): p["actionSet"] for p in body["permissionPolicies"]}
     assert policies == {
         ("recording", "recording"): ["view"],
@@ -327,7 +327,7 @@ def test_conversation_shapes_for_a_live_call(sandbox: Callable[..., Any]) -> Non
     body = api.json(f"/api/v2/conversations/{conversation}")
     assert (
         "state" not in body and "endTime" not in body
-    )  # a read conversation never carries state (FACTS §3.3)
+    )  # a read conversation never carries state (genesys-facts §3.3)
     assert body["recordingState"] == "ACTIVE" and body["securePause"] is False
     assert [m["division"]["name"] for m in body["divisions"]] == ["Support"]
     agent = next(p for p in body["participants"] if p["purpose"] == "agent")

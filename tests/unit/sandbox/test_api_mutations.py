@@ -166,7 +166,7 @@ def test_patch_call_route_needs_a_participating_user(
     conversation = data["demo"]["conversation"]
     path = f"/api/v2/conversations/calls/{conversation}"
     user = Api(sb, data["demo"]["subject_token"])
-    # Sam holds pauseOthers and communication:disconnect, but not Conversation > Recording > Pause (FACTS §3.2 c).
+    # Sam holds pauseOthers and communication:disconnect, but not Conversation > Recording > Pause (genesys-facts §3.2 c).
     body = assert_error(user.call("PATCH", path, json=PAUSED), 403, "missing.permissions")
     assert "[conversation:recording:pause]" in body["message"]
 
