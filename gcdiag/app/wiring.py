@@ -33,12 +33,12 @@ def settings_for(inv: Invocation, *, need_identity: bool = True) -> Settings:
     if need_identity:
         if settings.api_url is None:
             raise InputError(
-                "no region or API URL: pass --region (e.g. us_east_1) or --api-url, or set GENESYSCLOUD_REGION"
+                f"no region or API URL: pass --region (e.g. us_east_1) or --api-url, or set {SETTING_ENV['region']}"
             )
         if settings.subject is None:
             raise InputError(
-                "no credentials: pass --client-id and --client-secret, or --token (or set GENESYSCLOUD_OAUTHCLIENT_ID/"
-                "GENESYSCLOUD_OAUTHCLIENT_SECRET or GENESYSCLOUD_ACCESS_TOKEN)"
+                "no credentials: pass --client-id and --client-secret, or --token (or set "
+                f"{SETTING_ENV['client_id']}/{SETTING_ENV['client_secret']} or {SETTING_ENV['token']})"
             )
     return settings
 

@@ -16,13 +16,14 @@ import click
 
 from gcdiag.cli.commands import cli
 from gcdiag.cli.errors import redact_env_secrets
+from gcdiag.settings.options import shared_option
 
 __all__ = ["cli", "main"]
 
 
 def main() -> None:
     """Console entry point: click errors exit 2; anything unexpected is one line (traceback with --debug)."""
-    debug = "--debug" in sys.argv or os.environ.get("GCDIAG_DEBUG", "") not in ("", "0", "false")
+    debug = "--debug" in sys.argv or os.environ.get(shared_option("debug").env, "") not in ("", "0", "false")
     try:
         code = _run(debug)
     except SystemExit as exc:
