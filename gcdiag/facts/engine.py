@@ -38,6 +38,12 @@ class FactError:
     correlation_id: str = ""
     remedy: str = ""  # what would let gcdiag see it
 
+    @property
+    def remedy_fixes_the_call(self) -> bool:
+        """Whether the remedy would also make the diagnosed call work (refused credentials), rather than only let
+        gcdiag see more (a permission for its own read, an inspector, the network)."""
+        return self.status in (400, 401)
+
     def short(self) -> str:
         """One short line for a table row: which read failed and how; the reason and remedy go elsewhere."""
         if self.request and self.status is not None:

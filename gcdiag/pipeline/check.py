@@ -66,12 +66,24 @@ CheckFunction = Callable[[FactView], Finding]
 
 def unseen(problem: FactError, **evidence: Any) -> Finding:
     """The ``error`` finding for a look-up gcdiag could not make: what failed and what would let it see."""
+    return findings_for_unseen(
+        {"": problem}, problem.short(), evidence={**evidence, "error": problem.to_dict()}
+    )
+
+
+def findings_for_unseen(
+    problems: Mapping[str, FactError], summary: str, evidence: Mapping[str, Any]
+) -> Finding:
+    """The ``error`` finding for look-ups that failed: a remedy that also fixes the call goes to ``fix``, one that
+    only lets gcdiag see more goes to ``see_more``."""
+    remedies = [e for e in problems.values() if e.remedy]
     return Finding(
         Status.ERROR,
-        problem.short(),
-        detail=problem.reason,
-        fix=(problem.remedy,) if problem.remedy else (),
-        evidence={**evidence, "error": problem.to_dict()},
+        summary,
+        detail="\n".join(e.reason if len(problems) == 1 else e.line() for e in problems.values()),
+        fix=tuple(dict.fromkeys(e.remedy for e in remedies if e.remedy_fixes_the_call)),
+        see_more=tuple(dict.fromkeys(e.remedy for e in remedies if not e.remedy_fixes_the_call)),
+        evidence=evidence,
     )
 
 

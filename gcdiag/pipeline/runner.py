@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from gcdiag.facts.engine import FactError, Facts, values_for
-from gcdiag.pipeline.check import Check, FactView
+from gcdiag.pipeline.check import Check, FactView, findings_for_unseen
 from gcdiag.pipeline.scenarios import Scenario
 from gcdiag.report.model import CheckResult, Finding, Report, Status, decide
 
@@ -77,6 +77,10 @@ def run_one(check: Check, facts: Facts, *, debug: bool = False) -> CheckResult:
         fix=tuple(finding.fix),
         evidence=dict(finding.evidence),
         duration_ms=(time.perf_counter() - start) * 1000,
+        basis=finding.basis,
+        because=tuple(finding.because),
+        see_more=tuple(finding.see_more),
+        cause=finding.cause,
     )
 
 
@@ -86,18 +90,16 @@ def skipped_result(check: Check, reason: str) -> CheckResult:
 
 def _unavailable(errors: dict[str, FactError]) -> Finding:
     first = next(iter(errors.values()))
-    return Finding(
-        Status.ERROR,
-        first.short(),
-        detail="\n".join(e.line() for e in errors.values()),
-        fix=tuple(dict.fromkeys(e.remedy for e in errors.values() if e.remedy)),
-        evidence={"unavailable": {name: e.to_dict() for name, e in errors.items()}},
-    )
+    evidence = {"unavailable": {name: e.to_dict() for name, e in errors.items()}}
+    return findings_for_unseen(errors, first.short(), evidence)
 
 
-def ordered_fix(results: Sequence[CheckResult]) -> list[str]:
-    """The report's fix list: blocking failures first, then what would let gcdiag see, then warnings."""
-    steps: list[str] = []
+def ordered_fix(results: Sequence[CheckResult]) -> tuple[list[str], list[str]]:
+    """The report's two lists, each without repeats and with no step in both: ``fix`` (what makes the call work:
+    blocking failures first, then errors, non-blocking failures and warnings) and ``see_more`` (what would let
+    gcdiag see more), in the same order of results."""
+    fix: list[str] = []
+    see_more: list[str] = []
     groups = (
         [r for r in results if r.blocking and r.status is Status.FAIL],
         [r for r in results if r.blocking and r.status is Status.ERROR],
@@ -106,10 +108,9 @@ def ordered_fix(results: Sequence[CheckResult]) -> list[str]:
     )
     for group in groups:
         for r in group:
-            for step in r.fix:
-                if step and step not in steps:
-                    steps.append(step)
-    return steps
+            fix.extend(s for s in r.fix if s and s not in fix)
+            see_more.extend(s for s in r.see_more if s and s not in see_more)
+    return fix, [s for s in see_more if s not in fix]
 
 
 def build_report(
@@ -135,6 +136,7 @@ def build_report(
         }
         target = {**target, "org": {"id": identity.org_id, "name": identity.org_name}}
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    fix, see_more = ordered_fix(results)
     return Report(
         scenario=scenario.name,
         generated_at=stamp,
@@ -142,7 +144,8 @@ def build_report(
         subject=subject,
         inputs=inputs,
         verdict=decide(results, subject=subject_phrase, not_run=not_run),
-        fix=tuple(ordered_fix(results)),
+        fix=tuple(fix),
+        see_more=tuple(see_more),
         results=tuple(results),
         requests=tuple(requests),
         notes=tuple(notes),

@@ -39,6 +39,11 @@ OUTCOME_STYLE: dict[Outcome, dict[str, Any]] = {
 
 BLOCKING_MARK = "*"
 BLOCKING_LEGEND = "* blocking check: its fail means the diagnosed call would fail"
+INFERRED_MARK = "~"
+INFERRED_LEGEND = (
+    "~ inferred: reasoned from other observations, not read directly (the report's 'because' says how)"
+)
+SEE_MORE_TITLE = "To let gcdiag see more:"
 
 # CSI sequences (colours, cursor moves) and lone OSC/ESC sequences: text from a report may carry them if a
 # plugin wrote them into a summary; machine formats must not.
@@ -59,7 +64,7 @@ def xml_safe(text: str) -> str:
 
 def status_label(result: CheckResult, *, mark_blocking: bool = True) -> str:
     """``FAIL*`` for a blocking check, ``WARN`` for a non-blocking one (upper case, as in the table)."""
-    label = result.status.value.upper()
+    label = result.status.value.upper() + (INFERRED_MARK if result.inferred else "")
     return label + BLOCKING_MARK if mark_blocking and result.blocking else label
 
 
@@ -108,8 +113,12 @@ def result_text(result: CheckResult) -> str:
     lines = [f"{result.status.value.upper()} ({blocking}) {result.id}: {result.summary}"]
     if result.detail:
         lines += ["", result.detail]
+    if result.because:
+        lines += ["", "Inferred because:", *(f"- {b.rule}" for b in result.because)]
     if result.fix:
         lines += ["", "Fix:", fix_text(result.fix)]
+    if result.see_more:
+        lines += ["", SEE_MORE_TITLE, fix_text(result.see_more)]
     return "\n".join(lines)
 
 

@@ -30,7 +30,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Sequence
 
-from gcdiag.render.common import EXIT_MEANING, fix_text, flatten, result_text, xml_safe
+from gcdiag.render.common import EXIT_MEANING, SEE_MORE_TITLE, fix_text, flatten, result_text, xml_safe
 from gcdiag.report.model import EXPECTATION_ID, CheckResult, Report, Status
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -110,6 +110,8 @@ def _suite(parent: ET.Element, report: Report, name: str) -> tuple[int, int, int
     suite_out = [f"VERDICT: {report.verdict.outcome.value} — {report.verdict.summary}"]
     if report.fix:
         suite_out += ["", "Fix:", fix_text(report.fix)]
+    if report.see_more:
+        suite_out += ["", SEE_MORE_TITLE, fix_text(report.see_more)]
     if report.notes:
         suite_out += ["", "Notes:", *(f"- {n}" for n in report.notes)]
     _sub(suite, "system-out", "\n".join(suite_out))

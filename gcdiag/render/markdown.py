@@ -13,7 +13,7 @@ import html
 import re
 from collections.abc import Sequence
 
-from gcdiag.render.common import call_text, dump_yaml, exit_line, strip_ansi
+from gcdiag.render.common import SEE_MORE_TITLE, call_text, dump_yaml, exit_line, strip_ansi
 from gcdiag.report.model import CheckResult, Outcome, Report, Status, to_plain
 
 
@@ -45,7 +45,7 @@ def _fenced(text: str, lang: str = "") -> list[str]:
 
 
 def _status(result: CheckResult) -> str:
-    label = result.status.value.upper()
+    label = result.status.value.upper() + (" (inferred)" if result.inferred else "")
     return f"{label} (blocking)" if result.blocking else label
 
 
@@ -54,13 +54,21 @@ def _details(result: CheckResult) -> list[str]:
     lines = [f"<details><summary>{summary}</summary>", ""]
     if result.detail:
         lines += [_inline(result.detail), ""]
+    if result.because:
+        lines += ["Inferred because:", ""]
+        lines += [f"- {_inline(b.rule)}" for b in result.because]
+        lines.append("")
     if result.fix:
         lines += ["Fix:", ""]
         lines += [f"{n}. {_inline(step)}" for n, step in enumerate(result.fix, 1)]
         lines.append("")
+    if result.see_more:
+        lines += [SEE_MORE_TITLE, ""]
+        lines += [f"{n}. {_inline(step)}" for n, step in enumerate(result.see_more, 1)]
+        lines.append("")
     if result.evidence:
         lines += ["Evidence:", "", *_fenced(dump_yaml(to_plain(result.evidence)), "yaml"), ""]
-    if not (result.detail or result.fix or result.evidence):
+    if not (result.detail or result.fix or result.see_more or result.evidence):
         lines += ["No detail, fix or evidence recorded.", ""]
     lines += ["</details>", ""]
     return lines
@@ -79,6 +87,10 @@ def render_lines(report: Report, heading: str = "#") -> list[str]:
     if report.fix:
         lines += [f"{heading}# Fix", ""]
         lines += [f"{n}. {_inline(step)}" for n, step in enumerate(report.fix, 1)]
+        lines.append("")
+    if report.see_more:
+        lines += [f"{heading}# {SEE_MORE_TITLE.rstrip(':')}", ""]
+        lines += [f"{n}. {_inline(step)}" for n, step in enumerate(report.see_more, 1)]
         lines.append("")
     lines += [f"{heading}# Checks", "", "| id | status | summary |", "| --- | --- | --- |"]
     lines += [f"| {_code(r.id)} | {_status(r)} | {_cell(r.summary)} |" for r in report.results]

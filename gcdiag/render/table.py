@@ -30,7 +30,9 @@ from tabulate import tabulate
 
 from gcdiag.render.common import (
     BLOCKING_LEGEND,
+    INFERRED_LEGEND,
     OUTCOME_STYLE,
+    SEE_MORE_TITLE,
     STATUS_STYLE,
     call_text,
     colorize,
@@ -78,6 +80,8 @@ def _table(report: Report, color: bool) -> list[str]:
     lines = [line.rstrip() for line in text.splitlines()]
     if any(r.blocking for r in report.results):
         lines += ["", BLOCKING_LEGEND]
+    if any(r.inferred for r in report.results):
+        lines += [INFERRED_LEGEND] if any(r.blocking for r in report.results) else ["", INFERRED_LEGEND]
     return lines
 
 
@@ -110,6 +114,8 @@ def render_lines(report: Report, color: bool) -> list[str]:
     lines += ["", *_verdict(report, color)]
     if report.fix:
         lines += ["", *_numbered("Fix:", report.fix)]
+    if report.see_more:
+        lines += ["", *_numbered(SEE_MORE_TITLE, report.see_more)]
     if report.notes:
         lines += ["", *_bulleted("Notes:", report.notes)]
     return lines

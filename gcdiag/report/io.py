@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from gcdiag import __version__
-from gcdiag.report.model import REPORT_SCHEMA, Report
+from gcdiag.report.model import READABLE_SCHEMAS, Report
 from gcdiag.util.text import one_line
 
 SMOKE_KIND = "smoke"
-SUPPORTED_SCHEMAS = (REPORT_SCHEMA,)
+SUPPORTED_SCHEMAS = READABLE_SCHEMAS
 
 PathPart = str | int
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from gcdiag import __version__
 
-REPORT_SCHEMA = 1
+REPORT_SCHEMA = 2  # written by this version; report show also reads 1 (the additions of 2 are optional)
+READABLE_SCHEMAS = (1, 2)
 # The result a smoke run appends to each item's report: did the diagnosis come out as the smoke file expected?
 EXPECTATION_ID = "smoke.expectation"
 
@@ -59,15 +60,59 @@ OUTCOME_EXIT = {
 }
 
 
+class Basis(str, enum.Enum):
+    """How a result was reached: read directly, or reasoned from other observations (its ``because`` says how)."""
+
+    OBSERVED = "observed"
+    INFERRED = "inferred"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Because:
+    """One link of an inferred result's chain of evidence: an observation (a request or a fact) and the rule."""
+
+    rule: str  # the reasoning in one line: "the subject holds X only in A and its read was refused → …"
+    request: int | None = None  # index into the report's ``requests``
+    fact: str | None = None  # a fact name (``grants``, ``conversation``…), when the observation is a fact
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"rule": self.rule}
+        if self.request is not None:
+            out["request"] = self.request
+        if self.fact is not None:
+            out["fact"] = self.fact
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Because:
+        request = data.get("request")
+        return cls(
+            rule=str(data.get("rule", "")),
+            request=request if isinstance(request, int) and not isinstance(request, bool) else None,
+            fact=str(data["fact"]) if data.get("fact") is not None else None,
+        )
+
+
 @dataclass(frozen=True)
 class Finding:
-    """What a check function returns: the runner adds id, title, blocking and timing."""
+    """What a check function returns: the runner adds id, title, blocking and timing.
+
+    ``fix`` holds only steps that make the diagnosed call work; ``see_more`` the steps that would let gcdiag see
+    more (a permission for its own reads, an inspector). An ``inferred`` finding says ``because``.
+    """
 
     status: Status
     summary: str
     detail: str = ""
     fix: tuple[str, ...] = ()
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    basis: Basis = Basis.OBSERVED
+    because: tuple[Because, ...] = ()
+    see_more: tuple[str, ...] = ()
+    cause: str | None = None  # id of a shared cause (the report's ``causes``) this result could not run past
 
 
 @dataclass(frozen=True)
@@ -83,19 +128,35 @@ class CheckResult:
     fix: tuple[str, ...] = ()
     evidence: Mapping[str, Any] = field(default_factory=dict)
     duration_ms: float = 0.0
+    basis: Basis = Basis.OBSERVED
+    because: tuple[Because, ...] = ()
+    see_more: tuple[str, ...] = ()
+    cause: str | None = None
+
+    @property
+    def inferred(self) -> bool:
+        return self.basis is Basis.INFERRED
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "status": self.status.value,
             "blocking": self.blocking,
+            "basis": self.basis.value,
             "summary": self.summary,
             "detail": self.detail,
             "fix": list(self.fix),
-            "evidence": to_plain(self.evidence),
-            "duration_ms": round(self.duration_ms, 2),
         }
+        if self.because:
+            out["because"] = [b.to_dict() for b in self.because]
+        if self.see_more:
+            out["see_more"] = list(self.see_more)
+        if self.cause:
+            out["cause"] = self.cause
+        out["evidence"] = to_plain(self.evidence)
+        out["duration_ms"] = round(self.duration_ms, 2)
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CheckResult:
@@ -109,6 +170,42 @@ class CheckResult:
             fix=tuple(str(f) for f in data.get("fix") or ()),
             evidence=dict(data.get("evidence") or {}),
             duration_ms=float(data.get("duration_ms") or 0.0),
+            basis=Basis(data.get("basis") or Basis.OBSERVED.value),
+            because=tuple(Because.from_dict(b) for b in data.get("because") or ()),
+            see_more=tuple(str(s) for s in data.get("see_more") or ()),
+            cause=str(data["cause"]) if data.get("cause") else None,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cause:
+    """A shared failure stated once (no token, host unreachable, a denied look-up); results refer to it by id."""
+
+    id: str  # stable within the report: "token-subject", "unreachable-api", "denied-oauth_client"…
+    summary: str  # one line: what failed
+    fix: tuple[str, ...] = ()
+    see_more: tuple[str, ...] = ()
+    request: int | None = None  # index into ``requests`` of the request that failed
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "summary": self.summary}
+        if self.fix:
+            out["fix"] = list(self.fix)
+        if self.see_more:
+            out["see_more"] = list(self.see_more)
+        if self.request is not None:
+            out["request"] = self.request
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Cause:
+        request = data.get("request")
+        return cls(
+            id=str(data["id"]),
+            summary=str(data.get("summary", "")),
+            fix=tuple(str(s) for s in data.get("fix") or ()),
+            see_more=tuple(str(s) for s in data.get("see_more") or ()),
+            request=request if isinstance(request, int) and not isinstance(request, bool) else None,
         )
 
 
@@ -198,9 +295,14 @@ class Report:
     notes: tuple[str, ...] = ()
     version: str = __version__
     report_schema: int = REPORT_SCHEMA
+    # Report schema 2 (each optional for readers of schema 1 reports):
+    see_more: tuple[str, ...] = ()  # steps that would let gcdiag see more; never a step of ``fix``
+    causes: tuple[Cause, ...] = ()  # shared failures stated once; results refer to them by id
+    facts: Mapping[str, Any] = field(default_factory=dict)  # what was read once, referred to by the results
+    attempt: Mapping[str, Any] | None = None  # with --attempt: the call made, its answer, the effect re-read
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "gcdiag": {"version": self.version, "report_schema": self.report_schema},
             "generated_at": self.generated_at,
             "scenario": self.scenario,
@@ -209,10 +311,19 @@ class Report:
             "inputs": to_plain(self.inputs),
             "verdict": self.verdict.to_dict(),
             "fix": list(self.fix),
-            "results": [r.to_dict() for r in self.results],
-            "requests": [to_plain(r) for r in self.requests],
-            "notes": list(self.notes),
         }
+        if self.see_more:
+            out["see_more"] = list(self.see_more)
+        if self.causes:
+            out["causes"] = [c.to_dict() for c in self.causes]
+        out["results"] = [r.to_dict() for r in self.results]
+        if self.facts:
+            out["facts"] = to_plain(self.facts)
+        if self.attempt is not None:
+            out["attempt"] = to_plain(self.attempt)
+        out["requests"] = [to_plain(r) for r in self.requests]
+        out["notes"] = list(self.notes)
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
@@ -230,6 +341,10 @@ class Report:
             notes=tuple(str(n) for n in data.get("notes") or ()),
             version=str(meta.get("version", __version__)),
             report_schema=int(meta.get("report_schema", REPORT_SCHEMA)),
+            see_more=tuple(str(s) for s in data.get("see_more") or ()),
+            causes=tuple(Cause.from_dict(c) for c in data.get("causes") or ()),
+            facts=dict(data.get("facts") or {}),
+            attempt=dict(data["attempt"]) if isinstance(data.get("attempt"), Mapping) else None,
         )
 
     @property

@@ -9,7 +9,7 @@ A block in docs/*.md or README.md looks like::
     <!-- /gcdiag-output -->
 
 The test runs ``gcdiag <args>`` (the demo commands start their own sandbox) and compares, after masking what
-changes between runs (ports, times, durations, correlation ids). ``GCDIAG_UPDATE_DOCS=1 pytest tests/test_docs.py``
+changes between runs (ports, times, durations, correlation ids). ``GCDIAG_UPDATE_DOCS=1 pytest tests/e2e/test_docs.py``
 rewrites the blocks.
 """
 
@@ -26,6 +26,8 @@ from click.testing import CliRunner
 from gcdiag.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
+# Read at import: the e2e fixtures clear every GCDIAG_ variable before each test runs.
+UPDATE = bool(os.environ.get("GCDIAG_UPDATE_DOCS"))
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"(<!-- gcdiag-output: (?P<args>.+?) -->\n)(?P<body>.*?)(<!-- /gcdiag-output -->)", re.S)
 VOLATILE = [
@@ -70,7 +72,7 @@ def test_doc_block_is_current(doc: Path, args: str) -> None:
     fresh = produce(args)
     text = doc.read_text()
     match = next(m for m in BLOCK.finditer(text) if m.group("args") == args)
-    if os.environ.get("GCDIAG_UPDATE_DOCS"):
+    if UPDATE:
         doc.write_text(text[: match.start("body")] + fresh + text[match.end("body") :])
         return
     assert mask(match.group("body")) == mask(fresh), (

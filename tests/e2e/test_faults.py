@@ -378,7 +378,7 @@ def assert_no_verdict_without_data(out: Outcome, fixture: str) -> None:
 
 
 def _text(result: dict[str, Any]) -> str:
-    return " ".join([result["summary"], *result.get("fix", [])])
+    return " ".join([result["summary"], *result.get("fix", []), *result.get("see_more", [])])
 
 
 NAMED = {

@@ -66,7 +66,8 @@ def test_unavailable_fact_is_error_naming_the_remedy_never_pass() -> None:
         (result,) = run_checks(checks, facts)
     assert result.status is Status.ERROR
     assert "could not read secret_config" in result.summary
-    assert result.fix == ("grant oauth:client:view to the inspector",)
+    # Granting a read to gcdiag lets it see; it does not make the diagnosed call work (report schema 2).
+    assert result.see_more == ("grant oauth:client:view to the inspector",) and result.fix == ()
 
 
 def test_exception_in_check_is_error() -> None:
@@ -144,4 +145,13 @@ def test_fix_order_blocking_failures_first_then_errors_then_warnings() -> None:
         r("a.f", Status.FAIL, True, ("fail step", "shared")),
         r("a.g", Status.FAIL, True, ("shared",)),
     ]
-    assert ordered_fix(results) == ["fail step", "shared", "see step", "warn step"]
+    assert ordered_fix(results) == (["fail step", "shared", "see step", "warn step"], [])
+
+
+def test_steps_that_only_let_gcdiag_see_are_a_list_of_their_own_without_repeats() -> None:
+    see = CheckResult("a.e", "t", Status.ERROR, True, "s", see_more=("grant oauth:client:view", "shared"))
+    fail = CheckResult("a.f", "t", Status.FAIL, True, "s", fix=("add the permission", "shared"))
+    also = CheckResult("a.x", "t", Status.ERROR, False, "s", see_more=("grant oauth:client:view",))
+    fix, see_more = ordered_fix([see, fail, also])
+    assert fix == ["add the permission", "shared"]
+    assert see_more == ["grant oauth:client:view"]  # once, and never a step of fix

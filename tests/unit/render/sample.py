@@ -16,7 +16,7 @@ evidence, notes and request records.
 
 from __future__ import annotations
 
-from gcdiag.report.model import CheckResult, Report, Status, decide
+from gcdiag.report.model import Basis, Because, CheckResult, Report, Status, decide
 
 CONV = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 REC = "8d0f3c1e-2b4a-4c6e-9f10-1a2b3c4d5e6f"
@@ -118,7 +118,7 @@ RESULTS = (
         blocking=True,
         summary="could not read the conversation: GET /api/v2/conversations/{conversationId} answered 403",
         detail="code missing.any.permissions; the subject lacks conversation:communication:view",
-        fix=(
+        see_more=(
             "Run with an inspector identity that holds conversation:communication:view "
             "(--inspector-client-id).",
         ),
@@ -133,6 +133,23 @@ RESULTS = (
             }
         },
         duration_ms=96.0,
+    ),
+    CheckResult(
+        id="auth.division",
+        title="A grant of the permission covers the target's division",
+        status=Status.FAIL,
+        blocking=True,
+        summary="the conversation lies outside the divisions where the client holds the permission (Home only)",
+        basis=Basis.INFERRED,
+        because=(
+            Because(rule="the client holds conversation:communication:view only in Home", fact="grants"),
+            Because(
+                rule="its read of the conversation was refused (403), so the conversation is not in Home",
+                request=1,
+            ),
+        ),
+        fix=("Grant the role 'Recording Viewer' in the conversation's division, or in all divisions (*).",),
+        duration_ms=0.4,
     ),
     CheckResult(
         id="recording.kind",
@@ -176,7 +193,7 @@ RESULTS = (
         status=Status.ERROR,
         blocking=False,
         summary="could not query the audit log: POST /api/v2/audits/query answered 403 missing.permissions",
-        fix=("Give the inspector identity audits:audit:view to see recent changes.",),
+        see_more=("Give the inspector identity audits:audit:view to see recent changes.",),
         evidence={
             "error": {
                 "fact": "audit",
@@ -242,8 +259,10 @@ NOTES = (
 def sample_report() -> Report:
     verdict = decide(RESULTS, subject=CONCRETE)
     fix: list[str] = []
+    see_more: list[str] = []
     for result in RESULTS:  # the pipeline orders fix steps; here the order is simply the results'
         fix += [step for step in result.fix if step not in fix]
+        see_more += [step for step in result.see_more if step not in see_more]
     return Report(
         scenario="recording-stop",
         generated_at="2026-11-28T15:00:00Z",
@@ -270,11 +289,12 @@ def sample_report() -> Report:
         },
         verdict=verdict,
         fix=tuple(fix),
+        see_more=tuple(see_more),
         results=RESULTS,
         requests=REQUESTS,
         notes=NOTES,
         version="0.1.0",
-        report_schema=1,
+        report_schema=2,
     )
 
 

@@ -162,7 +162,7 @@ def test_single_report_shape_and_content() -> None:
     (suite,) = root
     assert suite.attrib["name"] == "gcdiag.recording-stop"
     assert suite.attrib["tests"] == str(len(report.results))
-    assert (suite.attrib["failures"], suite.attrib["errors"], suite.attrib["skipped"]) == ("2", "2", "1")
+    assert (suite.attrib["failures"], suite.attrib["errors"], suite.attrib["skipped"]) == ("3", "2", "1")
     assert suite.attrib["timestamp"] == "2026-11-28T15:00:00"
     props = {p.attrib["name"]: p.attrib["value"] for p in suite.iter("property")}
     assert props["verdict.outcome"] == "would_fail"
@@ -227,7 +227,7 @@ def test_empty_report_is_still_valid() -> None:
     [
         (
             lambda t: t.replace(
-                'tests="8" failures="2" errors="2" skipped', 'tests="9" failures="2" errors="2" skipped'
+                'tests="9" failures="3" errors="2" skipped', 'tests="10" failures="3" errors="2" skipped'
             ),
             "testcases say",
         ),
@@ -253,8 +253,8 @@ def test_empty_report_is_still_valid() -> None:
         (lambda t: t.replace("<properties>", "<properties><bogus />"), "only property"),
         (
             lambda t: t.replace(
-                '<testsuites name="gcdiag" tests="8" failures="2"',
-                '<testsuites name="gcdiag" tests="8" failures="3"',
+                '<testsuites name="gcdiag" tests="9" failures="3"',
+                '<testsuites name="gcdiag" tests="9" failures="4"',
             ),
             "does not add up",
         ),

@@ -84,7 +84,11 @@ def test_table_layout() -> None:
     assert lines[verdict - 1] == ""
     fix = lines.index("Fix:")
     assert lines[fix + 1].startswith("  1. Add the permission conversation:recording:pauseOthers")
-    assert sum(1 for line in lines[fix:] if re.match(r"  \d\. ", line)) == len(report.fix)
+    see_more = lines.index("To let gcdiag see more:")
+    assert sum(1 for line in lines[fix:see_more] if re.match(r"  \d\. ", line)) == len(report.fix)
+    assert lines[see_more + 1].startswith("  1. Run with an inspector identity")
+    assert "~ inferred: reasoned from other observations" in "\n".join(lines)
+    assert "auth.division         FAIL~*" in "\n".join(lines)
     assert "Notes:" in lines
     assert max(len(line) for line in lines) <= 100
 
@@ -149,7 +153,7 @@ def test_smoke_document(fmt: str) -> None:
     doc = json.loads(text) if fmt == "json" else yaml.safe_load(text)
     assert list(doc) == ["gcdiag", "generated_at", "kind", "title", "items"]
     assert doc["kind"] == "smoke"
-    assert doc["gcdiag"]["report_schema"] == 1
+    assert doc["gcdiag"]["report_schema"] == 2
     assert doc["generated_at"] == "2026-11-28T15:01:30Z"  # the newest item's stamp
     assert doc["items"] == [r.to_dict() for r in reports]
     explicit = render_many(reports, fmt, generated_at="2027-01-01T00:00:00Z")

@@ -129,7 +129,7 @@ def test_not_a_gcdiag_report(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "shown"),
     [
-        (2, "report_schema 2"),
+        (3, "report_schema 3"),
         ("1", "report_schema '1'"),
         (True, "report_schema True"),
         (None, "no report_schema"),
@@ -139,7 +139,7 @@ def test_unknown_report_schema_says_which_is_supported(tmp_path: Path, value: An
     doc = sample_report().to_dict()
     doc["gcdiag"]["report_schema"] = value
     path = _write(tmp_path, "future.json", json.dumps(doc))
-    _one_line_error(path, shown, "reads report_schema 1")
+    _one_line_error(path, shown, "reads report_schema 1, 2")
 
 
 def test_unknown_document_kind(tmp_path: Path) -> None:
@@ -247,13 +247,15 @@ def test_schema_describes_every_key_of_to_dict() -> None:
     schema = report_schema()
     doc = sample_report().to_dict()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert set(schema["properties"]) == set(doc)
+    # Schema 2's optional keys (causes, facts, attempt) appear only when a run has them.
+    assert set(schema["properties"]) == set(doc) | {"causes", "facts", "attempt"}
     assert schema["additionalProperties"] is False
     assert set(schema["properties"]["verdict"]["properties"]) == set(doc["verdict"])
     assert schema["properties"]["verdict"]["additionalProperties"] is False
     result = schema["$defs"]["result"]
-    assert set(result["properties"]) == set(doc["results"][0]) and result["additionalProperties"] is False
-    assert schema["properties"]["gcdiag"]["properties"]["report_schema"] == {"const": 1}
+    keys = set().union(*(set(r) for r in doc["results"]))
+    assert set(result["properties"]) == keys | {"cause"} and result["additionalProperties"] is False
+    assert schema["properties"]["gcdiag"]["properties"]["report_schema"] == {"enum": [1, 2]}
     assert result["properties"]["status"]["enum"] == ["pass", "fail", "warn", "skip", "error"]
     assert schema["properties"]["verdict"]["properties"]["outcome"]["enum"] == [
         "would_succeed",
@@ -301,3 +303,15 @@ def test_yaml_flow_style_starting_with_a_brace_is_accepted() -> None:
     text = yaml.safe_dump(doc, default_flow_style=True, allow_unicode=True, width=10_000)
     assert text.startswith("{") and '"' not in text.split("generated_at")[0]
     assert load_report(text).to_dict() == doc
+
+
+def test_a_schema_1_report_is_still_read_and_rendered() -> None:
+    """Reports written before schema 2 (no basis, see_more, causes, facts) stay readable by report show."""
+    from pathlib import Path
+
+    from gcdiag.render import render
+
+    report = load_report(str(Path(__file__).parent / "data" / "report-schema-1.yaml"))
+    assert report.report_schema == 1 and report.see_more == () and report.causes == ()
+    assert all(not r.inferred for r in report.results)
+    assert "VERDICT: would_fail" in render(report, "table")

@@ -44,7 +44,8 @@ def test_serve_prints_its_url_first_and_stops_on_sigterm() -> None:
         first = proc.stdout.readline().strip()
         elapsed = time.monotonic() - started
         assert first.startswith("listening on http://127.0.0.1:"), first
-        assert elapsed < 1.0, f"took {elapsed:.2f}s to start"
+        # A bound against hanging, not a speed target (machines are shared; bench/ measures speed).
+        assert elapsed < 15.0, f"took {elapsed:.2f}s to start"
         url = first.removeprefix("listening on ")
         assert requests.get(url + "/api/v2/docs/swagger", timeout=10).status_code == 200
         token = requests.post(
