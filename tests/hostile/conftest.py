@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .runner import DEADLINE_ENV, clean_env, secret_forms
+from .runner import DEADLINE_ENV, RELAXED_ENV, clean_env, secret_forms
 from .server import HostileServer
 
 
@@ -27,7 +27,9 @@ class Target:
     def conversation(self) -> str:
         return str(self.demo["conversation"])
 
-    def env(self, home: Path, *, inspector: bool = True, deadlines: bool = True) -> dict[str, str]:
+    def env(self, home: Path, *, inspector: bool = True, deadlines: str | None = "small") -> dict[str, str]:
+        """The child's environment: this org's identities, no retries, and the ``small`` deadlines (``relaxed``
+        for runs that need the whole diagnosis, None for gcdiag's defaults)."""
         env = clean_env(home)
         env["GENESYSCLOUD_API_URL"] = self.server.url
         env["GENESYSCLOUD_LOGIN_URL"] = self.server.url
@@ -38,8 +40,8 @@ class Target:
             env["GCDIAG_INSPECTOR_CLIENT_ID"] = self.demo["inspector_client"]
             env["GCDIAG_INSPECTOR_CLIENT_SECRET"] = self.secrets[self.demo["inspector_client"]]
         env["GCDIAG_RETRIES"] = "0"
-        if deadlines:
-            env.update(DEADLINE_ENV)
+        if deadlines is not None:
+            env.update({"small": DEADLINE_ENV, "relaxed": RELAXED_ENV}[deadlines])
         return env
 
     def secret_forms(self) -> set[str]:

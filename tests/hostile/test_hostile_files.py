@@ -20,9 +20,9 @@ import yaml
 from .conftest import Target
 from .runner import (
     CHECK_TIMEOUT_S,
-    DEADLINE_ENV,
-    HARD_LIMIT_S,
+    GRACE_S,
     MEMORY_BUDGET_MB,
+    RELAXED_LIMIT_S,
     Run,
     clean_env,
     leaked,
@@ -54,8 +54,8 @@ def assert_refused(run: Run, *, limit: float = FILE_LIMIT_S, secret: str | None 
         assert not leaked({secret}, run.stdout, run.stderr), "the secret was echoed"
 
 
-def identity_env(target: Target, home: Path) -> dict[str, str]:
-    return {**target.env(home), **DEADLINE_ENV}
+def identity_env(target: Target, home: Path, deadlines: str = "small") -> dict[str, str]:
+    return target.env(home, deadlines=deadlines)
 
 
 # --- hostile documents -------------------------------------------------------------------------------------------
@@ -189,7 +189,10 @@ def report_text(tmp_path_factory: pytest.TempPathFactory) -> str:
     target = make_target("seed-403")
     with target.server:
         run = run_gcdiag(
-            ["recording-stop", target.conversation, "-o", "json"], env=target.env(home), tmp=tmp, timeout=30
+            ["recording-stop", target.conversation, "-o", "json"],
+            env=target.env(home, deadlines="relaxed"),
+            tmp=tmp,
+            timeout=30,
         )
     assert run.code == 1, run.describe()
     return run.stdout
@@ -305,7 +308,9 @@ def plugin_dir(tmp_path: Path) -> Callable[[str, str], Path]:
 
 
 def plugin_run(target: Target, tmp_path: Path, home: Path, folder: Path, **run: Any) -> Run:
-    env = {**identity_env(target, home), "GCDIAG_CHECK_TIMEOUT": f"{CHECK_TIMEOUT_S:g}"}
+    # Relaxed request/run deadlines: the per-check limit alone must end a hostile check.
+    env = {**identity_env(target, home, "relaxed"), "GCDIAG_CHECK_TIMEOUT": f"{CHECK_TIMEOUT_S:g}"}
+    run.setdefault("timeout", RELAXED_LIMIT_S)
     args = ["recording-stop", target.conversation, "-o", "json", "--checks-dir", str(folder)]
     return gcdiag(tmp_path, home, *args, env=env, **run)
 
@@ -340,7 +345,9 @@ def test_plugin_check_that_sleeps(
     target_factory: Callable[..., Target], plugin_dir: Callable[[str, str], Path], tmp_path: Path, home: Path
 ) -> None:
     target = target_factory("healthy")
-    run = plugin_run(target, tmp_path, home, plugin_dir("sleeps", "time.sleep(600)"), timeout=HARD_LIMIT_S)
+    run = plugin_run(
+        target, tmp_path, home, plugin_dir("sleeps", "time.sleep(600)"), timeout=CHECK_TIMEOUT_S + GRACE_S
+    )
     assert_contained(run, "hostile.sleeps")
 
 
@@ -352,7 +359,12 @@ def test_plugin_check_that_sleeps(
 def test_closed_stdout(fmt: str, target: Target, tmp_path: Path, home: Path) -> None:
     args = ["recording-stop", target.conversation, "-o", fmt]
     run = gcdiag(
-        tmp_path, home, *args, env=identity_env(target, home), close_stdout=True, timeout=HARD_LIMIT_S
+        tmp_path,
+        home,
+        *args,
+        env=identity_env(target, home, "relaxed"),
+        close_stdout=True,
+        timeout=RELAXED_LIMIT_S,
     )
     assert run.killed is None, run.describe()
     assert "Traceback" not in run.stderr, run.stderr[-2000:]
@@ -409,7 +421,7 @@ def test_markdown_neutralises_links_from_server_data(
     target = target_factory(evil_fixture)
     out = tmp_path / "report.md"
     args = ["recording-stop", target.conversation, "-o", "markdown", "--output-file", str(out)]
-    run = gcdiag(tmp_path, home, *args, env=identity_env(target, home), timeout=HARD_LIMIT_S)
+    run = gcdiag(tmp_path, home, *args, env=identity_env(target, home, "relaxed"), timeout=RELAXED_LIMIT_S)
     assert run.code == 1, run.describe()
     markdown = out.read_text(encoding="utf-8")
     assert "Recording Integration" in markdown  # the server's names did reach the report
