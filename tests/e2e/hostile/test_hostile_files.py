@@ -163,7 +163,6 @@ def test_smoke_conversations_file_outside_its_folder(form: str, tmp_path: Path, 
 # --- secrets in arguments -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="#13: a secret given where an id belongs is echoed in the usage error")
 @pytest.mark.parametrize("where", ["positional", "--recording"])
 def test_secret_given_as_an_id_is_not_echoed(where: str, target: Target, tmp_path: Path, home: Path) -> None:
     secret = target.secrets[target.demo["subject_client"]]
@@ -275,11 +274,7 @@ PLUGIN = """\
 import sys
 import time
 
-try:
-    from gcdiag.pipeline import FactView, Finding, Status, check
-except ImportError:  # before the restructure
-    from gcdiag.check import FactView, check
-    from gcdiag.model import Finding, Status
+from gcdiag.pipeline import FactView, Finding, Status, check
 
 
 @check(
