@@ -1,14 +1,17 @@
 """Running the real CLI in a child process, with a hard time limit, its peak memory and an optional signal.
 
-The child's peak resident set size comes from the kernel: ``os.wait4`` reaps exactly this child and returns its
-``ru_maxrss``; while it runs, ``VmHWM`` in ``/proc/PID/status`` (the same peak, so far) is polled so a child
-that balloons is killed at :data:`MEMORY_KILL_MB` before it can hurt the machine. The child is only ever ended
-by its own pid.
+The child's peak resident set size comes from the kernel: the child is started by a bare interpreter
+(``launcher.py``), which reaps it with ``os.wait4`` and reports its ``ru_maxrss``. Started straight from the
+pytest worker, the child would inherit the worker's high-water mark (Linux keeps ``ru_maxrss`` across
+``exec``): every run would "peak" at the worker's size. While it runs, ``VmHWM`` in ``/proc/PID/status`` (the
+same peak, so far) is polled so a child that balloons is killed at :data:`MEMORY_KILL_MB` before it can hurt
+the machine. The child is only ever ended by its own pid.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import signal
@@ -99,6 +102,23 @@ def _vm_hwm_mb(pid: int) -> float:
     return 0.0
 
 
+LAUNCHER = Path(__file__).with_name("launcher.py")
+
+
+def _launched(info: Path) -> dict[str, int]:
+    """What the launcher wrote so far: ``pid`` and, once the child ended, ``maxrss_kb``."""
+    found: dict[str, int] = {}
+    try:
+        text = info.read_text(encoding="ascii")
+    except OSError:
+        return found
+    for line in text.splitlines():
+        key, _, value = line.partition(" ")
+        if value.strip().isdigit():
+            found[key] = int(value)
+    return found
+
+
 def run_gcdiag(
     args: Sequence[str],
     *,
@@ -114,10 +134,11 @@ def run_gcdiag(
     """``python -m gcdiag ARGS`` with a hard time limit; stdout/stderr go through files (no pipe dead-locks).
 
     ``close_stdout``: stdout is a pipe whose reading end is closed at once (``gcdiag ... | head -c0``).
-    ``signal_at``: send ``signal_number`` that many seconds after the start.
+    ``signal_at``: send ``signal_number`` to gcdiag that many seconds after the start.
     """
-    argv = [sys.executable, "-m", "gcdiag", *args]
-    out_path, err_path = tmp / "child.stdout", tmp / "child.stderr"
+    out_path, err_path, info = tmp / "child.stdout", tmp / "child.stderr", tmp / "child.info"
+    info.unlink(missing_ok=True)
+    argv = [sys.executable, "-I", "-S", str(LAUNCHER), str(info), sys.executable, "-m", "gcdiag", *args]
     with open(out_path, "wb") as out_file, open(err_path, "wb") as err_file:
         proc = subprocess.Popen(
             argv,
@@ -133,27 +154,35 @@ def run_gcdiag(
         killed = None
         signalled = None
         peak = 0.0
+        child: int | None = None
         while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            pid, status, _usage = os.wait4(proc.pid, os.WNOHANG)
             if pid == proc.pid:
                 break
             now = time.monotonic()
-            peak = max(peak, _vm_hwm_mb(proc.pid))
+            if child is None:
+                child = _launched(info).get("pid")
+            if child is not None:
+                peak = max(peak, _vm_hwm_mb(child))
             if killed is None and now - start > timeout:
                 killed = "time"
             elif killed is None and peak > memory_kill_mb:
                 killed = "memory"
             if killed is not None:
-                proc.kill()
-                _, status, usage = os.wait4(proc.pid, 0)
+                if child is not None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(child, signal.SIGKILL)
+                else:
+                    proc.kill()  # the launcher itself never got as far as starting gcdiag
+                _, status, _usage = os.wait4(proc.pid, 0)
                 break
-            if signal_at is not None and signalled is None and now - start >= signal_at:
-                proc.send_signal(signal_number)
+            if signal_at is not None and signalled is None and child is not None and now - start >= signal_at:
+                os.kill(child, signal_number)
                 signalled = now
             time.sleep(0.02)
         end = time.monotonic()
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
-    peak = max(peak, usage.ru_maxrss / 1024.0)  # Linux: kilobytes
+    peak = max(peak, _launched(info).get("maxrss_kb", 0) / 1024.0)  # Linux: kilobytes
     return Run(
         args=list(args),
         code=None if killed else proc.returncode,
