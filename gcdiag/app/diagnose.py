@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from gcdiag.client.deadline import RUN_DEADLINE, Deadline
 from gcdiag.client.errors import ApiError
 from gcdiag.client.session import Session
 from gcdiag.facts.context import RequestCache, RunContext
@@ -56,7 +57,9 @@ def facts_for(
             else None
         ),
     )
-    return Facts(fact_definitions(), ctx, max_workers=16)
+    # The run deadline starts now: every look-up of this diagnosis (this item of a smoke run) ends by it.
+    deadline = Deadline.after(settings.run_deadline, RUN_DEADLINE)
+    return Facts(fact_definitions(), ctx, max_workers=16, deadline=deadline)
 
 
 def _stable(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:

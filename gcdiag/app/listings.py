@@ -245,8 +245,12 @@ def run_explain_error(inv: Invocation, file: str, call_text: str | None) -> int:
     if stripped[0] in "{[":
         import json
 
+        from gcdiag.util.documents import DocumentError, load_json
+
         try:
-            json.loads(stripped)
+            load_json(stripped, what="the error body")
+        except DocumentError as exc:
+            raise InputError(str(exc)) from None
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"the error body is malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"

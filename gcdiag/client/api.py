@@ -14,6 +14,10 @@ What it guarantees, because a diagnostic tool must not make things worse:
   request that is not idempotent (POST/PUT/PATCH/DELETE unless ``idempotent=True``) is never retried once it
   may have reached the server (read timeout, 5xx); a connect failure (nothing sent) is retried for any method,
   and so is a 429, which is a refusal.
+* **Bounded in time and size.** A request (connect, every read, retries and their waits) ends by its deadline
+  (``deadline`` seconds, and the run's deadline when a diagnosis set one: :mod:`gcdiag.client.deadline`); an
+  answer larger than :data:`MAX_ANSWER_BYTES` is refused unread (:mod:`gcdiag.client.transfer`); its JSON is
+  read like any document from outside (:mod:`gcdiag.util.documents`: bounded depth, no huge numbers).
 * **Provenance.** Every attempt, the token request included, becomes a :class:`RequestRecord` in the shared
   :class:`RequestLog`: method, path template, status, duration, identity, correlation id, host.
 
@@ -27,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
-import json as jsonlib
 import math
 import random
 import threading
@@ -42,15 +45,19 @@ from requests.auth import AuthBase, HTTPBasicAuth
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from gcdiag import __version__
+from gcdiag.client.deadline import REQUEST_DEADLINE, Deadline, current_run_deadline
 from gcdiag.client.errors import ApiError
 from gcdiag.client.provenance import RequestLog, RequestRecord
 from gcdiag.client.ratelimit import RateLimiter
 from gcdiag.client.response import KEPT_HEADERS, ApiResponse
 from gcdiag.client.retry import RETRY_STATUSES, Attempt, Decision, RetryPolicy
+from gcdiag.client.transfer import AnswerTooLarge, DeadlineReached, exchange
 from gcdiag.client.urls import build_path, host_of, strip_base_url
 from gcdiag.genesys.constants import TOKEN_PATH
 from gcdiag.genesys.errors import ParsedError, parse_error_body
-from gcdiag.settings.model import CLIENT_CREDENTIALS, Credentials
+from gcdiag.settings.model import CLIENT_CREDENTIALS, DEFAULT_DEADLINE, Credentials
+from gcdiag.util.documents import DocumentError, load_json
+from gcdiag.util.files import MB, size_text
 
 SUBJECT = "subject"
 INSPECTOR = "inspector"
@@ -61,6 +68,9 @@ TOKEN_REFRESH_MARGIN_S = 60.0
 TOKEN_FAILURE_HOLD_S = 30.0
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CORRELATION_HEADER = "ININ-Correlation-Id"
+# The largest answer gcdiag reads (after decompression): a page of 100 entities, a role, a conversation are tens
+# to hundreds of KB. A larger one is an error, never kept in memory.
+MAX_ANSWER_BYTES = 4 * MB
 
 
 # --- results and errors -------------------------------------------------------------------------------------
@@ -158,6 +168,8 @@ class ApiClient:
         log: RequestLog,
         limiter: RateLimiter | None = None,
         timeout: tuple[float, float] = (5.0, 30.0),
+        deadline: float = DEFAULT_DEADLINE,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
         retries: int = 3,
         backoff_base: float = 0.5,
         backoff_cap: float = 8.0,
@@ -178,6 +190,8 @@ class ApiClient:
         self.log = log
         self.limiter = limiter
         self.timeout = (float(timeout[0]), float(timeout[1]))
+        self.deadline = float(deadline)
+        self.max_answer_bytes = int(max_answer_bytes)
         self.policy = RetryPolicy(
             retries=max(0, int(retries)),
             backoff_base=backoff_base,
@@ -287,12 +301,23 @@ class ApiClient:
         with contextlib.suppress(Exception):
             self._bearer()
 
-    def _bearer(self) -> str:
+    def _bearer(self, wait: float = -1) -> str:
+        """The bearer token, fetched when needed; ``wait``: the longest to wait for another thread's fetch
+        (-1: as long as it takes), past which the request's deadline has passed."""
         if self.credentials.kind != CLIENT_CREDENTIALS:
             assert self.credentials.token is not None
             return self.credentials.token.reveal()
         # One lock around check-and-fetch: when 8 threads start at once, one fetches and the others reuse it.
-        with self._token_lock:
+        if not self._token_lock.acquire(timeout=wait if wait < 0 else max(wait, 0.0)):
+            raise ApiError(
+                kind="deadline",
+                method="POST",
+                path=TOKEN_PATH,
+                identity=self.identity,
+                note=f"the token from {self.login_host} was still being fetched when the deadline passed",
+                host=self.login_host,
+            )
+        try:
             if self._token is not None and self._clock() < self._token_expires:
                 return self._token
             if self._refused is not None:
@@ -304,9 +329,11 @@ class ApiClient:
             try:
                 token, lifetime = self._fetch_token()
             except ApiError as exc:
+                run = current_run_deadline()
                 if exc.status in (400, 401):
                     self._refused = exc
-                else:
+                elif not (exc.kind == "deadline" and run is not None and run.left() <= 0):
+                    # (A fetch cut short by this diagnosis's own run deadline says nothing of the login host.)
                     self._failed, self._failed_until = exc, self._clock() + TOKEN_FAILURE_HOLD_S
                 raise
             self._token = token
@@ -316,6 +343,8 @@ class ApiClient:
                 self._clock() + lifetime - TOKEN_REFRESH_MARGIN_S if lifetime is not None else math.inf
             )
             return token
+        finally:
+            self._token_lock.release()
 
     def _invalidate(self, token: str) -> None:
         with self._token_lock:
@@ -335,8 +364,8 @@ class ApiClient:
             token=True,
         )
         try:
-            data = response.json()
-        except ValueError:
+            data = load_json(response.content, what="the token answer")
+        except ValueError:  # not JSON, nested too deeply, a huge number
             data = None
         token = data.get("access_token") if isinstance(data, dict) else None
         if not isinstance(token, str) or not token:
@@ -399,6 +428,8 @@ class ApiClient:
         json_body: Any,
         token: bool,
     ) -> requests.Response:
+        limit = Deadline.after(self.deadline, REQUEST_DEADLINE, self._clock)
+        run_limit = current_run_deadline()
         attempt = 0
         retried = 0  # retries spent on transient failures (≤ self.policy.retries)
         reauthenticated = False
@@ -411,29 +442,71 @@ class ApiClient:
                 assert self.credentials.client_id is not None and self.credentials.client_secret is not None
                 auth = _Basic(self.credentials.client_id, self.credentials.client_secret.reveal())
             else:
-                used_token = self._bearer()  # may itself call the token endpoint (recorded separately)
+                # May itself call the token endpoint (recorded separately, with its own deadline).
+                used_token = self._bearer(wait=self._time_left(limit, run_limit)[0])
                 auth = _Bearer(used_token)
                 # The limiter models the per-token API limit; the login host has its own (genesys-facts §6
                 # namespaces).
                 if self.limiter is not None:
                     self.limiter.acquire()
+            left, nearest = self._time_left(limit, run_limit)
             start = time.perf_counter()
+            if left <= 0:
+                self._record(
+                    method, template, host, start, attempt, error=f"not sent: {nearest.text()} passed"
+                )
+                raise self._deadline_error(method, template, host, nearest, attempt, sent=False)
             try:
-                response = self.session.request(
+                response = exchange(
+                    self.session,
                     method,
                     url,
+                    seconds=left,
+                    limit=self.max_answer_bytes,
+                    timeout=self.timeout,
                     params=dict(params) if params else None,
                     data={"grant_type": "client_credentials"} if token else None,
                     json=json_body,
                     headers=headers,
                     auth=auth,
-                    timeout=self.timeout,
                     allow_redirects=False,
                 )
+            except DeadlineReached:
+                # The deadline covers retries too: there is no time left for another attempt.
+                self._record(
+                    method, template, host, start, attempt, error=f"no answer within {nearest.text()}"
+                )
+                raise self._deadline_error(method, template, host, nearest, attempt, sent=True) from None
+            except AnswerTooLarge as exc:
+                self._record(
+                    method, template, host, start, attempt, status=exc.status, error="answer too large"
+                )
+                raise ApiError(
+                    kind="too_large",
+                    method=method,
+                    path=template,
+                    identity=self.identity,
+                    status=exc.status,
+                    note=(
+                        f"the answer from {host} is larger than {size_text(self.max_answer_bytes)}"
+                        + (f" ({exc.declared:,} bytes)" if exc.declared else "")
+                        + ", the most gcdiag reads; it was not read"
+                    ),
+                    host=host,
+                    attempts=attempt,
+                ) from None
             except requests.RequestException as exc:
                 text, kind, nothing_sent, worth = _classify(exc)
                 self._record(method, template, host, start, attempt, error=text)
-                state = Attempt(method=method, number=attempt, retried=retried, idempotent=idempotent)
+                left, nearest = self._time_left(limit, run_limit)
+                state = Attempt(
+                    method=method,
+                    number=attempt,
+                    retried=retried,
+                    idempotent=idempotent,
+                    time_left=left,
+                    deadline=nearest.text(),
+                )
                 decision = self.policy.after_transport_error(
                     state, worth_retrying=worth, nothing_sent=nothing_sent, draw=self._rng.uniform
                 )
@@ -461,12 +534,15 @@ class ApiClient:
                 return response
 
             parsed = parse_error_body(response.content, status, response.headers.get("Content-Type"))
+            left, nearest = self._time_left(limit, run_limit)
             state = Attempt(
                 method=method,
                 number=attempt,
                 retried=retried,
                 idempotent=idempotent,
                 reauthenticated=reauthenticated,
+                time_left=left,
+                deadline=nearest.text(),
             )
             decision = Decision(retry=False)
             if status == 429:
@@ -518,6 +594,31 @@ class ApiClient:
                 note=decision.note,
             )
 
+    def _time_left(self, limit: Deadline, run_limit: Deadline | None) -> tuple[float, Deadline]:
+        """Seconds until the nearer deadline, and which one it is (the run's is on the real clock)."""
+        left = limit.left(self._clock)
+        if run_limit is not None and run_limit.left() < left:
+            return run_limit.left(), run_limit
+        return left, limit
+
+    def _deadline_error(
+        self, method: str, template: str, host: str, deadline: Deadline, attempts: int, *, sent: bool
+    ) -> ApiError:
+        what = (
+            f"no complete answer from {host} within {deadline.text()}"
+            if sent
+            else (f"not sent to {host}: {deadline.text()} had passed")
+        )
+        return ApiError(
+            kind="deadline",
+            method=method,
+            path=template,
+            identity=self.identity,
+            note=what,
+            host=host,
+            attempts=attempts,
+        )
+
     def _rate_limit_wait(
         self, response: requests.Response, *, reset: bool = True
     ) -> tuple[float | None, str]:
@@ -567,9 +668,12 @@ def _api_response(response: requests.Response) -> ApiResponse:
     kept = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
     text = response.text if response.content else ""
     body: Any = None
+    problem = ""
     if text.strip():
         try:
-            body = jsonlib.loads(text)
+            body = load_json(text, what="the answer")
+        except DocumentError as exc:
+            problem = str(exc)
         except ValueError:
-            body = None
-    return ApiResponse(status=response.status_code, headers=kept, json=body, text=text)
+            problem = "the answer is not JSON"
+    return ApiResponse(status=response.status_code, headers=kept, json=body, text=text, problem=problem)

@@ -26,6 +26,7 @@ class ApiResponse:
     headers: dict[str, str]
     json: Any  # the parsed JSON body, or None (empty or not JSON)
     text: str
+    problem: str = ""  # why a non-empty body gave no JSON ("the answer is nested deeper than 64 levels")
 
     @property
     def correlation_id(self) -> str | None:

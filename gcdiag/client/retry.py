@@ -12,12 +12,15 @@ The rules, because a diagnostic tool must not make things worse:
   5xx); a failure to connect (nothing was sent) is retried for any method, and so is a 429, which is a refusal.
 * A 429 waits what ``Retry-After`` (or ``inin-ratelimit-reset``) asks, up to ``retry_after_cap``; a longer
   wait is reported, not slept. Other waits back off exponentially with full jitter.
+* No wait outlasts the request's deadline (or the run's): a retry that could not start in time is not made,
+  and the error says which deadline stopped it (:mod:`gcdiag.client.deadline`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 RETRY_STATUSES = frozenset({502, 503, 504})
 
@@ -31,6 +34,8 @@ class Attempt:
     retried: int  # retries spent on transient failures (≤ the policy's retries)
     idempotent: bool
     reauthenticated: bool = False
+    time_left: float = math.inf  # seconds until the nearer of the request's and the run's deadline
+    deadline: str = ""  # that deadline in words ("the 30 s request deadline"), for the note
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,13 +66,25 @@ class RetryPolicy:
         """Full jitter: uniform in [0, min(cap, base * 2**n)] for the n-th retry (0-based)."""
         return draw(0.0, min(self.backoff_cap, self.backoff_base * (2**retried)))
 
+    def in_time(self, attempt: Attempt, decision: Decision) -> Decision:
+        """``decision``, unless its wait would not end before the deadline: then give up, saying so."""
+        if not decision.retry or decision.reauthenticate or decision.delay < attempt.time_left:
+            return decision
+        return replace(
+            decision,
+            retry=False,
+            delay=0.0,
+            record=None,
+            note=f"a retry after {decision.delay:.3g} s would pass {attempt.deadline or 'the deadline'}: not retried",
+        )
+
     def after_transport_error(
         self, attempt: Attempt, *, worth_retrying: bool, nothing_sent: bool, draw: Draw
     ) -> Decision:
         """No answer arrived (timeout, refused or dropped connection, TLS error)."""
         safe = nothing_sent or attempt.idempotent
         if worth_retrying and safe and attempt.retried < self.retries:
-            return Decision(retry=True, delay=self.backoff(attempt.retried, draw))
+            return self.in_time(attempt, Decision(retry=True, delay=self.backoff(attempt.retried, draw)))
         note = None
         if worth_retrying and not safe:
             note = f"not retried: the {attempt.method} may have reached the server"
@@ -87,7 +104,9 @@ class RetryPolicy:
             )
         if attempt.retried < self.retries:
             delay = wait if wait is not None else self.backoff(attempt.retried, draw)
-            return Decision(retry=True, delay=delay, record=f"429 rate limited, retry after {delay:g} s")
+            decision = Decision(retry=True, delay=delay, record=f"429 rate limited, retry after {delay:g} s")
+            decision = self.in_time(attempt, decision)
+            return decision if decision.retry else replace(decision, kind="rate_limited")
         return Decision(
             retry=False,
             kind="rate_limited",
@@ -105,7 +124,9 @@ class RetryPolicy:
                 if retry_after is not None
                 else self.backoff(attempt.retried, draw)
             )
-            return Decision(retry=True, delay=delay, record=f"{status}, retrying in {delay:.3g} s")
+            return self.in_time(
+                attempt, Decision(retry=True, delay=delay, record=f"{status}, retrying in {delay:.3g} s")
+            )
         note = (
             f"after {attempt.number} attempts"
             if attempt.idempotent

@@ -79,6 +79,7 @@ def _client(
         log=log,
         limiter=RateLimiter(settings.rate_limit_per_minute),
         timeout=settings.timeout,
+        deadline=settings.deadline,
         retries=settings.retries,
         **options,
     )

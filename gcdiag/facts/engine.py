@@ -9,6 +9,10 @@ facts on a thread pool so the dependency chains run side by side.
 A look-up that was denied or failed becomes a :class:`FactError` naming the request, the status and code, and what
 would let gcdiag see it (the permission the operation needs, or an inspector identity). Checks never see an HTTP
 exception.
+
+A run may have a deadline (:class:`~gcdiag.client.deadline.Deadline`): every fetch runs inside it, so no request
+it makes outlives it, and a fact still unfinished when it passes is a :class:`FactError` saying so; nobody waits
+for it any longer.
 """
 
 from __future__ import annotations
@@ -21,8 +25,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from gcdiag.client.deadline import Deadline, run_ends
+
 SUBJECT = "subject"
 INSPECTOR = "inspector"
+# A look-up's own requests end by the run deadline; this much more covers the work after its last answer.
+LATE_GRACE_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -118,16 +126,20 @@ class Facts:
         context: Any,
         *,
         max_workers: int = 8,
+        deadline: Deadline | None = None,
     ) -> None:
         self.definitions: dict[str, FactDef] = {d.name: d for d in definitions}
         self.context = context
+        self.deadline = deadline
         self._slots: dict[str, _Slot] = {name: _Slot() for name in self.definitions}
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="gcdiag-fact")
         self._local = threading.local()
 
     # -- lifecycle ----------------------------------------------------------------------------------------
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        # Running look-ups end by the deadline (their requests do); past it, nobody waits for them.
+        passed = self.deadline is not None and self.deadline.left() <= 0
+        self._pool.shutdown(wait=not passed, cancel_futures=True)
 
     def __enter__(self) -> Facts:
         return self
@@ -200,7 +212,8 @@ class Facts:
         if name:
             stack.append(name)
         try:
-            yield
+            with run_ends(self.deadline):
+                yield
         finally:
             if name:
                 stack.pop()
@@ -214,10 +227,25 @@ class Facts:
             claim = not slot.started
             slot.started = True
         if claim:
-            self._compute(name, slot)
-        else:
+            with run_ends(self.deadline):
+                self._compute(name, slot)
+        elif self.deadline is None:
             slot.done.wait()
+        elif not slot.done.wait(max(self.deadline.left(), 0.0) + LATE_GRACE_S):
+            return self._late(name)
         return slot
+
+    def _late(self, name: str) -> _Slot:
+        """What a fact still being computed after the run deadline reads as (its slot is left to its thread)."""
+        assert self.deadline is not None
+        late = _Slot(started=True)
+        late.error = FactError(
+            fact=name,
+            reason=f"not established within {self.deadline.text()}",
+            remedy="allow more time with --run-deadline (GCDIAG_RUN_DEADLINE), or find out why the API answers slowly",
+        )
+        late.done.set()
+        return late
 
     def _compute(self, name: str, slot: _Slot) -> None:
         stack: list[str] = getattr(self._local, "stack", None) or []

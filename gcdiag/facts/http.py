@@ -85,10 +85,11 @@ def _send(
     if response.json is None and method in ("GET", "POST"):
         # Every read gcdiag makes answers with a JSON body; a 2xx without one (cut off by a proxy, an HTML page)
         # is data gcdiag did not get, never an empty fact.
+        why = f": {response.problem}" if response.problem else " (cut off or not JSON)"
         raise FactUnavailable(
             FactError(
                 fact=fact,
-                reason=f"{method} {template} answered {response.status} without a JSON body (cut off or not JSON)",
+                reason=f"{method} {template} answered {response.status} without a JSON body gcdiag reads{why}",
                 request=f"{method} {template}",
                 identity=who,
                 status=response.status,
@@ -107,7 +108,17 @@ def api_fact_error(facts: Facts, fact: str, who: str, method: str, template: str
         return _token_fact_error(fact, who, exc)
     op = ctx.catalog.get(method, template)
     request = f"{method} {template}"
-    if status == 403:
+    if exc.kind == "deadline":
+        remedy = (
+            f"{exc.host or 'the API'} did not answer in time: check network access to it, or allow more time "
+            "(--deadline for one request, --run-deadline for the whole diagnosis)"
+        )
+    elif exc.kind == "too_large":
+        remedy = (
+            "the answer was larger than gcdiag reads: a proxy or gateway between gcdiag and Genesys may alter "
+            "responses"
+        )
+    elif status == 403:
         need = _requirement_text(op)
         if who == SUBJECT and ctx.inspector is None:
             remedy = (
@@ -150,7 +161,14 @@ def api_fact_error(facts: Facts, fact: str, who: str, method: str, template: str
 def _token_fact_error(fact: str, who: str, exc: ApiError) -> FactError:
     """The look-up was never sent: the identity could not get a token (the request named is the token's)."""
     host = exc.host or "the login host"
-    if exc.status in (400, 401):
+    if exc.kind == "deadline":
+        remedy = (
+            f"{host} did not give a token in time: check network access to it and the --login-url, or allow more "
+            "time (--deadline, --run-deadline)"
+        )
+    elif exc.kind == "too_large":
+        remedy = f"{host} answered the token request with more than gcdiag reads: check the --login-url"
+    elif exc.status in (400, 401):
         remedy = (
             f"{host} refused the {who} credentials: check the client id and secret, and that the OAuth client "
             "belongs to an org in this region (--region or --login-url)"

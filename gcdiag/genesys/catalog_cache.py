@@ -34,6 +34,7 @@ from gcdiag.util.text import one_line
 
 LIVE_PREFIX = "live:"
 CACHE_FORMAT = 1
+MAX_CACHE_BYTES = 64 * 1024 * 1024  # the reduced operations of a region: a few MB
 
 
 # --- cache location -----------------------------------------------------------------------------------------
@@ -89,10 +90,19 @@ def write_cache(target: Path, payload: Mapping[str, Any]) -> None:
         raise
 
 
+def _read_cache(target: Path) -> Any:
+    """The parsed cache file (capped, and read like any document from outside: the cache directory is
+    writable by whatever else runs as the user). Raises OSError or ValueError."""
+    from gcdiag.util.documents import load_json
+    from gcdiag.util.files import read_file_capped
+
+    return load_json(read_file_capped(target, MAX_CACHE_BYTES, str(target)), what=str(target))
+
+
 def read_cache_quietly(target: Path) -> dict[str, Any] | None:
     """The cache document if it is readable and has operations, else None (a refresh then starts clean)."""
     try:
-        data = json.loads(target.read_text(encoding="utf-8"))
+        data = _read_cache(target)
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("operations"), list):
@@ -119,7 +129,7 @@ def load_catalog(
     if not target.exists():
         return _bundled(f"no live catalog cached for {cache_key}; run gcdiag catalog refresh")
     try:
-        data = json.loads(target.read_text(encoding="utf-8"))
+        data = _read_cache(target)
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
         fetched = _parse_time(data.get("fetched_at"))

@@ -28,6 +28,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from gcdiag.util.documents import DocumentError, load_json
+
 RAW_LIMIT_BYTES = 4096
 
 
@@ -311,8 +313,10 @@ def parse_error_body(
     if not body.strip():
         return _non_json(body, raw, status, content_type, "empty body")
     try:
-        data = json.loads(body)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+        data = load_json(body, what="the body")
+    except DocumentError as exc:  # deep nesting, a huge number: not an error body gcdiag reads
+        return _non_json(body, raw, status, content_type, f"not readable JSON: {exc}")
+    except ValueError as exc:  # JSONDecodeError is a ValueError
         detail = (
             f" ({exc.msg} at line {exc.lineno} column {exc.colno})"
             if isinstance(exc, json.JSONDecodeError)

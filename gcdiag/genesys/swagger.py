@@ -9,7 +9,6 @@ doc generator; the per-region URL is INFERRED there). Pure functions: the downlo
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -200,8 +199,13 @@ def _text(value: Any) -> str:
 
 
 def parse_swagger(raw: IO[bytes], url: str) -> dict[str, Any]:
+    from gcdiag.util.documents import DocumentError, load_json
+
     try:
-        document = json.load(raw)
+        # Not walked (tens of MB); the extractor reads only the parts it knows, defensively.
+        document = load_json(raw.read(), what=url, max_depth=None)
+    except DocumentError as exc:
+        raise CatalogError(f"{url} returned JSON gcdiag does not read: {exc}") from None
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
         raise CatalogError(f"{url} did not return JSON ({one_line(exc, 200)})") from None
     if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):

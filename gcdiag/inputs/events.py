@@ -62,8 +62,12 @@ class EventIds:
 def parse_event(text: str, source: str, query: str | None = None) -> EventIds:
     import jmespath
 
+    from gcdiag.util.documents import DocumentError, load_json
+
     try:
-        payload = json.loads(text)
+        payload = load_json(text, what=source)
+    except DocumentError as exc:
+        raise EventError(str(exc)) from None
     except json.JSONDecodeError as exc:
         raise EventError(
             f"{source}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"

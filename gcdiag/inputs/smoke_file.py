@@ -10,6 +10,11 @@ The file (YAML)::
         call: "PUT /api/v2/conversations/calls/{conversationId}/recordingstate"   # optional (required for can-i)
         expect: would_fail                         # would_succeed | would_fail
         expect_failing: [auth.permissions]         # optional: these check ids must be among the failures
+
+A smoke file often comes from a pull request, so it may read nothing but its own ids files: a
+``conversations_file`` is a relative path below the smoke file's folder (no absolute path, no ``..``, no link
+leading out), each file is capped (:data:`MAX_SMOKE_BYTES`, :data:`MAX_IDS_BYTES`), YAML aliases are refused,
+and a line that is not an id is reported by its number, never echoed.
 """
 
 from __future__ import annotations
@@ -33,6 +38,11 @@ ITEM_KEYS = {
 }
 
 
+# A smoke file lists a few dozen items; an ids file a few thousand lines.
+MAX_SMOKE_BYTES = 1024 * 1024
+MAX_IDS_BYTES = 1024 * 1024
+
+
 class SmokeError(ValueError):
     """The smoke file is unreadable or invalid (one line naming the file and key)."""
 
@@ -49,17 +59,46 @@ class SmokeItem:
     division: str | None = None
 
 
+def _read_text(path: Path, limit: int, what: str) -> str:
+    from gcdiag.util.files import TooLarge, read_file_capped
+
+    try:
+        data = read_file_capped(path, limit, what)
+    except TooLarge as exc:
+        raise SmokeError(f"cannot read {exc}") from None
+    except OSError as exc:
+        raise SmokeError(f"cannot read {what}: {exc.strerror or type(exc).__name__}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SmokeError(f"{what}: not a text file") from None
+
+
+def _ids_file(smoke: Path, reference: str, where: str) -> Path:
+    """``conversations_file`` as a path below the smoke file's own folder: a smoke file comes from a pull
+    request in CI, so it may not make gcdiag read anything else (an absolute path, ``..``, a link out)."""
+    relative = Path(reference)
+    if not reference.strip() or relative.is_absolute() or relative.drive or ".." in relative.parts:
+        raise SmokeError(
+            f"{where}.conversations_file must be a relative path below the smoke file's folder, without '..'"
+        )
+    folder = smoke.parent.resolve()
+    target = (folder / relative).resolve()
+    if not target.is_relative_to(folder):
+        raise SmokeError(f"{where}.conversations_file leads out of the smoke file's folder (a symbolic link)")
+    return folder / relative
+
+
 def load_smoke_file(path: str) -> list[SmokeItem]:
-    from gcdiag.inputs.ids import IdError, validate_id
+    from gcdiag.inputs.ids import IdError, is_id, validate_id
     from gcdiag.util import yamlio
+    from gcdiag.util.documents import DocumentError, load_yaml
 
     file = Path(path)
     try:
-        data = yamlio.load(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SmokeError(f"cannot read smoke file {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise SmokeError(f"{path}: not a text file") from None
+        data = load_yaml(_read_text(file, MAX_SMOKE_BYTES, f"smoke file {path}"), what=f"smoke file {path}")
+    except DocumentError as exc:
+        raise SmokeError(str(exc)) from None
     except yamlio.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -91,16 +130,18 @@ def load_smoke_file(path: str) -> list[SmokeItem]:
             if raw.get("conversation"):
                 conversations.append(validate_id(str(raw["conversation"]), f"{where}.conversation"))
             if raw.get("conversations_file"):
-                ids_path = file.parent / str(raw["conversations_file"])
-                try:
-                    lines = [x.strip() for x in ids_path.read_text(encoding="utf-8").splitlines()]
-                except OSError as exc:
-                    raise SmokeError(
-                        f"{where}.conversations_file: cannot read {ids_path}: {exc.strerror}"
-                    ) from None
-                conversations.extend(
-                    validate_id(x, f"{ids_path}") for x in lines if x and not x.startswith("#")
-                )
+                ids_path = _ids_file(file, str(raw["conversations_file"]), where)
+                text = _read_text(ids_path, MAX_IDS_BYTES, f"{where}.conversations_file {ids_path}")
+                for number, line in enumerate(text.splitlines(), 1):
+                    entry = line.strip()
+                    if not entry or entry.startswith("#"):
+                        continue
+                    if not is_id(entry):
+                        # Never echo the line: a file that is not a list of ids may hold anything.
+                        raise SmokeError(
+                            f"{ids_path}: line {number} is not a Genesys Cloud id (expected one UUID a line)"
+                        )
+                    conversations.append(entry)
             recording = (
                 validate_id(str(raw["recording"]), f"{where}.recording") if raw.get("recording") else None
             )

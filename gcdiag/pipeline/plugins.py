@@ -139,9 +139,12 @@ def _import_file(path: Path) -> ModuleType:
 
 def _load_yaml(path: Path, source: str) -> Check:
     from gcdiag.util import yamlio
+    from gcdiag.util.documents import load_yaml
+    from gcdiag.util.files import MB, read_file_capped
 
     try:
-        data = yamlio.load(path.read_text(encoding="utf-8"))
+        text = read_file_capped(path, MB, str(path)).decode("utf-8")
+        data = load_yaml(text, what=str(path))  # a file from a --checks-dir may come from anywhere
         spec = parse_yaml_check(data, str(path))
     except yamlio.YAMLError as exc:
         raise PluginError(f"{path}: not valid YAML: {exc}") from None

@@ -17,7 +17,6 @@ import copy
 import functools
 import json
 import os
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,8 @@ from gcdiag.report.model import READABLE_SCHEMAS, Report
 from gcdiag.util.text import one_line
 
 SMOKE_KIND = "smoke"
+# A report is tens of KB; a smoke document of a few hundred items a few MB.
+MAX_REPORT_BYTES = 16 * 1024 * 1024
 SUPPORTED_SCHEMAS = READABLE_SCHEMAS
 
 PathPart = str | int
@@ -58,23 +59,36 @@ def _looks_like_text(source: str) -> bool:
 
 
 def read_source(source: str | os.PathLike[str]) -> tuple[str, str]:
-    """``(text, origin)`` from a path (``os.PathLike``, one-line string), ``-`` (stdin) or document text."""
+    """``(text, origin)`` from a path (``os.PathLike``, one-line string), ``-`` (stdin) or document text.
+
+    At most :data:`MAX_REPORT_BYTES` are read (``/dev/zero`` ends)."""
+    from gcdiag.util.files import TooLarge, read_file_capped, read_stdin_capped
+
     if isinstance(source, str) and source == "-":
-        return sys.stdin.read(), "<stdin>"
+        try:
+            data = read_stdin_capped(MAX_REPORT_BYTES, "the report on stdin")
+        except TooLarge as exc:
+            raise ReportError(str(exc)) from None
+        return _decode(data, "<stdin>"), "<stdin>"
     if isinstance(source, str) and _looks_like_text(source):
         return source, "the report text"
-    path = Path(source)
     origin = str(source)
     try:
-        data = path.read_bytes()
+        data = read_file_capped(Path(source), MAX_REPORT_BYTES, f"report {origin}")
+    except TooLarge as exc:
+        raise ReportError(f"cannot read {exc}") from None
     except FileNotFoundError:
         raise ReportError(f"cannot read report {origin}: file not found") from None
     except IsADirectoryError:
         raise ReportError(f"cannot read report {origin}: it is a directory") from None
     except OSError as exc:
         raise ReportError(f"cannot read report {origin}: {exc.strerror or type(exc).__name__}") from None
+    return _decode(data, origin), origin
+
+
+def _decode(data: bytes, origin: str) -> str:
     try:
-        return data.decode("utf-8-sig"), origin
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ReportError(f"cannot read report {origin}: not UTF-8 text (byte {exc.start})") from None
 
@@ -101,11 +115,14 @@ def parse_document(text: str, origin: str = "the report text") -> Any:
     if not stripped:
         raise ReportError(f"{origin} is empty: not a gcdiag report")
     from gcdiag.util import yamlio
+    from gcdiag.util.documents import DocumentError, load_json, load_yaml
 
     is_json_file = origin.lower().endswith(".json")
     if stripped.startswith(("{", "[")) or is_json_file:
         try:
-            return json.loads(text.lstrip("\ufeff"))
+            return load_json(text.lstrip("\ufeff"), what=origin)
+        except DocumentError as exc:
+            raise ReportError(str(exc)) from None
         except json.JSONDecodeError as exc:
             json_error = f"{origin} is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
         if is_json_file:
@@ -113,12 +130,17 @@ def parse_document(text: str, origin: str = "the report text") -> Any:
         # YAML flow style ({gcdiag: {...}}) also starts with a brace: accept it, but if it is neither, the
         # author meant JSON and gets the JSON error.
         try:
-            return yamlio.load(text, _yaml_loader())
+            return load_yaml(text, what=origin, loader=_yaml_loader())
+        except DocumentError as exc:
+            raise ReportError(str(exc)) from None
         except yamlio.YAMLError:
             raise ReportError(json_error) from None
 
     try:
-        return yamlio.load(text, _yaml_loader())  # a safe loader subclass: no arbitrary objects
+        # A safe loader subclass (no arbitrary objects), and no aliases, deep nesting or huge numbers.
+        return load_yaml(text, what=origin, loader=_yaml_loader())
+    except DocumentError as exc:
+        raise ReportError(str(exc)) from None
     except yamlio.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""

@@ -277,8 +277,12 @@ def load_fixture(name_or_path: str | Path) -> Org:
             "",
             f"no such fixture file, and not a built-in fixture (built-ins: {', '.join(builtin_fixtures())})",
         )
+    from gcdiag.util.files import MB, TooLarge, read_file_capped
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_file_capped(path, 4 * MB, "the fixture file").decode("utf-8")
+    except TooLarge as exc:
+        raise FixtureError(str(path), "", str(exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise FixtureError(str(path), "", f"cannot read the file ({exc.__class__.__name__})") from exc
     return load_text(text, str(path))
@@ -286,8 +290,12 @@ def load_fixture(name_or_path: str | Path) -> Org:
 
 def load_text(text: str, source: str = "<fixture>") -> Org:
     """Parse and validate fixture YAML text; ``source`` names it in errors."""
+    from gcdiag.util.documents import DocumentError, load_yaml
+
     try:
-        data = yamlio.load(text)
+        data = load_yaml(text, what="the fixture", aliases=True)
+    except DocumentError as exc:
+        raise FixtureError(source, "", str(exc)) from None
     except yamlio.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""

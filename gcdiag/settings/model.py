@@ -21,6 +21,11 @@ DEFAULT_TIMEOUT_READ = 30.0
 DEFAULT_RETRIES = 3
 
 
+# One request, retries included (connect + every read + waits), and one diagnosis (a smoke run: each item).
+DEFAULT_DEADLINE = 30.0
+DEFAULT_RUN_DEADLINE = 60.0
+
+
 MAX_RETRIES = 10
 
 
@@ -134,6 +139,8 @@ class Settings:
     inspector: Credentials | None
     profile: str | None
     timeout: tuple[float, float] = (DEFAULT_TIMEOUT_CONNECT, DEFAULT_TIMEOUT_READ)
+    deadline: float = DEFAULT_DEADLINE
+    run_deadline: float = DEFAULT_RUN_DEADLINE
     retries: int = DEFAULT_RETRIES
     rate_limit_per_minute: float = DEFAULT_RATE_LIMIT_PER_MINUTE
     # "flag" | "env" | "profile:NAME" | "default" | "unset" (no value) | "derived from <key> (<source>)"
@@ -154,6 +161,8 @@ class Settings:
             "inspector": ident(self.inspector),
             "profile": self.profile,
             "timeout": list(self.timeout),
+            "deadline": self.deadline,
+            "run_deadline": self.run_deadline,
             "retries": self.retries,
             "rate_limit_per_minute": self.rate_limit_per_minute,
             "sources": dict(self.sources),

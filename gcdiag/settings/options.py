@@ -39,6 +39,9 @@ class Option:
     metavar: str | None = None
 
 
+# The longest time any option may give, seconds: an hour is far beyond any wait gcdiag should make.
+MAX_SECONDS = 3600.0
+
 GROUP_TITLES = {
     "target": "Target (where requests go)",
     "identity": "Identity (the subject whose call fails)",
@@ -142,19 +145,55 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         "timeout_connect",
         ("--timeout-connect",),
         "GCDIAG_TIMEOUT_CONNECT",
-        "Connect timeout, seconds.",
+        "Connect timeout, seconds (default 5).",
         group="behaviour",
         setting=True,
         kind="float",
+        minimum=0,
+        maximum=MAX_SECONDS,
     ),
     _opt(
         "timeout_read",
         ("--timeout-read",),
         "GCDIAG_TIMEOUT_READ",
-        "Read timeout, seconds.",
+        "Longest wait for one read, seconds (default 30).",
         group="behaviour",
         setting=True,
         kind="float",
+        minimum=0,
+        maximum=MAX_SECONDS,
+    ),
+    _opt(
+        "deadline",
+        ("--deadline",),
+        "GCDIAG_DEADLINE",
+        "Longest one request may take in all (connect, every read, retries), seconds (default 30).",
+        group="behaviour",
+        setting=True,
+        kind="float",
+        minimum=0,
+        maximum=MAX_SECONDS,
+    ),
+    _opt(
+        "run_deadline",
+        ("--run-deadline",),
+        "GCDIAG_RUN_DEADLINE",
+        "Longest one diagnosis may take (each item of a smoke run), retries included, seconds (default 60).",
+        group="behaviour",
+        setting=True,
+        kind="float",
+        minimum=0,
+        maximum=MAX_SECONDS,
+    ),
+    _opt(
+        "check_timeout",
+        ("--check-timeout",),
+        "GCDIAG_CHECK_TIMEOUT",
+        "Longest one check may run, seconds (default 10); a check past it is an error.",
+        group="behaviour",
+        kind="float",
+        minimum=0.01,
+        maximum=MAX_SECONDS,
     ),
     _opt(
         "retries",
@@ -175,6 +214,8 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         group="behaviour",
         setting=True,
         kind="float",
+        minimum=0,
+        maximum=1_000_000,
     ),
     _opt(
         "backoff",

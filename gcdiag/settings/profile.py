@@ -100,12 +100,16 @@ def load_profile(name: str, via: str, path: Path) -> tuple[Profile, list[str]]:
             f"{via} {name}: the Genesys CLI config file {path} does not exist "
             "(the CLI creates it with 'gc profiles new')"
         )
+    from gcdiag.util.files import MB, read_file_capped
+
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{via} {name}: cannot read {path}: {type(exc).__name__}") from None
+        document = tomllib.loads(read_file_capped(path, MB, str(path)).decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{via} {name}: {path} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise SettingsError(f"{via} {name}: {path} is nested too deeply") from None
+    except (OSError, ValueError) as exc:  # ValueError: larger than the cap (TooLarge), not UTF-8
+        raise SettingsError(f"{via} {name}: cannot read {path}: {type(exc).__name__}") from None
     tables = {k: v for k, v in document.items() if isinstance(v, dict)}
     table = name if name in tables else None
     if table is None:

@@ -31,8 +31,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 from gcdiag.genesys.regions import Region, region_for_url, resolve_region
 from gcdiag.settings.model import (
+    DEFAULT_DEADLINE,
     DEFAULT_RATE_LIMIT_PER_MINUTE,
     DEFAULT_RETRIES,
+    DEFAULT_RUN_DEADLINE,
     DEFAULT_TIMEOUT_CONNECT,
     DEFAULT_TIMEOUT_READ,
     MAX_RETRIES,
@@ -41,6 +43,7 @@ from gcdiag.settings.model import (
     SettingsError,
 )
 from gcdiag.settings.options import SETTING_ENV as ENV
+from gcdiag.settings.options import SHARED_OPTIONS
 from gcdiag.settings.profile import (
     Profile,
     clean,
@@ -49,6 +52,8 @@ from gcdiag.settings.profile import (
     present,
     profile_credentials,
 )
+
+OPTIONS = {o.key: o for o in SHARED_OPTIONS}
 
 # --- layered look-up ----------------------------------------------------------------------------------------
 
@@ -132,7 +137,9 @@ def _identity(layers: _Layers, prefix: str, who: str) -> Credentials | None:
 # --- values -------------------------------------------------------------------------------------------------
 
 
-def _number(given: _Given | None, default: float, *, minimum: float, strict: bool) -> tuple[float, str]:
+def _number(
+    given: _Given | None, default: float, *, minimum: float, strict: bool, maximum: float | None = None
+) -> tuple[float, str]:
     if given is None:
         return default, "default"
     value = given.value
@@ -140,12 +147,26 @@ def _number(given: _Given | None, default: float, *, minimum: float, strict: boo
         if isinstance(value, bool):
             raise ValueError
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise SettingsError(f"{given.name}: {value!r} is not a number") from None
-    if math.isnan(number) or math.isinf(number) or number < minimum or (strict and number == minimum):
+    too_big = maximum is not None and number > maximum
+    if (
+        math.isnan(number)
+        or math.isinf(number)
+        or number < minimum
+        or (strict and number == minimum)
+        or too_big
+    ):
         bound = f"greater than {minimum:g}" if strict else f"at least {minimum:g}"
+        if maximum is not None:
+            bound += f" and at most {maximum:g}"
         raise SettingsError(f"{given.name}: {value!r} must be a number {bound}")
     return number, given.source
+
+
+def _seconds(layers: _Layers, key: str, default: float) -> tuple[float, str]:
+    """A duration setting: a finite number of seconds above 0 and at most the option table's maximum."""
+    return _number(layers.pick(key), default, minimum=0.0, strict=True, maximum=OPTIONS[key].maximum)
 
 
 def _retries(given: _Given | None) -> tuple[int, str]:
@@ -290,15 +311,17 @@ def resolve_settings(
         login_url = login_default
         sources["login_url"] = login_default_source
 
-    connect, sources["timeout_connect"] = _number(
-        layers.pick("timeout_connect"), DEFAULT_TIMEOUT_CONNECT, minimum=0.0, strict=True
-    )
-    read, sources["timeout_read"] = _number(
-        layers.pick("timeout_read"), DEFAULT_TIMEOUT_READ, minimum=0.0, strict=True
-    )
+    connect, sources["timeout_connect"] = _seconds(layers, "timeout_connect", DEFAULT_TIMEOUT_CONNECT)
+    read, sources["timeout_read"] = _seconds(layers, "timeout_read", DEFAULT_TIMEOUT_READ)
+    deadline, sources["deadline"] = _seconds(layers, "deadline", DEFAULT_DEADLINE)
+    run_deadline, sources["run_deadline"] = _seconds(layers, "run_deadline", DEFAULT_RUN_DEADLINE)
     retries, sources["retries"] = _retries(layers.pick("retries"))
     rate, sources["rate_limit"] = _number(
-        layers.pick("rate_limit"), DEFAULT_RATE_LIMIT_PER_MINUTE, minimum=0.0, strict=False
+        layers.pick("rate_limit"),
+        DEFAULT_RATE_LIMIT_PER_MINUTE,
+        minimum=0.0,
+        strict=False,
+        maximum=OPTIONS["rate_limit"].maximum,
     )
 
     return Settings(
@@ -309,6 +332,8 @@ def resolve_settings(
         inspector=inspector,
         profile=profile.name if profile else None,
         timeout=(connect, read),
+        deadline=deadline,
+        run_deadline=run_deadline,
         retries=retries,
         rate_limit_per_minute=rate,
         sources=sources,

@@ -9,6 +9,7 @@ Usage: ``python -I -S launcher.py INFO_FILE ARGV...``. Writes ``pid <n>`` to INF
 runs and ``maxrss_kb <n>`` when it ends; forwards SIGINT and SIGTERM to it; exits with its exit status.
 """
 
+import contextlib
 import os
 import signal
 import sys
@@ -21,10 +22,8 @@ def main() -> None:
         out.write(f"pid {pid}\n")
 
     def forward(signum: int, frame: object) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signum)
-        except ProcessLookupError:
-            pass
 
     signal.signal(signal.SIGINT, forward)
     signal.signal(signal.SIGTERM, forward)

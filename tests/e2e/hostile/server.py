@@ -6,10 +6,11 @@ matching rule wins, else the global mode):
 
 ``normal``       proxy to a real :class:`gcdiag.sandbox.Sandbox` (fixture ``seed-403`` unless told), so shapes stay
                  faithful: ``POST /oauth/token``, ``GET /api/v2/tokens/me``, the conversation, ...
-``drip``         200 and headers at once, then the body one byte per ``interval`` seconds (default 1) forever
+``drip``         200 and headers at once, then the body one byte per ``interval`` seconds (default 1) forever;
+                 ``declared=False``: without a Content-Length
 ``hang``         reads the request and never answers
 ``huge``         a ``size``-byte JSON body (default 100 MB), streamed; on ``/oauth/token`` a real token padded
-                 to that size
+                 to that size; ``declared=False``: without a Content-Length (the size shows only while reading)
 ``reset``        headers and a few body bytes, then a TCP reset
 ``malformed``    200, ``application/json``, not JSON
 ``wrong_types``  the real answer with wrong types / nulls in fields gcdiag reads; ``variant`` picks one of
@@ -373,10 +374,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
         self.wfile.flush()
 
-    def _send_stream(self, status: int, chunks: Iterator[bytes], length: int) -> None:
+    def _send_stream(self, status: int, chunks: Iterator[bytes], length: int | None) -> None:
+        """``length`` None: no Content-Length, the body ends when the connection closes."""
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(length))
+        if length is not None:
+            self.send_header("Content-Length", str(length))
+        else:
+            self.send_header("Connection", "close")
         self.end_headers()
         for chunk in chunks:
             if self.owner.stopping.is_set():
@@ -401,7 +406,10 @@ class _Handler(BaseHTTPRequestHandler):
         interval = float(options.get("interval", 1.0))
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(10**9))
+        if options.get("declared", True):
+            self.send_header("Content-Length", str(10**9))
+        else:  # no length: nothing tells the client up front that this body is endless
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(b"[")
         self.wfile.flush()
@@ -430,7 +438,8 @@ class _Handler(BaseHTTPRequestHandler):
             filler = b'{"id":"00000000-0000-0000-0000-000000000000","name":"x"},' * 1100
         count = max(1, (size - len(head) - len(tail)) // len(filler))
         chunks = itertools.chain([head], itertools.repeat(filler, count), [tail])
-        self._send_stream(200, chunks, len(head) + len(tail) + count * len(filler))
+        length = len(head) + len(tail) + count * len(filler)
+        self._send_stream(200, chunks, length if options.get("declared", True) else None)
 
     def _mode_reset(self, options: dict[str, Any]) -> None:
         self.send_response(200)

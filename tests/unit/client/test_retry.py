@@ -76,4 +76,39 @@ def test_a_401_re_authenticates_client_credentials_once() -> None:
     again = POLICY.after_unauthorized(attempt(reauthenticated=True), can_reauthenticate=True)
     assert not again.retry and again.note == "re-authenticated once and was refused again"
     bearer = POLICY.after_unauthorized(attempt(), can_reauthenticate=False)
-    assert not bearer.retry and bearer.note == "a given bearer token cannot be refreshed: check it and its region"
+    assert (
+        not bearer.retry
+        and bearer.note == "a given bearer token cannot be refreshed: check it and its region"
+    )
+
+
+def in_time(left: float, **kw: bool) -> Attempt:
+    return Attempt(
+        method="GET",
+        number=1,
+        retried=0,
+        idempotent=True,
+        time_left=left,
+        deadline="the 2 s request deadline",
+        **kw,
+    )
+
+
+def test_no_wait_outlasts_the_deadline() -> None:
+    # Retry-After 59 is under the 60 s cap, but only 2 s are left: not slept, and the note names the deadline.
+    decision = POLICY.after_rate_limit(in_time(2.0), wait=59.0, basis="Retry-After", draw=top)
+    assert not decision.retry and decision.kind == "rate_limited" and decision.record is None
+    assert decision.note == "a retry after 59 s would pass the 2 s request deadline: not retried"
+    assert POLICY.after_rate_limit(in_time(60.0), wait=59.0, basis="Retry-After", draw=top).retry
+
+
+def test_a_back_off_past_the_deadline_is_not_slept() -> None:
+    transport = POLICY.after_transport_error(in_time(0.1), worth_retrying=True, nothing_sent=True, draw=top)
+    assert not transport.retry and "would pass the 2 s request deadline" in (transport.note or "")
+    unavailable = POLICY.after_unavailable(in_time(0.1), status=503, retry_after=None, draw=top)
+    assert not unavailable.retry and "would pass" in (unavailable.note or "")
+
+
+def test_re_authentication_is_not_a_wait() -> None:
+    decision = POLICY.after_unauthorized(in_time(0.0), can_reauthenticate=True)
+    assert decision.retry and decision.reauthenticate

@@ -27,6 +27,8 @@ FLAG_KEYS = [
     "profile",
     "timeout_connect",
     "timeout_read",
+    "deadline",
+    "run_deadline",
     "retries",
     "rate_limit",
 ]
