@@ -79,7 +79,14 @@ def run_recording_stop(inv: Invocation, req: RecordingStopRequest) -> int:
         event=event_info,
     )
     return diagnose_and_emit(
-        inv, settings, inputs, req.checks_dir, only=req.only, skip=req.skip, attempt=req.attempt
+        inv,
+        settings,
+        inputs,
+        req.checks_dir,
+        only=req.only,
+        skip=req.skip,
+        attempt=req.attempt,
+        reads=(req.event_file, req.error_body),
     )
 
 
@@ -114,4 +121,5 @@ def run_can_i(inv: Invocation, req: CanIRequest) -> int:
         skip=req.skip,
         scenario_name="can-i",
         catalog_max_age=req.catalog_max_age,
+        reads=(req.error_body,),
     )

@@ -108,11 +108,12 @@ def run_catalog_list(inv: Invocation, tag: str | None) -> int:
 def run_report_show(inv: Invocation, file: str) -> int:
     from gcdiag.report.io import ReportError, load_reports
 
+    output = Output(inv, reads=(file,))
     try:
         reports = load_reports(file)
     except ReportError as exc:
         raise InputError(str(exc)) from None
-    safe = Output(inv).reports(reports)
+    safe = output.reports(reports)
     return max(int(r.exit_code) for r in safe)
 
 
@@ -266,9 +267,9 @@ def run_explain_error(inv: Invocation, file: str, call_text: str | None) -> int:
 
         settings = settings_for(inv)
         return diagnose_and_emit(
-            inv, settings, Inputs(call=call, error_body=parse(text)), scenario_name="can-i"
+            inv, settings, Inputs(call=call, error_body=parse(text)), scenario_name="can-i", reads=(file,)
         )
-    output = Output(inv)
+    output = Output(inv, reads=(file,))
     output.listing_format("explain-error without credentials")
     doc = explain(text)
     if call is not None:

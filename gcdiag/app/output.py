@@ -4,11 +4,21 @@ Every command writes through an :class:`Output`: reports, smoke documents, listi
 builds the one :class:`~gcdiag.report.redact.Redactor` of the run (the secrets in play plus those in the
 environment, and personal data with ``--redact``), so no command can forget a secret or ignore ``--redact``.
 Documents go to stdout or ``--output-file``; summaries and notes to stderr.
+
+``--output-file`` is checked before any request is sent, and written so that nothing is lost or clobbered: an
+empty name is refused; so is a file the command reads (a report shown, a smoke file, an event); an existing
+file is replaced only with ``--force``; a symbolic link is followed only to a file in its own folder; and the
+document is written to a temporary file beside the target and renamed over it, so a reader (or a crash) never
+sees half of it. A device or FIFO (``/dev/stdout``) is written as it is. A closed stdout (``gcdiag … | head``)
+is an error, never a success: the document did not arrive.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +42,7 @@ class OutputPrefs:
 
     format: Format = Format.TABLE
     file: str | None = None
+    force: bool = False
     color: bool = False
     verbose: bool = False
     debug: bool = False
@@ -51,6 +62,7 @@ class OutputPrefs:
         return cls(
             format=fmt,
             file=out_file,
+            force=bool(inv.option("force")),
             color=bool(color),
             verbose=bool(inv.option("verbose")),
             debug=bool(inv.option("debug")),
@@ -72,9 +84,21 @@ def dump(data: Any, fmt: Format) -> str:
 class Output:
     """Where one run's documents and notes go, and the redactor they all pass."""
 
-    def __init__(self, inv: Invocation) -> None:
+    def __init__(self, inv: Invocation, *, reads: Iterable[str | None] = ()) -> None:
         self.prefs = OutputPrefs.from_invocation(inv)
         self._env_secrets = [inv.environ[name] for name in SECRET_ENV if inv.environ.get(name)]
+        self._target = _output_target(self.prefs) if self.prefs.file is not None else None
+        self.reading(*reads)
+
+    def reading(self, *paths: str | None) -> None:
+        """Refuse (exit 2) an ``--output-file`` that is one of the files this command reads."""
+        if self._target is None:
+            return
+        for path in paths:
+            if path and path != "-" and _same_file(self._target, Path(path)):
+                raise InputError(
+                    f"--output-file {self.prefs.file} is a file this command reads: choose another"
+                )
 
     @property
     def format(self) -> Format:
@@ -98,14 +122,22 @@ class Output:
 
     def write(self, text: str) -> None:
         """A document to stdout or --output-file."""
-        if self.prefs.file:
+        if self._target is not None:
             try:
-                Path(self.prefs.file).write_text(text, encoding="utf-8")
+                _write_file(self._target, text)
             except OSError as exc:
-                raise InputError(f"cannot write --output-file {self.prefs.file}: {exc.strerror}") from None
+                reason = exc.strerror or type(exc).__name__
+                raise InputError(f"cannot write --output-file {self.prefs.file}: {reason}") from None
             click.echo(f"wrote {self.prefs.file}", err=True)
-        else:
+            return
+        try:
             click.echo(text, nl=not text.endswith("\n"))
+            sys.stdout.flush()  # now, so a closed pipe is found while gcdiag can still say so
+        except (BrokenPipeError, ValueError, OSError):
+            # Nothing more can go to stdout; the document did not arrive, so the exit code must not say it did.
+            with contextlib.suppress(OSError, ValueError):
+                sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - replaces a dead stream
+            raise InputError("cannot write the document to stdout: it was closed") from None
 
     def note(self, text: str, secrets: Iterable[str] = (), *, nl: bool = True) -> None:
         """A line for the person at the terminal (stderr), redacted like every document."""
@@ -164,3 +196,47 @@ def env_secrets(environ: os._Environ[str] | dict[str, str] | None = None) -> lis
     """The secret values in the environment (for messages printed before an :class:`Output` exists)."""
     env = os.environ if environ is None else environ
     return [env[name] for name in SECRET_ENV if env.get(name)]
+
+
+def _output_target(prefs: OutputPrefs) -> Path:
+    """The file ``--output-file`` names, checked before any request: see the module docstring."""
+    assert prefs.file is not None
+    if not prefs.file.strip():
+        raise InputError("--output-file is empty: give a file name, or leave it out to write to stdout")
+    path = Path(prefs.file)
+    if path.is_symlink():
+        # Followed only within its own folder: a link planted in a shared directory must not make gcdiag write
+        # over a file elsewhere.
+        resolved = path.resolve()
+        if resolved.parent != path.parent.resolve():
+            raise InputError(f"--output-file {prefs.file} is a symbolic link out of its folder: not followed")
+        path = resolved
+    if path.is_dir():
+        raise InputError(f"--output-file {prefs.file} is a directory")
+    if path.is_file() and not prefs.force:
+        raise InputError(f"--output-file {prefs.file} exists: pass --force to replace it")
+    return path
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _write_file(target: Path, text: str) -> None:
+    """A regular file atomically (a temporary file beside it, renamed over it); a device or FIFO as it is."""
+    if target.exists() and not target.is_file():
+        with open(target, "w", encoding="utf-8") as out:
+            out.write(text)
+        return
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -31,6 +31,7 @@ def diagnose_and_emit(
     notes: tuple[str, ...] = (),
     catalog_max_age: float = 7.0,
     use_catalog: Any = None,
+    reads: tuple[str | None, ...] = (),
 ) -> int:
     """Diagnose and print the report, sending the token requests as early as correctness allows.
 
@@ -43,7 +44,7 @@ def diagnose_and_emit(
     """
     from gcdiag.util.background import Background
 
-    output = Output(inv)
+    output = Output(inv, reads=reads)  # --output-file checked before any request
     user_named_checks = bool(only or skip or checks_dirs)
     checkset = selected_checkset(checks_dirs, scenario_name, only, skip) if user_named_checks else None
     session = open_session(inv, settings)

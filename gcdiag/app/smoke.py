@@ -128,7 +128,7 @@ def run_smoke_command(inv: Invocation, req: SmokeRequest) -> int:
                 f"{req.file}: {item.name}: expect_failing names unknown check id(s) {', '.join(unknown)}"
             )
     settings = settings_for(inv)
-    output = Output(inv)
+    output = Output(inv, reads=(req.file,))
     session = open_session(inv, settings)
     catalog = Background.done(choose_catalog(settings))
     cache = RequestCache()

@@ -13,6 +13,7 @@ variable, not the flag.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -37,6 +38,19 @@ class EnvAwareOption(click.Option):
             raise
 
 
+class FiniteFloat(click.FloatRange):
+    """A float in range that is a real number: click's FloatRange lets ``nan`` through (every comparison with
+    it is false), and ``inf``/``1e309`` through when there is no upper bound."""
+
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
 def _click_type(option: Option) -> dict[str, Any]:
     if option.setting:
         return {}  # text: gcdiag.settings.resolve converts and checks it, naming where it came from
@@ -48,7 +62,7 @@ def _click_type(option: Option) -> dict[str, Any]:
             "type": click.IntRange(None if low is None else int(low), None if high is None else int(high))
         }
     if option.kind == "float":
-        return {"type": click.FloatRange(low, high)}
+        return {"type": FiniteFloat(low, high)}
     if option.kind == "choice":
         return {"type": click.Choice(option.choices)}
     if option.kind == "file":

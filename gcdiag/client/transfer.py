@@ -20,6 +20,7 @@ from typing import Any
 import requests
 
 CHUNK = 64 * 1024
+DEADLINE_SLACK_S = 0.5
 
 Sink = Callable[[bytes], None]
 
@@ -58,8 +59,10 @@ def exchange(
     done = threading.Event()
     cancelled = threading.Event()
     connect, read = timeout
-    # No single socket wait may outlast the deadline either: the helper thread ends soon after it.
-    per_call = (max(min(connect, seconds), 0.001), max(min(read, seconds), 0.001))
+    # No single socket wait may long outlast the deadline either (the helper thread ends soon after it); a
+    # little over it, so that the deadline, not a socket timeout at the same instant, is what gets reported.
+    slack = seconds + DEADLINE_SLACK_S
+    per_call = (max(min(connect, slack), 0.001), max(min(read, slack), 0.001))
 
     def run() -> None:
         try:

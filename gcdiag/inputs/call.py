@@ -80,6 +80,11 @@ def resolve_ids(
             conversation = value
         elif recording is None:
             recording = value
+        else:
+            raise InputError(
+                "ID given as well as --conversation and --recording (or an --event with both): it would be "
+                "ignored; leave it out or drop one of the others"
+            )
     if conversation is None and call is not None:
         # A concrete id in the call's path (…/calls/<id>/recordingstate) names the conversation.
         parts = normalise_path(call[1]).split("/")

@@ -255,6 +255,14 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         kind="file",
     ),
     _opt(
+        "force",
+        ("--force",),
+        "GCDIAG_FORCE",
+        "Replace an --output-file that exists; catalog refresh: keep a swagger far smaller than the bundled one.",
+        group="output",
+        kind="flag",
+    ),
+    _opt(
         "no_color",
         ("--no-color",),
         "GCDIAG_NO_COLOR",

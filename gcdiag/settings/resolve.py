@@ -22,7 +22,9 @@ values.
 
 from __future__ import annotations
 
+import ipaddress
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -197,7 +199,13 @@ def normalise_url(value: str, name: str) -> str:
         port_ok = parts.port is None or parts.port > 0
     except ValueError:
         raise SettingsError(f"{name}: {text!r} is not a valid URL") from None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or not port_ok:
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or not port_ok
+        or not valid_host(parts.hostname)
+        or any(c.isspace() or not c.isprintable() for c in text)
+    ):
         raise SettingsError(f"{name}: {text!r} is not an http(s) URL such as https://api.mypurecloud.com")
     if parts.username is not None or parts.password is not None:
         # Do not echo it: the user part may be a credential.
@@ -205,6 +213,21 @@ def normalise_url(value: str, name: str) -> str:
     if parts.query or parts.fragment:
         raise SettingsError(f"{name}: {text!r} must be a base URL without query or fragment")
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), "", ""))
+
+
+_HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$")  # "_": container service names
+
+
+def valid_host(host: str) -> bool:
+    """A host name (letters, digits, hyphens, underscores; dot-separated labels of 1-63) or an IP address: what a request
+    can be sent to. Spaces, underscores or other characters would only fail later, at request time."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    labels = host.rstrip(".").split(".")
+    return len(host) <= 253 and all(_HOST_LABEL.match(label) for label in labels)
 
 
 def derive_login_url(api_url: str) -> str:

@@ -438,3 +438,9 @@ def test_smoke_ids_file_with_a_bad_id(org: Org, tmp_path: Path) -> None:
     # The line is named by its number, never echoed (#13: a file that is not a list of ids may hold anything).
     line = assert_refused(run(org, "smoke", path), "ids.txt: line 3 is not a Genesys Cloud id", org)
     assert "not-an-id" not in line
+
+
+def test_a_positional_id_is_not_silently_ignored(org: Org) -> None:
+    other = "0d5e3f5a-1111-4222-8333-444455556666"
+    result = run(org, "recording-stop", other, "--conversation", CONVERSATION, "--recording", CONVERSATION)
+    assert_refused(result, "ID given as well as --conversation and --recording", org)
