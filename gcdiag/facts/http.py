@@ -233,3 +233,42 @@ def pages(
         if enough() or number >= last or number >= MAX_PAGES:
             return
         number += 1
+
+
+def collect(
+    facts: Facts,
+    fact: str,
+    identity: str,
+    template: str,
+    *,
+    path_params: dict[str, str] | None = None,
+    params: dict[str, Any] | None = None,
+    page_size: int = 100,
+    max_pages: int = 100,
+) -> tuple[list[dict[str, Any]], str]:
+    """Every entity of a ``pageNumber``/``pageSize`` listing, and ``""`` — or, when more pages exist than
+    ``max_pages``, what was left unread (a listing that must be complete says so instead of stopping quietly)."""
+    entities: list[dict[str, Any]] = []
+    number = 1
+    while True:
+        body: dict[str, Any] = http(
+            facts,
+            fact,
+            identity,
+            "GET",
+            template,
+            path_params=path_params,
+            params={**(params or {}), "pageSize": page_size, "pageNumber": number},
+        )
+        page = body.get("entities") or []
+        entities.extend(e for e in page if isinstance(e, dict))
+        count = body.get("pageCount")
+        last = count if isinstance(count, int) and not isinstance(count, bool) else 1
+        if number >= last or not page:
+            return entities, ""
+        if number >= max_pages:
+            return entities, (
+                f"GET {template}: read {number} of {last} pages ({len(entities)} entities); gcdiag stops at "
+                f"{max_pages} pages"
+            )
+        number += 1
