@@ -36,9 +36,10 @@ CLIENTS = "/api/v2/oauth/clients"
 CLIENT = "/api/v2/oauth/clients/{clientId}"
 GROUPS = "/api/v2/groups"
 MEMBERS = "/api/v2/groups/{groupId}/members"
-GROUP_BATCH = (
-    50  # group ids per GET /api/v2/groups?id=… (the list parameter "id" [SDK-A:groups_api get_groups])
-)
+USERS = "/api/v2/users"
+# Ids per GET /api/v2/groups?id=… and /api/v2/users?id=… ("A list of user IDs to fetch by bulk" [SDK-A:users_api
+# get_users]; groups_api get_groups has the same list parameter "id").
+BATCH = 50
 
 
 def _org_role(body: Mapping[str, Any]) -> OrgRole:
@@ -239,7 +240,7 @@ def fetch_exposure(facts: Facts) -> Exposure:
 
     # 3. Groups: their state, and their members (who hold the group's grants).
     groups = {h.id: h.name for h in holders.values() if h.kind == "group"}
-    group_info, group_errors = _groups(facts, sorted(groups))
+    group_info, group_errors = _by_ids(facts, GROUPS, sorted(groups))
     unread.extend(group_errors)
     member_lists = parallel(facts, lambda gid: _members(facts, gid), sorted(groups))
     members = dict(zip(sorted(groups), member_lists))
@@ -276,6 +277,13 @@ def fetch_exposure(facts: Facts) -> Exposure:
                     group_note=note,
                 )
             )
+    # 4. The state of users named by subject grants (a group member's comes with the member list).
+    direct = sorted({h.id for h in holders.values() if h.kind == "user" and h.state is None})
+    user_info, user_errors = _by_ids(facts, USERS, direct)
+    unread.extend(user_errors)
+    for key, holder in list(holders.items()):
+        if holder.kind == "user" and holder.state is None and holder.id in user_info:
+            holders[key] = replace(holder, state=user_info[holder.id].get("state"))
     if any(h.kind == "user" and not h.via_group for h in holders.values()):
         notes.append(
             "Whether a role's subject grants also list the members of a group that holds it is unconfirmed; gcdiag "
@@ -293,19 +301,23 @@ def fetch_exposure(facts: Facts) -> Exposure:
     )
 
 
-def _groups(facts: Facts, ids: Sequence[str]) -> tuple[dict[str, dict[str, Any]], list[FactError]]:
-    """``Group`` of each id (state, rolesEnabled), read in batches with the list's ``id`` parameter."""
+def _by_ids(
+    facts: Facts, template: str, ids: Sequence[str]
+) -> tuple[dict[str, dict[str, Any]], list[FactError]]:
+    """The entities of a list read by id (its ``id`` parameter), in batches: groups (state, rolesEnabled), users
+    (state). Which states GET /api/v2/users returns without its ``state`` filter is not documented, so a user it
+    does not return keeps an unknown state."""
     found: dict[str, dict[str, Any]] = {}
     errors: list[FactError] = []
-    for start in range(0, len(ids), GROUP_BATCH):
-        batch = tuple(ids[start : start + GROUP_BATCH])
+    for start in range(0, len(ids), BATCH):
+        batch = tuple(ids[start : start + BATCH])
         try:
-            entities, left = collect(facts, "exposure", "reader", GROUPS, params={"id": batch})
+            entities, left = collect(facts, "exposure", "reader", template, params={"id": batch})
         except FactUnavailable as exc:
             errors.append(exc.error)
             continue
         if left:
-            errors.append(FactError("exposure", left, request=f"GET {GROUPS}"))
+            errors.append(FactError("exposure", left, request=f"GET {template}"))
         found.update({str(e.get("id")): e for e in entities})
     return found, errors
 

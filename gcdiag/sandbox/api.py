@@ -616,6 +616,16 @@ def _groups(api: SandboxApi, ctx: Ctx) -> Response:
     return json_response(200, shapes.listing(found, size, number))
 
 
+@route("GET", "/api/v2/users")
+def _users(api: SandboxApi, ctx: Ctx) -> Response:
+    """UserEntityListing, by ``id`` when given. The sandbox returns users of every state; what the real list
+    returns without its ``state`` parameter ("Only list users of this state" [SDK-A:users_api]) is UNCONFIRMED."""
+    size, number = _paging(api, ctx.req)
+    wanted_ids = set(ctx.req.query.get("id", []))
+    found = [shapes.user(api.org, u) for u in api.org.users.values() if not wanted_ids or u.id in wanted_ids]
+    return json_response(200, shapes.listing(found, size, number))
+
+
 @route("GET", "/api/v2/groups/{groupId}")
 def _group(api: SandboxApi, ctx: Ctx) -> Response:
     group_obj = api.org.groups.get(ctx.params["groupId"])

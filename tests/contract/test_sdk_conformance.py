@@ -231,3 +231,6 @@ def test_exposure_reads_deserialize_without_loss(sdk: Any) -> None:
         conforms(client, groups_api.get_group(group_id))
         members = conforms(client, groups_api.get_group_members(group_id))
         assert members["entities"] and all(m["state"] == "active" for m in members["entities"])
+        inactive = next(u.id for u in org.users.values() if u.state == "inactive")
+        users = conforms(client, sdk.UsersApi(client).get_users(id=[inactive]))
+        assert [u["state"] for u in users["entities"]] == ["inactive"]

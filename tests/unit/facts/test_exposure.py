@@ -97,6 +97,8 @@ def _routes(**override: Any) -> dict[str, Any]:
             ],
             size=1,
         ),
+        # A user named by the subject grants: its state is read by id.
+        "GET /api/v2/users": (200, {"entities": [{"id": USER, "name": "Dana", "state": "inactive"}]}),
         "GET /api/v2/authorization/divisions": DIVISIONS,
         "GET /api/v2/authorization/permissions": (
             200,
@@ -193,6 +195,7 @@ def test_how_each_holds_it_wildcard_all_divisions_group_and_state() -> None:
         "GET /api/v2/authorization/roles/{roleId}/subjectgrants",
         "GET /api/v2/oauth/clients roleDivisions",
     }
+    assert found[("user", USER, False)].holder.state == "inactive"
     member = found[("user", MEMBER, True)]
     assert member.holder.via_group == (GROUP, "Team") and member.division_ids == (HOME,)
 
