@@ -89,7 +89,7 @@ def run_who_can(inv: Invocation, req: WhoCanRequest) -> int:
 
     output = Output(inv)
     output.listing_format("who-can", EXPOSURE_FORMATS)
-    settings = settings_for(inv)
+    settings = _reading_settings(inv)
     choice = choose_catalog(settings)
     query = parse_query(req, choice.catalog)
     if req.allow and not req.expect_none:
@@ -122,6 +122,16 @@ def run_who_can(inv: Invocation, req: WhoCanRequest) -> int:
     if req.expect_none and doc["expect_none"]["violations"]:
         return int(ExitCode.WOULD_FAIL)
     return int(ExitCode.INCOMPLETE) if problems else 0
+
+
+def _reading_settings(inv: Invocation) -> Any:
+    """who-can reads with the inspector when one is given, else with the subject; an inspector alone will do."""
+    from dataclasses import replace
+
+    settings = settings_for(inv, need_identity=False)
+    if settings.subject is None and settings.inspector is not None:
+        settings = replace(settings, subject=settings.inspector, inspector=None)
+    return settings_for(inv) if settings.subject is None or settings.api_url is None else settings
 
 
 def settings_label(settings: Any) -> str:
@@ -254,6 +264,7 @@ def _document(
             "permission is not division-aware; where divisionAware is unknown the permission is taken as "
             "division-aware (unconfirmed)."
         )
+    doc["notes"] += _route_notes(query)
     if any(p["permission"] == "conversation:recording:pause" for p in permissions):
         doc["notes"].append(
             "conversation:recording:pause is the inferred string form of the UI's Conversation > Recording > Pause; "
@@ -270,6 +281,26 @@ def _document(
             "passed": not violations,
         }
     return doc
+
+
+def _route_notes(query: Query) -> list[str]:
+    """What the endpoint's permission list does not say about the recording routes (genesys-facts §3.2)."""
+    from gcdiag.genesys.targets import PAUSE_PERMISSION_INFERRED, RECORD_FLAG_PERMISSION, ROUTES
+
+    op = query.operation
+    route = ROUTES.get((op.method, op.path)) if op else None
+    if route == "participant-patch":
+        return [
+            f"Pausing through this route also needs the caller to be a participant user holding Conversation > "
+            f"Recording > Pause ({PAUSE_PERMISSION_INFERRED}, an inferred name); the list covers only the "
+            "operation's own permissions."
+        ]
+    if route == "participant-flag":
+        return [
+            f"The operation accepts any one of its permissions; that switching the recording flag needs "
+            f"{RECORD_FLAG_PERMISSION} in particular is inferred, so holders of the others may not be able to."
+        ]
+    return []
 
 
 def _subject_id(row: dict[str, Any]) -> str:

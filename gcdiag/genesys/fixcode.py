@@ -269,6 +269,39 @@ def _curl_edit(url: str, jq_filter: str) -> str:
     )
 
 
+def _read_modify_write(
+    base: str,
+    path: str,
+    template: str,
+    *,
+    noun: str,
+    change: str,
+    body: Any,
+    body_note: str,
+    jq_filter: str,
+) -> tuple[ApiRequest, ApiRequest]:
+    """GET then PUT of a whole object: the PUT's curl line reads, edits (jq) and writes it in one pipeline."""
+    url = _url(base, path)
+    return (
+        ApiRequest(
+            method="GET",
+            path=path,
+            purpose=f"read the {noun}: the PUT replaces it whole",
+            needs=_needs("GET", template),
+            curl=_curl_get(url),
+        ),
+        ApiRequest(
+            method="PUT",
+            path=path,
+            purpose=f"write the {noun} back {change}",
+            body=body,
+            body_note=body_note,
+            needs=_needs("PUT", template),
+            curl=_curl_edit(url, jq_filter),
+        ),
+    )
+
+
 # -- add a permission to a role --------------------------------------------------------------------------------
 
 
@@ -331,28 +364,19 @@ def _add_permission(change: Change, base: str) -> FixAsCode:
         raise ValueError("adding a permission needs the role to add it to")
     domain, entity, action = split_permission(change.permission)
     path = f"/api/v2/authorization/roles/{role.id}"
-    url = _url(base, path)
     jq_filter = role_policy_filter(change.permission)
-    api = (
-        ApiRequest(
-            method="GET",
-            path=path,
-            purpose="read the role: the PUT replaces it whole",
-            needs=_needs("GET", "/api/v2/authorization/roles/{roleId}"),
-            curl=_curl_get(url),
+    api = _read_modify_write(
+        base,
+        path,
+        "/api/v2/authorization/roles/{roleId}",
+        noun="role",
+        change=f"with {change.permission} added to its permission policies",
+        body=updated_role_body(role, change.permission),
+        body_note=(
+            "built from the role as gcdiag read it; the curl line edits the role as it is when you run it "
+            "(policy conditions and fields gcdiag did not read are kept that way), so prefer it"
         ),
-        ApiRequest(
-            method="PUT",
-            path=path,
-            purpose=f"write the role back with {change.permission} added to its permission policies",
-            body=updated_role_body(role, change.permission),
-            body_note=(
-                "built from the role as gcdiag read it; the curl line edits the role as it is when you run it "
-                "(policy conditions and fields gcdiag did not read are kept that way), so prefer it"
-            ),
-            needs=_needs("PUT", "/api/v2/authorization/roles/{roleId}"),
-            curl=_curl_edit(url, jq_filter),
-        ),
+        jq_filter=jq_filter,
     )
     policies: list[tuple[str, str, list[str], str]] = []
     added = False
@@ -441,7 +465,6 @@ def _grant_client(change: Change, base: str) -> FixAsCode:
     subject = change.subject
     role_id, division, notes = _grant_target(change)
     path = f"/api/v2/oauth/clients/{subject.id}"
-    url = _url(base, path)
     pair = {"roleId": role_id, "divisionId": division}
     jq_filter = client_roles_filter(pair)
     existing = [{"roleId": g.role_id, "divisionId": g.division_id} for g in subject.grants]
@@ -449,26 +472,18 @@ def _grant_client(change: Change, base: str) -> FixAsCode:
     if subject.grant_type:
         body["authorizedGrantType"] = subject.grant_type
     body["roleDivisions"] = existing + ([pair] if pair not in existing else [])
-    api = (
-        ApiRequest(
-            method="GET",
-            path=path,
-            purpose="read the OAuth client: the PUT replaces it whole",
-            needs=_needs("GET", "/api/v2/oauth/clients/{clientId}"),
-            curl=_curl_get(url),
+    api = _read_modify_write(
+        base,
+        path,
+        "/api/v2/oauth/clients/{clientId}",
+        noun="OAuth client",
+        change="with the role–division pair added to roleDivisions",
+        body=body,
+        body_note=(
+            "OAuthClientRequest with only what gcdiag read (name, grant type, role divisions): a PUT replaces the "
+            "client, so use the curl line, which keeps its description, token validity, scopes and state"
         ),
-        ApiRequest(
-            method="PUT",
-            path=path,
-            purpose="write the client back with the role–division pair added to roleDivisions",
-            body=body,
-            body_note=(
-                "OAuthClientRequest with only what gcdiag read (name, grant type, role divisions): a PUT replaces "
-                "the client, so use the curl line, which keeps its description, token validity, scopes and state"
-            ),
-            needs=_needs("PUT", "/api/v2/oauth/clients/{clientId}"),
-            curl=_curl_edit(url, jq_filter),
-        ),
+        jq_filter=jq_filter,
     )
     label = tf_label(subject.name, "client")
     lines = [

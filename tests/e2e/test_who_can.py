@@ -222,3 +222,14 @@ def test_redact_hides_user_names_in_every_format(org: Org) -> None:
         text = org.run("who-can", PAUSE, "--redact", "-o", fmt.value).stdout
         assert "Dana Supervisor" not in text and "person-" in text, fmt
         assert "Legacy WFM Sync" in text  # an OAuth client's name is not personal data
+
+
+@pytest.mark.parametrize("org", ["exposure"], indirect=True)
+def test_reads_with_the_inspector_and_an_inspector_alone_will_do(org: Org) -> None:
+    inspector = org.demo["inspector_client"]
+    result = org.run("who-can", PAUSE, "-o", "json")
+    assert {r["client_id"] for r in org.requests() if r["path"].startswith("/api/v2/")} == {inspector}
+    alone = {k: "" for k in ("GENESYSCLOUD_OAUTHCLIENT_ID", "GENESYSCLOUD_OAUTHCLIENT_SECRET")}
+    again = org.run("who-can", PAUSE, "-o", "json", env=alone)
+    assert result.exit_code == again.exit_code == 0
+    assert holders(json.loads(again.stdout)) == holders(json.loads(result.stdout))
