@@ -486,6 +486,43 @@ def _oauth_client(api: SandboxApi, ctx: Ctx) -> Response:
     return json_response(200, shapes.oauth_client(api.org, client))
 
 
+@route("PUT", "/api/v2/oauth/clients/{clientId}")
+def _put_oauth_client(api: SandboxApi, ctx: Ctx) -> Response:
+    """Replace an OAuth client from an ``OAuthClientRequest`` [SDK-M:o_auth_client_request]: the sandbox applies
+    ``name``, ``description``, ``roleDivisions`` and ``state`` (the rest must match). That ``name`` and
+    ``authorizedGrantType`` are required is the sandbox's reading of Terraform's oauth_client (both Required
+    [TF:docs/resources/oauth_client.md]); role divisions only for client credentials (genesys-facts §1.1)."""
+    client = api.org.clients.get(ctx.params["clientId"])
+    if client is None:
+        raise not_found()
+    body = _object_body(ctx.req)
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise bad_request("Value [name] is required")
+    if body.get("authorizedGrantType") != client.grant_type:
+        raise bad_request(
+            f"Value [{body.get('authorizedGrantType')}] is not valid for field [authorizedGrantType]"
+        )
+    pairs: list[tuple[str, str]] = []
+    for item in body.get("roleDivisions") or []:
+        role_id = item.get("roleId") if isinstance(item, dict) else None
+        division_id = (item.get("divisionId") or api.org.home_division.id) if isinstance(item, dict) else None
+        if role_id not in api.org.roles or (
+            division_id != ALL_DIVISIONS and api.org.division(str(division_id)) is None
+        ):
+            raise bad_request(f"Invalid role division {item!r}")
+        pairs.append((str(role_id), str(division_id)))
+    if pairs and client.grant != "client_credentials":
+        raise bad_request("roleDivisions apply to client-credentials clients only")
+    state = body.get("state", client.state)
+    if state not in vocab.CLIENT_STATES:
+        raise bad_request(f"Value [{state}] is not valid for field [state]")
+    client.name, client.state, client.role_divisions = name, str(state), list(dict.fromkeys(pairs))
+    if isinstance(body.get("description"), str):
+        client.description = body["description"]
+    return json_response(200, shapes.oauth_client(api.org, client))
+
+
 def _scopes_listed(api: SandboxApi) -> list[str]:
     used = {s for c in api.org.clients.values() for s in c.scopes}
     return sorted(set(vocab.LISTED_SCOPES) | used)

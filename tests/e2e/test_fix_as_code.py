@@ -105,3 +105,35 @@ def _token(org: Org, client_id: str) -> str:
     )
     response.raise_for_status()
     return str(response.json()["access_token"])
+
+
+@pytest.mark.skipif(not (shutil.which("curl") and shutil.which("jq")), reason="needs curl and jq")
+def test_applying_the_client_grant_fixes_the_division(tmp_path: Path) -> None:
+    """wrong-division: the integration holds pauseOthers only in Home; the fix grants that role in Support by
+    editing the OAuth client's roleDivisions (GET, jq, PUT), keeping its other grants."""
+
+    def admin_inspector(data: dict[str, Any]) -> None:
+        role = next(r for r in data["roles"] if r["name"] == "gcdiag Read-Only Inspector")
+        role["permissions"].append("oauth:client:edit")
+
+    with custom_org("wrong-division", admin_inspector, tmp_path) as org:
+        before = diagnose(org)
+        division = results(before)["auth.division"]
+        assert division["status"] == "fail"
+        (code,) = division["fix_as_code"]
+        assert code["terraform"]["resource"] == "genesyscloud_oauth_client"
+        put = code["api"][-1]
+        client = org.demo["subject_client"]
+        grants_before = list(org.sandbox.org.clients[client].role_divisions)
+        done = subprocess.run(
+            ["bash", "-o", "pipefail", "-c", put["curl"]],
+            env={**os.environ, "TOKEN": _token(org, org.demo["inspector_client"])},
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert done.returncode == 0, done.stderr
+        after = diagnose(org)
+        assert results(after)["auth.division"]["status"] == "pass"
+        grants_after = org.sandbox.org.clients[client].role_divisions
+        assert set(grants_before) < set(grants_after) and len(grants_after) == len(grants_before) + 1
