@@ -91,9 +91,15 @@ def _fix_as_code(finding: Finding, facts: Facts) -> tuple[dict[str, Any], ...]:
     from gcdiag.genesys.fixcode import as_code
 
     api_url = str(getattr(facts.context, "api_url", "") or "")
-    return tuple(
-        as_code(change, api_url, fix=text) for text, change in finding.changes if text in finding.fix
-    )
+    out = []
+    for text, change in finding.changes:
+        if text not in finding.fix:
+            continue
+        try:
+            out.append(as_code(change, api_url, fix=text))
+        except ValueError:
+            continue  # a change gcdiag cannot write as code keeps its text step; the diagnosis goes on
+    return tuple(out)
 
 
 def skipped_result(check: Check, reason: str) -> CheckResult:
