@@ -24,7 +24,8 @@ line appears when any check is blocking. Summaries wrap so a line stays within a
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from tabulate import tabulate
 
@@ -35,10 +36,14 @@ from gcdiag.render.common import (
     SEE_MORE_TITLE,
     STATUS_STYLE,
     call_text,
+    code_blocks,
+    code_notes,
     colorize,
+    fix_code,
     status_label,
     strip_ansi,
 )
+from gcdiag.report.formats import FIX_FORMS
 from gcdiag.report.model import Outcome, Report
 
 WIDTH = 100
@@ -94,11 +99,15 @@ def _verdict(report: Report, color: bool) -> list[str]:
     return lines
 
 
-def _numbered(title: str, items: Sequence[str]) -> list[str]:
+def _numbered(title: str, items: Sequence[str], code: Sequence[list[str]] = ()) -> list[str]:
+    """Numbered steps; ``code[i]`` (already laid out) follows step i, indented under it and never re-wrapped:
+    commands and snippets must stay copy-pasteable."""
     lines = [title]
     for n, item in enumerate(items, 1):
         marker = f"  {n}. "
         lines += _wrap(strip_ansi(item), WIDTH, marker, " " * len(marker))
+        if n <= len(code) and code[n - 1]:
+            lines += [strip_ansi(line).rstrip() for line in code[n - 1]]
     return lines
 
 
@@ -109,11 +118,25 @@ def _bulleted(title: str, items: Sequence[str]) -> list[str]:
     return lines
 
 
-def render_lines(report: Report, color: bool) -> list[str]:
+def _code(entry: Mapping[str, Any] | None, forms: Sequence[str], indent: str = "     ") -> list[str]:
+    """A fix step's code forms under it: titles and notes wrap like prose, code lines are never wrapped."""
+    if entry is None:
+        return []
+    lines: list[str] = []
+    for title, _, text in code_blocks(entry, forms):
+        lines += _wrap(f"{title}:", WIDTH, indent, indent + "  ")
+        lines += [f"{indent}  {line}" if line else "" for line in text.splitlines()]
+    for note in code_notes(entry, forms):
+        lines += _wrap(note, WIDTH, f"{indent}- ", f"{indent}  ")
+    return lines
+
+
+def render_lines(report: Report, color: bool, fix_forms: Sequence[str] = FIX_FORMS) -> list[str]:
     lines = _table(report, color)
     lines += ["", *_verdict(report, color)]
     if report.fix:
-        lines += ["", *_numbered("Fix:", report.fix)]
+        code = [_code(entry, fix_forms) for entry in fix_code(report)]
+        lines += ["", *_numbered("Fix:", report.fix, code)]
     if report.see_more:
         lines += ["", *_numbered(SEE_MORE_TITLE, report.see_more)]
     if report.notes:
@@ -121,8 +144,8 @@ def render_lines(report: Report, color: bool) -> list[str]:
     return lines
 
 
-def render(report: Report, *, color: bool = False) -> str:
-    return "\n".join(render_lines(report, color)) + "\n"
+def render(report: Report, *, color: bool = False, fix_forms: Sequence[str] = FIX_FORMS) -> str:
+    return "\n".join(render_lines(report, color, fix_forms)) + "\n"
 
 
 def _heading(index: int, total: int, report: Report) -> str:
@@ -130,14 +153,16 @@ def _heading(index: int, total: int, report: Report) -> str:
     return f"[{index}/{total}] {report.scenario}" + (f": {strip_ansi(call)}" if call else "")
 
 
-def render_many(reports: Sequence[Report], *, color: bool = False, title: str = "") -> str:
+def render_many(
+    reports: Sequence[Report], *, color: bool = False, title: str = "", fix_forms: Sequence[str] = FIX_FORMS
+) -> str:
     """One section per report (heading, table, verdict, fix, notes), then one summary line."""
     lines: list[str] = []
     if title:
         lines += [strip_ansi(title), "=" * min(WIDTH, len(strip_ansi(title))), ""]
     for index, report in enumerate(reports, 1):
         heading = _heading(index, len(reports), report)
-        lines += [heading, "-" * min(WIDTH, len(heading)), *render_lines(report, color), ""]
+        lines += [heading, "-" * min(WIDTH, len(heading)), *render_lines(report, color, fix_forms), ""]
     counts = {o: sum(1 for r in reports if r.verdict.outcome is o) for o in Outcome}
     parts = ", ".join(
         colorize(f"{n} {o.value}", OUTCOME_STYLE[o], color and n > 0) for o, n in counts.items()

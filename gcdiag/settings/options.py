@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gcdiag.report.formats import FORMATS
+from gcdiag.report.formats import FIX_FORMAT_CHOICES, FORMATS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -278,6 +278,15 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         group="output",
         kind="flag",
     ),
+    _opt(
+        "fix_format",
+        ("--fix-format",),
+        "GCDIAG_FIX_FORMAT",
+        "Fix steps that change configuration also as: api (curl), terraform, gc (CLI), all, or text only.",
+        group="output",
+        kind="choice",
+        choices=FIX_FORMAT_CHOICES,
+    ),
     _opt("debug", ("--debug",), "GCDIAG_DEBUG", "Show tracebacks.", group="output", kind="flag"),
     _opt(
         "redact",
@@ -405,6 +414,33 @@ COMMAND_OPTIONS: dict[str, Option] = {
             show_default=True,
         ),
         _opt("scenario", ("--scenario",), "GCDIAG_SCENARIO", "Only checks of this scenario."),
+        _opt(
+            "who_call",
+            ("--call",),
+            "GCDIAG_WHO_CAN_CALL",
+            'List who can make this call "METHOD PATH" (its permissions, ANY or ALL).',
+        ),
+        _opt(
+            "recording_control",
+            ("--recording-control",),
+            "GCDIAG_RECORDING_CONTROL",
+            "List who holds any permission that pauses, stops or deletes recordings or changes their retention.",
+            kind="flag",
+        ),
+        _opt(
+            "expect_none",
+            ("--expect-none",),
+            "GCDIAG_EXPECT_NONE",
+            "Exit 1 when anyone outside --allow holds it (a compliance gate for CI).",
+            kind="flag",
+        ),
+        _opt(
+            "allow",
+            ("--allow",),
+            "GCDIAG_ALLOW",
+            "An OAuth client, user or group id allowed to hold it (repeatable; a group allows its members).",
+            kind="multiple",
+        ),
     )
 }
 
