@@ -20,7 +20,13 @@ from gcdiag.genesys.catalog import Catalog, CatalogChoice
 from gcdiag.genesys.targets import TargetCall
 from gcdiag.inputs.model import Inputs
 from gcdiag.pipeline.plugins import CheckSet
-from gcdiag.pipeline.runner import build_report, run_checks, select_checks, skipped_result
+from gcdiag.pipeline.runner import (
+    DEFAULT_CHECK_TIMEOUT,
+    build_report,
+    run_checks,
+    select_checks,
+    skipped_result,
+)
 from gcdiag.pipeline.scenarios import Scenario
 from gcdiag.report.model import CheckResult, Report, Status
 from gcdiag.util.background import Background
@@ -93,6 +99,7 @@ class Options:
     debug: bool = False
     attempt: bool = False
     skip_reason: str = "skipped by --skip/--only"
+    check_timeout: float = DEFAULT_CHECK_TIMEOUT
 
 
 def diagnose(
@@ -114,7 +121,7 @@ def diagnose(
     run, skipped = select_checks(checkset.checks, scenario, only=options.only, skip=options.skip)
     with facts_for(session, inputs, catalog, scenario=scenario.name, cache=cache) as facts:
         ctx: RunContext = facts.context
-        results = run_checks(run, facts, debug=options.debug)
+        results = run_checks(run, facts, debug=options.debug, check_timeout=options.check_timeout)
         results += [skipped_result(c, options.skip_reason) for c in skipped]
         target_call, _ = facts.outcome("target_call")
         if options.attempt and isinstance(target_call, TargetCall):

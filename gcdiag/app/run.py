@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from gcdiag.app.invocation import Invocation
 from gcdiag.app.output import Output
-from gcdiag.app.wiring import open_session, selected_checkset
+from gcdiag.app.wiring import check_timeout, open_session, selected_checkset
 
 if TYPE_CHECKING:
     from gcdiag.inputs.model import Inputs
@@ -68,7 +68,13 @@ def diagnose_and_emit(
         inputs=inputs,
         catalog=catalog,
         checkset=checkset,
-        options=Options(only=tuple(only), skip=tuple(skip), debug=output.prefs.debug, attempt=attempt),
+        options=Options(
+            only=tuple(only),
+            skip=tuple(skip),
+            debug=output.prefs.debug,
+            attempt=attempt,
+            check_timeout=check_timeout(inv),
+        ),
         notes=notes,
     )
     return output.report(report, session.secrets())

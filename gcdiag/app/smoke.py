@@ -109,7 +109,7 @@ class SmokeRequest:
 
 def run_smoke_command(inv: Invocation, req: SmokeRequest) -> int:
     from gcdiag.app.diagnose import Options, diagnose
-    from gcdiag.app.wiring import choose_catalog, load_checkset, open_session, settings_for
+    from gcdiag.app.wiring import check_timeout, choose_catalog, load_checkset, open_session, settings_for
     from gcdiag.facts.context import RequestCache
     from gcdiag.inputs.smoke_file import SmokeError, load_smoke_file, smoke_inputs
     from gcdiag.pipeline.scenarios import SCENARIOS
@@ -146,7 +146,10 @@ def run_smoke_command(inv: Invocation, req: SmokeRequest) -> int:
             catalog=catalog,
             checkset=checkset,
             options=Options(
-                skip=skips, debug=output.prefs.debug, skip_reason="not run in smoke without --with-audit"
+                skip=skips,
+                debug=output.prefs.debug,
+                skip_reason="not run in smoke without --with-audit",
+                check_timeout=check_timeout(inv),
             ),
             cache=cache,
             notes=(f"smoke item: {item.name}",),

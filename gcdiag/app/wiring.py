@@ -55,6 +55,14 @@ def open_session(inv: Invocation, settings: Settings) -> Session:
     return Session.open(settings, **options)
 
 
+def check_timeout(inv: Invocation) -> float:
+    """--check-timeout (seconds each check may run), or the runner's default."""
+    from gcdiag.pipeline.runner import DEFAULT_CHECK_TIMEOUT
+
+    value = inv.option("check_timeout")
+    return float(value) if value is not None else DEFAULT_CHECK_TIMEOUT
+
+
 def choose_catalog(settings: Settings | None = None, max_age_days: float = 7.0) -> CatalogChoice:
     """The live catalog of the target region when refreshed recently, else the bundled one; and which it is."""
     from gcdiag.genesys.catalog_cache import cache_key_for, load_catalog

@@ -92,7 +92,7 @@ def _entry_point_modules() -> list[tuple[str, ModuleType]]:
     for ep in eps:
         try:
             obj = ep.load()
-        except Exception as exc:  # a broken plugin must name itself, not crash with a traceback
+        except BaseException as exc:  # a broken plugin must name itself, not crash (or exit) the run
             raise PluginError(
                 f"entry point {ep.name} ({ep.value}) in group {ENTRY_POINT_GROUP}: {exc}"
             ) from exc
@@ -132,8 +132,8 @@ def _import_file(path: Path) -> ModuleType:
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:
-        raise PluginError(f"{path}: failed to import: {type(exc).__name__}: {exc}") from exc
+    except BaseException as exc:  # sys.exit() or KeyboardInterrupt at import time may not end the run either
+        raise PluginError(f"{path}: failed to import: {type(exc).__name__}: {exc}") from None
     return module
 
 

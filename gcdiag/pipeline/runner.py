@@ -7,6 +7,7 @@ let gcdiag see it — never a ``pass``.
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 from collections.abc import Iterable, Sequence
@@ -17,6 +18,9 @@ from gcdiag.facts.engine import FactError, Facts, values_for
 from gcdiag.pipeline.check import Check, FactView, findings_for_unseen
 from gcdiag.pipeline.scenarios import Scenario
 from gcdiag.report.model import CheckResult, Finding, Report, Status, decide
+
+DEFAULT_CHECK_TIMEOUT = 10.0  # seconds: --check-timeout
+LAST_MOMENT_S = 0.2  # what a check still gets once the run deadline has passed
 
 
 def select_checks(
@@ -38,16 +42,24 @@ def select_checks(
     return run, skipped
 
 
-def run_checks(checks: Sequence[Check], facts: Facts, *, debug: bool = False) -> list[CheckResult]:
+def run_checks(
+    checks: Sequence[Check],
+    facts: Facts,
+    *,
+    debug: bool = False,
+    check_timeout: float = DEFAULT_CHECK_TIMEOUT,
+) -> list[CheckResult]:
     """Prefetch every needed fact concurrently, then evaluate each check on its facts."""
     wanted: list[str] = []
     for c in checks:
         wanted.extend(n for n in (*c.needs, *c.wants) if n not in wanted)
     facts.prefetch(wanted)
-    return [run_one(c, facts, debug=debug) for c in checks]
+    return [run_one(c, facts, debug=debug, check_timeout=check_timeout) for c in checks]
 
 
-def run_one(check: Check, facts: Facts, *, debug: bool = False) -> CheckResult:
+def run_one(
+    check: Check, facts: Facts, *, debug: bool = False, check_timeout: float = DEFAULT_CHECK_TIMEOUT
+) -> CheckResult:
     start = time.perf_counter()
     values, errors = values_for(facts, check.needs)
     if errors:
@@ -55,18 +67,11 @@ def run_one(check: Check, facts: Facts, *, debug: bool = False) -> CheckResult:
     else:
         optional, problems = values_for(facts, check.wants)
         view = FactView({**values, **optional, **{k: None for k in problems}}, problems)
-        try:
-            finding = check.evaluate(view)
-            if not isinstance(finding, Finding):
-                raise TypeError(f"check returned {type(finding).__name__}, not a Finding")
-        except Exception as exc:  # a bug in one check must not take down the diagnosis
-            detail = traceback.format_exc() if debug else "run with --debug for the traceback"
-            finding = Finding(
-                Status.ERROR,
-                f"the check itself failed: {type(exc).__name__}: {exc}",
-                detail=detail,
-                fix=("This is a bug in the check; please report it with the --debug output.",),
-            )
+        # A check is pure and fast; a slow one may not hold the run past its deadline (down to a last moment).
+        limit = check_timeout
+        if facts.deadline is not None:
+            limit = min(limit, max(facts.deadline.left(), LAST_MOMENT_S))
+        finding = contained(check, view, limit=limit, debug=debug)
     return CheckResult(
         id=check.id,
         title=check.title,
@@ -100,6 +105,53 @@ def _fix_as_code(finding: Finding, facts: Facts) -> tuple[dict[str, Any], ...]:
         except ValueError:
             continue  # a change gcdiag cannot write as code keeps its text step; the diagnosis goes on
     return tuple(out)
+
+
+def contained(check: Check, view: FactView, *, limit: float, debug: bool = False) -> Finding:
+    """``check.evaluate(view)`` with nothing a check does escaping: it runs in its own thread, so neither an
+    exception, nor ``sys.exit()`` or ``KeyboardInterrupt`` raised by the check, nor a check that never returns
+    can end or hold the run; each becomes this check's ``error``. (A real Ctrl-C never reaches here: the CLI
+    ends the process at once.)"""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["finding"] = check.evaluate(view)
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt too: a plugin may not end the run
+            outcome["error"] = exc
+            outcome["trace"] = traceback.format_exc()
+
+    worker = threading.Thread(target=run, name=f"gcdiag-check-{check.id}", daemon=True)
+    worker.start()
+    worker.join(limit)
+    if worker.is_alive():
+        return Finding(
+            Status.ERROR,
+            f"the check did not finish within {limit:.3g} s and was abandoned",
+            detail=f"--check-timeout (GCDIAG_CHECK_TIMEOUT) gives each check {limit:.3g} s; a check only reads "
+            "facts already fetched, so it should take milliseconds.",
+            see_more=(_REPORT_IT.format(source=check.origin or check.source or "its author"),),
+        )
+    error = outcome.get("error")
+    finding = outcome.get("finding")
+    if error is None and not isinstance(finding, Finding):
+        error = TypeError(f"check returned {type(finding).__name__}, not a Finding")
+    if error is None:
+        assert isinstance(finding, Finding)
+        return finding
+    what = {SystemExit: "called sys.exit()", KeyboardInterrupt: "raised KeyboardInterrupt"}.get(type(error))
+    summary = f"the check itself failed: {what or type(error).__name__}" + (
+        f": {error}" if str(error) else ""
+    )
+    return Finding(
+        Status.ERROR,
+        summary,
+        detail=outcome.get("trace", "") if debug else "run with --debug for the traceback",
+        see_more=(_REPORT_IT.format(source=check.origin or check.source or "its author"),),
+    )
+
+
+_REPORT_IT = "This is a bug in the check (loaded from {source}); report it with the --debug output."
 
 
 def skipped_result(check: Check, reason: str) -> CheckResult:

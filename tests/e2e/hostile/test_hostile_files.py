@@ -296,21 +296,32 @@ def assert_contained(run: Run, check_id: str) -> None:
     assert status.get(check_id) == "error", status
 
 
-@pytest.mark.xfail(
-    strict=True, reason="#13: a plugin check calling sys.exit(0) ends the run with exit 0, no report"
+@pytest.mark.parametrize(
+    ("name", "body"), [("exits", "sys.exit(0)"), ("interrupts", "raise KeyboardInterrupt")]
 )
 def test_plugin_check_calling_sys_exit(
-    target_factory: Callable[..., Target], plugin_dir: Callable[[str, str], Path], tmp_path: Path, home: Path
+    name: str,
+    body: str,
+    target_factory: Callable[..., Target],
+    plugin_dir: Callable[[str, str], Path],
+    tmp_path: Path,
+    home: Path,
 ) -> None:
     target = target_factory("healthy")  # would_succeed without the plugin: exit 0 would hide it
-    run = plugin_run(target, tmp_path, home, plugin_dir("exits", "sys.exit(0)"))
-    assert_contained(run, "hostile.exits")
+    run = plugin_run(target, tmp_path, home, plugin_dir(name, body))
+    assert_contained(run, f"hostile.{name}")
 
 
-@pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True, reason="#13: no per-check time limit: a plugin check sleeping 600 s holds the run"
-)
+def test_plugin_calling_sys_exit_when_imported(target: Target, tmp_path: Path, home: Path) -> None:
+    folder = tmp_path / "checks-import"
+    folder.mkdir()
+    (folder / "bad.py").write_text("import sys\nsys.exit(0)\n")
+    run = plugin_run(target, tmp_path, home, folder)
+    assert_refused(run, limit=RELAXED_LIMIT_S)
+    assert "failed to import: SystemExit" in run.stderr
+    assert not target.server.requests()  # a broken plugin is refused before any request
+
+
 def test_plugin_check_that_sleeps(
     target_factory: Callable[..., Target], plugin_dir: Callable[[str, str], Path], tmp_path: Path, home: Path
 ) -> None:

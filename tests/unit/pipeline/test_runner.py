@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
+from gcdiag.client.deadline import RUN_DEADLINE, Deadline
 from gcdiag.facts.engine import FactDef, FactError, Facts, FactUnavailable
 from gcdiag.pipeline.check import Check, FactView, check
 from gcdiag.pipeline.runner import ordered_fix, run_checks, select_checks
@@ -82,6 +86,53 @@ def test_exception_in_check_is_error() -> None:
     with Facts(DEFS, None) as facts:
         (result,) = run_checks([broken], facts, debug=True)
     assert "Traceback" in result.detail
+
+
+@pytest.mark.parametrize(
+    ("escape", "said"),
+    [(SystemExit(0), "called sys.exit()"), (KeyboardInterrupt(), "raised KeyboardInterrupt")],
+    ids=["sys.exit", "KeyboardInterrupt"],
+)
+def test_a_check_cannot_end_the_run(escape: BaseException, said: str) -> None:
+    @check(id="a.first", title="t", scenarios=("demo",), blocking=True, needs=("ok",), fix="f")
+    def hostile(facts: FactView) -> object:
+        raise escape
+
+    with Facts(DEFS, None) as facts:
+        first, second = run_checks([hostile, make("a.second", Status.PASS)], facts)
+    assert first.status is Status.ERROR and said in first.summary
+    assert second.status is Status.PASS  # the run went on
+    assert "This is a bug in the check" in first.see_more[0] and first.fix == ()
+
+
+def test_a_check_that_never_returns_is_abandoned_at_its_time_limit() -> None:
+    release = threading.Event()
+
+    @check(id="a.first", title="t", scenarios=("demo",), blocking=True, needs=("ok",), fix="f")
+    def sleepy(facts: FactView) -> object:
+        release.wait(30)
+        raise AssertionError("never evaluated")
+
+    start = time.monotonic()
+    with Facts(DEFS, None) as facts:
+        (result,) = run_checks([sleepy], facts, check_timeout=0.2)
+    release.set()
+    assert time.monotonic() - start < 5
+    assert result.status is Status.ERROR and "did not finish within 0.2 s" in result.summary
+
+
+def test_a_check_gets_no_more_than_the_run_deadline_leaves() -> None:
+    release = threading.Event()
+
+    @check(id="a.first", title="t", scenarios=("demo",), blocking=True, needs=("ok",), fix="f")
+    def sleepy(facts: FactView) -> object:
+        release.wait(30)
+        raise AssertionError("never evaluated")
+
+    with Facts(DEFS, None, deadline=Deadline.after(-1, RUN_DEADLINE)) as facts:
+        (result,) = run_checks([sleepy], facts, check_timeout=30)
+    release.set()
+    assert "did not finish within 0.2 s" in result.summary
 
 
 def test_undeclared_fact_access_is_an_error() -> None:
