@@ -17,6 +17,14 @@ CC_NOTE = (
 )
 
 
+def _named(name: str | None, entity_id: str | None) -> str:
+    """``'Acme' (id)``; an answer may leave a name out (the SDK models make none required): then say so, never
+    print ``None``."""
+    if name:
+        return f"{name!r} ({entity_id or 'no id given'})"
+    return f"{entity_id or '(no id given)'} (its name was not in the answer)"
+
+
 @check(
     id="auth.token",
     title="The token is valid, and whose it is",
@@ -47,10 +55,10 @@ def auth_token(facts: FactView) -> Finding:
             )
         return unseen(problem)
     ident: Identity = facts["identity"]
-    who = f"OAuth client {ident.client_name!r} ({ident.client_id})" + (
-        f", user {ident.user_name!r} ({ident.user_id})" if ident.user_id else ", no user"
+    who = f"OAuth client {_named(ident.client_name, ident.client_id)}" + (
+        f", user {_named(ident.user_name, ident.user_id)}" if ident.user_id else ", no user"
     )
-    summary = f"valid token for org {ident.org_name!r} ({ident.org_id}); grant {ident.grant_type}; {who}"
+    summary = f"valid token for org {_named(ident.org_name, ident.org_id)}; grant {ident.grant_type}; {who}"
     details = [f"region/API: {env['region'] or 'custom'} {env['api_url']}"]
     if ident.date_token_idles:
         details.append(f"token idles at {ident.date_token_idles}")

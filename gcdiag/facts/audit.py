@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from gcdiag.facts import shapes
 from gcdiag.facts.context import RunContext
 from gcdiag.facts.conversation import conversation_id
 from gcdiag.facts.engine import FactError, Facts, FactUnavailable
@@ -67,6 +68,7 @@ def fetch_audit_changes(facts: Facts) -> AuditChanges:
                 "/api/v2/audits/query/realtime",
                 body={**body, "pageNumber": number},
                 idempotent=True,  # a POST that only submits a query
+                shape=shapes.AUDIT_PAGE,
             )
             return answer
 
@@ -149,6 +151,7 @@ def fetch_interaction_audits(facts: Facts) -> InteractionAudits:
             "sort": [{"name": "Timestamp", "sortOrder": "descending"}],
         },
         idempotent=True,
+        shape=shapes.AUDIT_QUERY_STATUS,
     )
     tx = str(status.get("id"))
     state = status.get("state")
@@ -173,6 +176,7 @@ def fetch_interaction_audits(facts: Facts) -> InteractionAudits:
             "GET",
             "/api/v2/quality/conversations/audits/query/{transactionId}",
             path_params={"transactionId": tx},
+            shape=shapes.AUDIT_QUERY_STATUS,
         )
         state = status.get("state")
     if state != "Succeeded":
@@ -193,6 +197,7 @@ def fetch_interaction_audits(facts: Facts) -> InteractionAudits:
             "/api/v2/quality/conversations/audits/query/{transactionId}/results",
             path_params={"transactionId": tx},
             params={"cursor": cursor} if cursor else None,
+            shape=shapes.AUDIT_QUERY_RESULTS,
         )
         entries.extend(results.get("entities") or ())
         following = results.get("cursor")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gcdiag.facts import shapes
 from gcdiag.facts.context import RunContext
 from gcdiag.facts.engine import FactError, Facts, FactUnavailable
 from gcdiag.facts.http import http
@@ -29,6 +30,8 @@ def fetch_conversation(facts: Facts) -> Any:
         "GET",
         "/api/v2/conversations/{conversationId}",
         path_params={"conversationId": conversation_id(facts)},
+        shape=shapes.CONVERSATION,
+        expect_id=("id", conversation_id(facts), "conversation"),
     )
 
 
@@ -43,6 +46,8 @@ def fetch_recordings(facts: Facts) -> Any:
         "/api/v2/conversations/{conversationId}/recordings",
         path_params={"conversationId": conversation_id(facts)},
         params={"formatId": "NONE", "maxWaitMs": 1},
+        shape=shapes.RECORDINGS,
+        expect_id=("[].conversationId", conversation_id(facts), "conversation"),
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from gcdiag.facts import shapes
 from gcdiag.facts.context import RunContext
 from gcdiag.facts.engine import FactError, Facts, FactUnavailable
 from gcdiag.facts.http import http, pages, parallel
@@ -18,7 +19,9 @@ from gcdiag.genesys.targets import TargetCall
 def fetch_divisions(facts: Facts) -> dict[str, dict[str, Any]]:
     """All divisions by id (``AuthzDivision``: id, name, homeDivision)."""
     out: dict[str, dict[str, Any]] = {}
-    for body in pages(facts, "divisions", "reader", "/api/v2/authorization/divisions"):
+    for body in pages(
+        facts, "divisions", "reader", "/api/v2/authorization/divisions", shape=shapes.DIVISIONS_PAGE
+    ):
         for div in body.get("entities") or ():
             out[str(div.get("id"))] = div
     return out
@@ -52,6 +55,8 @@ def fetch_grants(facts: Facts) -> GrantSet:
                 "GET",
                 "/api/v2/authorization/roles/{roleId}",
                 path_params={"roleId": role_id},
+                shape=shapes.ROLE,
+                expect_id=("id", role_id, "role"),
             )
             return Role.from_api(body)
 
@@ -74,6 +79,7 @@ def fetch_grants(facts: Facts) -> GrantSet:
             "GET",
             "/api/v2/authorization/subjects/me",
             params={"includeFullRoles": "true"},
+            shape=shapes.SUBJECT,
         )
         divisions, _ = facts.outcome("divisions")
         names = {k: str(v.get("name", "")) for k, v in (divisions or {}).items()}
@@ -124,7 +130,14 @@ def division_awareness(facts: Facts, fact: str, wanted: Iterable[str]) -> dict[s
     def known() -> bool:  # every wanted permission found: no need to read further pages
         return all(v is not None for v in out.values())
 
-    for body in pages(facts, fact, "reader", "/api/v2/authorization/permissions", enough=known):
+    for body in pages(
+        facts,
+        fact,
+        "reader",
+        "/api/v2/authorization/permissions",
+        enough=known,
+        shape=shapes.PERMISSIONS_PAGE,
+    ):
         for collection in body.get("entities") or ():
             for perms in (collection.get("permissionMap") or {}).values():
                 for p in perms or ():
@@ -146,6 +159,7 @@ def fetch_permitted_divisions(facts: Facts) -> dict[str, PermittedDivisions]:
             "GET",
             "/api/v2/authorization/divisionspermitted/paged/me",
             params={"permission": permission, "pageSize": 100, "pageNumber": 1},
+            shape=shapes.PERMITTED_PAGE,
         )
         divisions = tuple((str(d.get("id")), str(d.get("name", ""))) for d in body.get("entities") or ())
         return PermittedDivisions(permission, bool(body.get("allDivsPermitted")), divisions)

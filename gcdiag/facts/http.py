@@ -15,6 +15,7 @@ from typing import Any
 from gcdiag.client.errors import ApiError
 from gcdiag.facts.context import Reader, RunContext
 from gcdiag.facts.engine import INSPECTOR, SUBJECT, FactError, Facts, FactUnavailable
+from gcdiag.facts.shapes import ShapeError, Spec, check_id, check_shape
 from gcdiag.facts.types import Identity
 from gcdiag.genesys.catalog import Operation
 from gcdiag.genesys.constants import TOKEN_PATH
@@ -40,8 +41,15 @@ def http(
     params: dict[str, Any] | None = None,
     body: Any = None,
     idempotent: bool | None = None,
+    shape: Spec | None = None,
+    expect_id: tuple[str, str, str] | None = None,
 ) -> Any:
-    """Make one request for ``fact``; a failure becomes :class:`FactUnavailable` naming what would help."""
+    """Make one request for ``fact``; a failure becomes :class:`FactUnavailable` naming what would help.
+
+    ``shape``: the fields and types gcdiag reads of the answer (:mod:`gcdiag.facts.shapes`); ``expect_id``:
+    (field, the id asked for, what it is), compared with what came back. An answer that fails either is an
+    error naming the field, never a fact.
+    """
 
     client, who = _client(facts, identity)
     ctx: RunContext = facts.context
@@ -52,11 +60,32 @@ def http(
             tuple(sorted((path_params or {}).items())),
             tuple(sorted((params or {}).items())),
         )
-        return ctx.cache.get(
+        answer = ctx.cache.get(
             key,
             lambda: _send(facts, fact, client, who, method, template, path_params, params, body, idempotent),
         )
-    return _send(facts, fact, client, who, method, template, path_params, params, body, idempotent)
+    else:
+        answer = _send(facts, fact, client, who, method, template, path_params, params, body, idempotent)
+    try:
+        if shape is not None:
+            check_shape(answer, shape)
+        if expect_id is not None:
+            check_id(answer, *expect_id)
+    except ShapeError as exc:
+        raise FactUnavailable(shape_error(fact, who, f"{method} {template}", exc)) from None
+    return answer
+
+
+def shape_error(fact: str, who: str, request: str, exc: ShapeError) -> FactError:
+    """The FactError of an answer whose shape gcdiag does not read (a field of the wrong type, another id)."""
+    model = f" (the official SDK's {exc.model} model)" if exc.model else ""
+    return FactError(
+        fact=fact,
+        reason=f"{request} answered, but its field {exc}{model}: gcdiag decides nothing on this answer",
+        request=request,
+        identity=who,
+        remedy="run again; if it persists, a proxy or gateway between gcdiag and Genesys alters the answers",
+    )
 
 
 def _send(
@@ -232,6 +261,7 @@ def pages(
     page_size: int = 100,
     enough: Callable[[], bool] = lambda: False,
     max_pages: int = MAX_PAGES,
+    shape: Spec | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The pages of a ``pageNumber``/``pageSize`` listing (``pageCount`` says when it ends), one request each.
 
@@ -247,6 +277,7 @@ def pages(
             template,
             path_params=path_params,
             params={**(params or {}), "pageSize": page_size, "pageNumber": number},
+            shape=shape,
         )
         yield body
         if enough() or number >= page_count(body) or number >= max_pages:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gcdiag.facts import shapes
 from gcdiag.facts.context import RunContext
 from gcdiag.facts.engine import FactError, Facts, FactUnavailable
 from gcdiag.facts.http import http
@@ -12,7 +13,7 @@ from gcdiag.genesys.constants import GRANT_CLIENT_CREDENTIALS
 
 
 def fetch_token_info(facts: Facts) -> Any:
-    return http(facts, "token_info", "subject", "GET", "/api/v2/tokens/me")
+    return http(facts, "token_info", "subject", "GET", "/api/v2/tokens/me", shape=shapes.TOKEN_INFO)
 
 
 def fetch_user(facts: Facts) -> Any:
@@ -22,7 +23,7 @@ def fetch_user(facts: Facts) -> Any:
         return (
             None  # /users/me is "not valid when using the Client Credentials OAuth grant" (genesys-facts §5)
         )
-    return http(facts, "user", "subject", "GET", "/api/v2/users/me")
+    return http(facts, "user", "subject", "GET", "/api/v2/users/me", shape=shapes.USER_ME)
 
 
 def fetch_identity(facts: Facts) -> Identity:
@@ -77,4 +78,6 @@ def fetch_oauth_client(facts: Facts) -> Any:
         "GET",
         "/api/v2/oauth/clients/{clientId}",
         path_params={"clientId": client_id},
+        shape=shapes.OAUTH_CLIENT,
+        expect_id=("id", client_id, "OAuth client"),
     )

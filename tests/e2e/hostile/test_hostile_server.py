@@ -236,16 +236,12 @@ def test_bigint(path: str | None, target: Target, catchers: Catchers, home: Path
 # variant -> (a pattern the error must match: the field, or for a swapped id both ids)
 WRONG_FIELD = {
     "conversation_id_null": r"\bid\b",
-    "conversation_other_id": r"\bid\b|0d5e3f5a-1111-4222-8333-444455556666",
+    "conversation_other_id": r"\bid\b.*0d5e3f5a-1111-4222-8333-444455556666",
     "divisions_not_list": r"\bdivisions\b",
     "role_divisions_string": r"\broleDivisions\b",
-    "org_name_null": r"\borganization\b|\bname\b",
 }
 
 
-@pytest.mark.xfail(
-    strict=True, reason="#13: wrong types in a 2xx answer pass as data (or error without naming the field)"
-)
 @pytest.mark.parametrize("variant", list(WRONG_FIELD))
 def test_wrong_types(
     variant: str, target_factory: Callable[..., Target], catchers: Catchers, home: Path, tmp_path: Path
@@ -260,6 +256,23 @@ def test_wrong_types(
     errors = [r for r in results(run).values() if r["status"] == "error"]
     named = [r["id"] for r in errors if re.search(WRONG_FIELD[variant], _text(r))]
     assert named, f"no error names the field: {[(r['id'], r['summary']) for r in errors]}"
+
+
+def test_an_org_name_that_reads_null_is_a_missing_name(
+    target_factory: Callable[..., Target], catchers: Catchers, home: Path, tmp_path: Path
+) -> None:
+    """Judged differently from the harness's first draft (which expected exit 3): ``organization.name`` is an
+    optional field of the SDK's NamedEntity, and the SDK reads null as absent. No check's verdict rests on the
+    org's name, so the run still decides (the healthy org: exit 0), and says the name was not given instead of
+    printing "org None"."""
+    target = target_factory("healthy")
+    target.server.set_mode("wrong_types", variant="org_name_null")
+    run = diagnose(target, home, tmp_path, deadlines="relaxed")
+    assert_calm(run, target, catchers, limit=RELAXED_LIMIT_S)
+    assert run.code == 0, run.describe()
+    token = results(run)["auth.token"]
+    assert token["status"] == "pass" and "None" not in token["summary"], token["summary"]
+    assert "its name was not in the answer" in token["summary"], token["summary"]
 
 
 # --- where requests go -------------------------------------------------------------------------------------------

@@ -319,3 +319,106 @@ def test_interaction_audits_are_polled_to_completion_and_read_newest_first(state
     with facts_on(subject, conversation_id=CONV) as facts:
         audits = facts.get("interaction_audits")
     assert audits.entries == ({"action": "Update", "entityType": "Recording"},) and not audits.more
+
+
+# --- shapes: an answer of the wrong shape is an error naming the field, never a fact (#13) -------------------
+
+
+OTHER = "0d5e3f5a-1111-4222-8333-444455556666"
+CONVERSATION_BODY = {
+    "id": CONV,
+    "divisions": [{"division": {"id": SUPPORT, "name": "Support"}, "entities": []}],
+    "participants": [{"id": "p1", "purpose": "agent", "calls": [{"state": "connected", "recording": True}]}],
+}
+
+
+@pytest.mark.parametrize(
+    ("garble", "field"),
+    [
+        ({"id": None}, "id is null"),
+        ({"id": OTHER}, f"id is {OTHER}, not {CONV}: the answer is about another conversation"),
+        ({"divisions": {"division": {"id": SUPPORT}}}, "divisions is an object, not a list"),
+        ({"divisions": [{"division": "Support"}]}, "divisions[0].division is a string, not an object"),
+        (
+            {"participants": [{"calls": [{"recording": "yes"}]}]},
+            "participants[0].calls[0].recording is a string",
+        ),
+    ],
+)
+def test_a_conversation_of_the_wrong_shape_is_an_error_naming_the_field(
+    garble: dict[str, Any], field: str
+) -> None:
+    subject = FakeReader(
+        "subject", {"GET /api/v2/conversations/{conversationId}": (200, {**CONVERSATION_BODY, **garble})}
+    )
+    with facts_on(subject, conversation_id=CONV) as facts:
+        value, error = facts.outcome("conversation")
+    assert value is None and error is not None
+    assert field in error.reason and error.request == "GET /api/v2/conversations/{conversationId}"
+    assert "gcdiag decides nothing on this answer" in error.reason
+
+
+def test_the_right_shape_with_unknown_fields_and_nulls_is_read() -> None:
+    body = {**CONVERSATION_BODY, "endTime": None, "newField": {"x": 1}}
+    subject = FakeReader("subject", {"GET /api/v2/conversations/{conversationId}": (200, body)})
+    with facts_on(subject, conversation_id=CONV) as facts:
+        assert facts.get("conversation") == body
+
+
+@pytest.mark.parametrize(
+    ("client", "field"),
+    [
+        ({"id": CLIENT, "roleDivisions": ROLE}, "roleDivisions is a string, not a list"),
+        ({"id": CLIENT, "roleDivisions": [{"divisionId": SUPPORT}]}, "roleDivisions[0].roleId is null"),
+        ({"id": OTHER, "roleDivisions": []}, f"id is {OTHER}, not {CLIENT}"),
+    ],
+)
+def test_an_oauth_client_of_the_wrong_shape_leaves_the_grants_unknown(
+    client: dict[str, Any], field: str
+) -> None:
+    subject = FakeReader(
+        "subject",
+        {
+            "GET /api/v2/tokens/me": token_info(),
+            "GET /api/v2/oauth/clients/{clientId}": (200, client),
+            "GET /api/v2/authorization/divisions": DIVISIONS,
+        },
+    )
+    with facts_on(subject) as facts:
+        _, error = facts.outcome("grants")
+    assert error is not None and field in error.reason
+
+
+def test_recordings_of_another_conversation_are_refused() -> None:
+    subject = FakeReader(
+        "subject",
+        {
+            "GET /api/v2/conversations/{conversationId}/recordings": (
+                200,
+                [{"id": "r1", "conversationId": CONV}, {"id": "r2", "conversationId": OTHER}],
+            )
+        },
+    )
+    with facts_on(subject, conversation_id=CONV) as facts:
+        _, error = facts.outcome("recordings")
+    assert error is not None and f"[1].conversationId is {OTHER}, not {CONV}" in error.reason
+
+
+def test_a_role_answer_for_another_role_is_refused() -> None:
+    subject = FakeReader(
+        "subject",
+        {
+            "GET /api/v2/tokens/me": token_info(),
+            "GET /api/v2/oauth/clients/{clientId}": (
+                200,
+                {"id": CLIENT, "roleDivisions": [{"roleId": ROLE}]},
+            ),
+            "GET /api/v2/authorization/roles/{roleId}": (200, {**ROLE_BODY[1], "id": OTHER}),
+            "GET /api/v2/authorization/divisions": DIVISIONS,
+        },
+    )
+    with facts_on(subject) as facts:
+        _, error = facts.outcome("grants")
+    assert (
+        error is not None and f"id is {OTHER}, not {ROLE}: the answer is about another role" in error.reason
+    )
