@@ -29,7 +29,7 @@ import click
 from gcdiag.app.invocation import Invocation
 from gcdiag.inputs import InputError
 from gcdiag.report.formats import EXPOSURE_FORMATS, FIX_FORMS, LISTING_FORMATS, Format, fix_forms
-from gcdiag.settings.options import SECRET_ENV
+from gcdiag.settings.options import SECRET_ENV, SECRET_ENV_PAIRS
 
 if TYPE_CHECKING:
     from gcdiag.report.model import Report
@@ -88,7 +88,7 @@ class Output:
 
     def __init__(self, inv: Invocation, *, reads: Iterable[str | None] = ()) -> None:
         self.prefs = OutputPrefs.from_invocation(inv)
-        self._env_secrets = [inv.environ[name] for name in SECRET_ENV if inv.environ.get(name)]
+        self._env_secrets = env_secrets(inv.environ)
         self._target = _output_target(self.prefs) if self.prefs.file is not None else None
         self.reading(*reads)
 
@@ -208,10 +208,13 @@ class Output:
         prepare(self.format)
 
 
-def env_secrets(environ: os._Environ[str] | dict[str, str] | None = None) -> list[str]:
+def env_secrets(environ: Mapping[str, str] | None = None) -> list[str]:
     """The secret values in the environment (for messages printed before an :class:`Output` exists)."""
     env = os.environ if environ is None else environ
-    return [env[name] for name in SECRET_ENV if env.get(name)]
+    pairs = [
+        f"{env[cid]}:{env[secret]}" for cid, secret in SECRET_ENV_PAIRS if env.get(cid) and env.get(secret)
+    ]
+    return [env[name] for name in SECRET_ENV if env.get(name)] + pairs
 
 
 def _output_target(prefs: OutputPrefs) -> Path:

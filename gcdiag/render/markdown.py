@@ -2,8 +2,9 @@
 
 Title with scenario and outcome, the verdict and exit code, the numbered fix, a table ``id | status |
 summary`` (blocking checks marked ``(blocking)``), then each non-pass result's detail, fix and evidence in a
-collapsed ``<details>`` block with a fenced YAML snippet, then the notes. Table cells escape ``|`` and
-HTML-special characters; fenced blocks use a fence longer than any backtick run inside, so report text cannot
+collapsed ``<details>`` block with a fenced YAML snippet, then the notes. Text from the report is inert: HTML-special
+characters and link/image brackets become entities (names come from the org and may carry ``[x](javascript:…)``),
+table cells escape ``|``; fenced blocks use a fence longer than any backtick run inside, so report text cannot
 break out.
 """
 
@@ -27,15 +28,23 @@ from gcdiag.report.formats import FIX_FORMS
 from gcdiag.report.model import CheckResult, Outcome, Report, Status, to_plain
 
 
-def _inline(text: str) -> str:
-    """Text for a paragraph or list item: no HTML interpretation, line breaks kept as Markdown hard breaks."""
+def _neutral(text: str) -> str:
+    """Text from a report as inert Markdown: HTML-special characters and the brackets of link and image syntax
+    as entities, so a name the server sent (``[x](javascript:…)``, ``![img](http://…)``) shows as text and is
+    never a link or an image. (Entities read the same in Markdown and in the ``<summary>`` HTML.)"""
     escaped = html.escape(strip_ansi(text), quote=False)
+    return escaped.replace("[", "&#91;").replace("]", "&#93;")
+
+
+def _inline(text: str) -> str:
+    """Text for a paragraph or list item: no HTML, no links; line breaks kept as Markdown hard breaks."""
+    escaped = _neutral(text)
     return "  \n".join(escaped.splitlines()) if "\n" in escaped else escaped
 
 
 def _cell(text: str) -> str:
-    """Text for a table cell: ``|`` escaped, newlines as ``<br>``, HTML-special characters as entities."""
-    escaped = html.escape(strip_ansi(text), quote=False).replace("|", "\\|")
+    """Text for a table cell: ``|`` escaped, newlines as ``<br>``, no HTML, no links."""
+    escaped = _neutral(text).replace("|", "\\|")
     return "<br>".join(escaped.splitlines()) if escaped else ""
 
 
@@ -60,7 +69,7 @@ def _status(result: CheckResult) -> str:
 
 
 def _details(result: CheckResult) -> list[str]:
-    summary = html.escape(strip_ansi(f"{result.id} — {_status(result)}: {result.summary}"), quote=False)
+    summary = _neutral(f"{result.id} — {_status(result)}: {result.summary}")
     lines = [f"<details><summary>{summary}</summary>", ""]
     if result.detail:
         lines += [_inline(result.detail), ""]

@@ -3,8 +3,9 @@
 :class:`Redactor` removes secrets always and, with ``personal=True``, replaces personal data with stable
 placeholders:
 
-* **Secrets** — every occurrence of every known secret value (tokens, client secrets; values shorter than
-  :data:`MIN_SECRET_LENGTH` are ignored so common words are not blanked), plus anything shaped like a
+* **Secrets** — every occurrence of every known secret value (tokens, client secrets, ``client_id:secret``
+  pairs; values shorter than :data:`MIN_SECRET_LENGTH` are ignored so common words are not blanked), in clear,
+  URL-encoded and base64-encoded (standard or URL-safe, padded or not), plus anything shaped like a
   credential whatever its value: ``Authorization: Bearer …`` / ``Basic …`` header values, a bare ``Bearer
   <token>``, a bare ``Basic <base64 of id:secret>``, ``access_token=…`` (and the other secret-named keys) in
   query or form text, and ``"access_token": "…"`` in JSON or Python-repr text. In structured data, the value
@@ -83,6 +84,17 @@ EMAIL_KEYS = frozenset({"email"})
 PHONE_KEYS = frozenset({"ani", "dnis", "address", "phonenumber"})
 
 
+def _base64_forms(secret: str) -> set[str]:
+    """``secret`` base64-encoded: standard and URL-safe alphabets, padded and not (``client_id:secret`` is
+    what HTTP Basic sends, so callers pass that pair as a secret of its own)."""
+    raw = secret.encode("utf-8")
+    forms = set()
+    for encode in (base64.b64encode, base64.urlsafe_b64encode):
+        encoded = encode(raw).decode("ascii")
+        forms.update({encoded, encoded.rstrip("=")})
+    return {f for f in forms if len(f) >= MIN_SECRET_LENGTH}
+
+
 def _is_bearer_token(value: str) -> bool:
     return len(value) >= 20 or (len(value) >= 8 and any(c.isdigit() for c in value))
 
@@ -104,8 +116,9 @@ class Redactor:
         for secret in secrets:
             if not isinstance(secret, str) or len(secret) < MIN_SECRET_LENGTH:
                 continue
-            # The URL-encoded form too: a secret may show up in a logged form body or query string.
-            values.update({secret, quote(secret, safe=""), quote(secret)})
+            # The URL-encoded form too: a secret may show up in a logged form body or query string; and its
+            # base64 forms, which a server may echo (a correlation id, an error's messageParams).
+            values.update({secret, quote(secret, safe=""), quote(secret), *_base64_forms(secret)})
         # Longest first, so a secret that contains another is removed whole.
         ordered = sorted(values, key=len, reverse=True)
         self._secrets = re.compile("|".join(re.escape(v) for v in ordered)) if ordered else None

@@ -119,8 +119,12 @@ class Credentials:
         return cls(TOKEN, token=_secret(token), source=source)
 
     def secret_values(self) -> list[str]:
-        """The secret strings of this identity, for the redactor (never for display)."""
-        return [s.reveal() for s in (self.client_secret, self.token) if s]
+        """The secret strings of this identity, for the redactor (never for display): the secret or token,
+        and ``client_id:secret`` (what HTTP Basic encodes: a server may echo it)."""
+        values = [s.reveal() for s in (self.client_secret, self.token) if s]
+        if self.client_id and self.client_secret:
+            values.append(f"{self.client_id}:{self.client_secret.reveal()}")
+        return values
 
     def describe(self) -> str:
         if self.kind == CLIENT_CREDENTIALS:

@@ -526,6 +526,11 @@ SANDBOX_OPTIONS: dict[str, Option] = {
 SETTING_ENV: dict[str, str] = {o.key: o.env for o in SHARED_OPTIONS if o.setting}
 # The environment variables whose values are secrets (never printed; masked wherever they appear).
 SECRET_ENV: tuple[str, ...] = tuple(o.env for o in SHARED_OPTIONS if o.secret)
+# (client id variable, client secret variable): "id:secret" is what HTTP Basic encodes, a secret of its own.
+SECRET_ENV_PAIRS: tuple[tuple[str, str], ...] = tuple(
+    (SETTING_ENV[f"{prefix}client_id"], SETTING_ENV[f"{prefix}client_secret"])
+    for prefix in ("", "inspector_")
+)
 # The variables that name a subject identity (explain-error checks with can-i only when one is given).
 IDENTITY_ENV: tuple[str, ...] = tuple(
     o.env for o in SHARED_OPTIONS if o.key in ("client_id", "token", "profile")

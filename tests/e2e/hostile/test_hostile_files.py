@@ -361,7 +361,10 @@ LIVE_LINK = re.compile(r"(?<!\\)\]\(\s*(?:javascript:|http://evil)", re.IGNORECA
 
 def live_links(markdown: str) -> list[str]:
     """Markdown links/images that would render: outside fenced blocks and code spans, brackets not escaped."""
-    text = re.sub(r"^(`{3,}|~{3,})[^\n]*\n.*?^\1[ \t]*$", "", markdown, flags=re.MULTILINE | re.DOTALL)
+    # A fence may be indented (a code block inside a list item, as a fix step's code is).
+    text = re.sub(
+        r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1\2[ \t]*$", "", markdown, flags=re.MULTILINE | re.DOTALL
+    )
     text = re.sub(r"(`+)(?!`).+?(?<!`)\1(?!`)", "", text)
     return [line.strip()[:120] for line in text.splitlines() if LIVE_LINK.search(line)]
 
@@ -389,6 +392,10 @@ def test_live_link_detector() -> None:
         ```yaml
         name: [x](javascript:alert(1))
         ```
+        1. a step
+           ```hcl
+           name = "[x](javascript:alert(1))"
+           ```
         `[x](javascript:alert(1))` and \\[x\\](javascript:alert(1)) and &#91;x&#93;(javascript:alert(1))
         ![img](http://evil/x.png)
         """
@@ -396,7 +403,6 @@ def test_live_link_detector() -> None:
     assert len(live_links(sample)) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="#13: Markdown output passes server-supplied links and images through")
 def test_markdown_neutralises_links_from_server_data(
     evil_fixture: Path, target_factory: Callable[..., Target], tmp_path: Path, home: Path
 ) -> None:

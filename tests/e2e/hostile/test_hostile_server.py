@@ -326,7 +326,6 @@ def test_rate_storm_retry_after_under_the_cap(
 # --- secrets ---------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="#13: base64 forms of the token echoed by the server reach the report")
 @pytest.mark.parametrize("fmt", ["json", "table"])
 def test_echoed_token_is_not_repeated(
     fmt: str, target: Target, catchers: Catchers, home: Path, tmp_path: Path
@@ -338,9 +337,6 @@ def test_echoed_token_is_not_repeated(
     assert_calm(run, target, catchers, files=(out,))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="#13: the client secret's base64 forms echoed by the login host are repeated"
-)
 def test_echoed_client_credentials_are_not_repeated(
     target: Target, catchers: Catchers, home: Path, tmp_path: Path
 ) -> None:

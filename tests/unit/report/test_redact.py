@@ -306,3 +306,15 @@ def test_personal_redaction_reaches_a_fix_as_code() -> None:
         safe.results[0].fix_as_code[0]["change"]["subject"]["user"]["id"]
         == "58f98699-ce85-4243-b020-ebfa5f75e52d"
     )
+
+
+def test_base64_forms_of_a_secret_are_redacted() -> None:
+    secret = "client-secret-value-xyz"
+    pair = f"my-client:{secret}"
+    redactor = Redactor([secret, pair])
+    for text in (secret, pair):
+        for encode in (base64.b64encode, base64.urlsafe_b64encode):
+            encoded = encode(text.encode()).decode()
+            for form in (encoded, encoded.rstrip("=")):
+                assert form not in redactor.text(f"correlation id {form}; done")
+    assert redactor.text("nothing secret here") == "nothing secret here"
