@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from gcdiag import __version__
-from gcdiag.report.model import READABLE_SCHEMAS, Report
+from gcdiag.report.model import READABLE_SCHEMAS, Report, verdict_disagreement
 from gcdiag.util.text import one_line
 
 SMOKE_KIND = "smoke"
@@ -308,9 +308,13 @@ def _validate_smoke(doc: Mapping[str, Any], origin: str) -> list[Mapping[str, An
 
 def _to_report(doc: Mapping[str, Any], origin: str) -> Report:
     try:
-        return Report.from_dict(doc)
+        report = Report.from_dict(doc)
     except (KeyError, TypeError, ValueError) as exc:  # the schema should have caught it; stay one line anyway
         raise ReportError(f"{origin} cannot be read as a report: {type(exc).__name__}: {exc}") from None
+    problem = verdict_disagreement(report.verdict, report.results)
+    if problem is not None:
+        raise ReportError(f"{origin} contradicts itself: {problem}; it was edited after gcdiag wrote it")
+    return report
 
 
 def _document(source: str | os.PathLike[str]) -> tuple[Any, str]:

@@ -291,6 +291,47 @@ def decide(
     return Verdict(Outcome.WOULD_SUCCEED, (), f"{subject} would succeed: every blocking check passed", ())
 
 
+def verdict_disagreement(verdict: Verdict, results: Sequence[CheckResult]) -> str | None:
+    """Why ``verdict`` is not what :func:`decide` makes of ``results``, or None when they agree.
+
+    A saved report is re-read by people who act on it (``report show``), so a verdict its own results contradict
+    (edited by hand, or tampered with: ``would_succeed`` with a failed blocking check) is refused rather than
+    shown. The rule is :func:`decide`'s: any blocking fail → would_fail listing exactly those checks; else any
+    blocking error → incomplete; else would_succeed — or incomplete when a blocking check was skipped (left out
+    with --skip/--only, which a saved report does not record apart from other skips).
+    """
+    failures = {r.id for r in results if r.blocking and r.status is Status.FAIL}
+    errors = {r.id for r in results if r.blocking and r.status is Status.ERROR}
+    skipped = any(r.blocking and r.status is Status.SKIP for r in results)
+    listed = set(verdict.blocking_failures)
+    if failures:
+        expected: tuple[Outcome, ...] = (Outcome.WOULD_FAIL,)
+    elif errors:
+        expected = (Outcome.INCOMPLETE,)
+    else:
+        expected = (Outcome.WOULD_SUCCEED, Outcome.INCOMPLETE) if skipped else (Outcome.WOULD_SUCCEED,)
+    if verdict.outcome not in expected:
+        found = (
+            f"blocking check(s) {', '.join(sorted(failures))} failed"
+            if failures
+            else f"blocking check(s) {', '.join(sorted(errors))} could not be evaluated"
+            if errors
+            else "every blocking check passed"
+        )
+        return f"its verdict is {verdict.outcome.value}, but {found}"
+    if listed != failures:
+        return (
+            f"its blocking_failures ({', '.join(sorted(listed)) or 'none'}) are not the failed blocking checks "
+            f"({', '.join(sorted(failures)) or 'none'})"
+        )
+    if verdict.blocking_errors and set(verdict.blocking_errors) != errors:
+        return (
+            f"its blocking_errors ({', '.join(sorted(verdict.blocking_errors))}) are not the blocking checks in "
+            f"error ({', '.join(sorted(errors)) or 'none'})"
+        )
+    return None
+
+
 @dataclass(frozen=True)
 class Report:
     """The report document (DESIGN.md "Report"). Holds no token, secret or Authorization header."""

@@ -179,14 +179,15 @@ def report_text(tmp_path_factory: pytest.TempPathFactory) -> str:
     return run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="#13: report show trusts a verdict its own results contradict")
 def test_tampered_report(report_text: str, tmp_path: Path, home: Path) -> None:
     doc = json.loads(report_text)
     assert any(r["blocking"] and r["status"] == "fail" for r in doc["results"])
     doc["verdict"].update(outcome="would_succeed", blocking_failures=[], summary="the call would succeed")
     path = tmp_path / "tampered.json"
     path.write_text(json.dumps(doc))
-    assert_refused(gcdiag(tmp_path, home, "report", "show", str(path)))
+    run = gcdiag(tmp_path, home, "report", "show", str(path))
+    assert_refused(run)
+    assert "its verdict is would_succeed, but blocking check(s) auth.permissions" in run.stderr, run.stderr
 
 
 def test_output_file_equal_to_the_input(report_text: str, tmp_path: Path, home: Path) -> None:

@@ -238,3 +238,27 @@ def test_a_finding_changes_are_written_as_code_and_a_bad_one_is_left_as_text() -
     assert [c["fix"] for c in result.fix_as_code] == ["add it"]
     assert result.fix_as_code[0]["terraform"]["resource"] == "genesyscloud_auth_role"
     assert "$GENESYSCLOUD_API_URL/api/v2/authorization/roles/r1" in result.fix_as_code[0]["api"][0]["curl"]
+
+
+def test_a_verdict_its_results_contradict_is_found() -> None:
+    from gcdiag.report.model import Verdict, verdict_disagreement
+
+    results = [r("a.first", Status.FAIL), r("a.second", Status.PASS), r("a.third", Status.ERROR)]
+    assert verdict_disagreement(decide(results), results) is None
+    lied = Verdict(Outcome.WOULD_SUCCEED, (), "the call would succeed")
+    assert "its verdict is would_succeed, but blocking check(s) a.first failed" in (
+        verdict_disagreement(lied, results) or ""
+    )
+    hidden = Verdict(Outcome.WOULD_FAIL, (), "x", ("a.third",))
+    assert "blocking_failures (none) are not the failed blocking checks (a.first)" in (
+        verdict_disagreement(hidden, results) or ""
+    )
+    errors = Verdict(Outcome.WOULD_FAIL, ("a.first",), "x", ("a.second",))
+    assert "blocking_errors" in (verdict_disagreement(errors, results) or "")
+    # A blocking check left out (--skip) keeps the verdict incomplete: a saved report may say so.
+    left_out = [r("a.first", Status.PASS), r("a.second", Status.SKIP)]
+    assert verdict_disagreement(decide(left_out, not_run=["a.second"]), left_out) is None
+    assert verdict_disagreement(decide(left_out), left_out) is None
+    # Non-blocking results never change the verdict.
+    extra = [r("a.first", Status.PASS), r("smoke.expectation", Status.FAIL, blocking=False)]
+    assert verdict_disagreement(decide(extra), extra) is None
