@@ -58,14 +58,14 @@ def run_catalog_show(inv: Invocation, method: str, path: str) -> int:
 
 def run_catalog_refresh(inv: Invocation) -> int:
     from gcdiag.client.swagger_download import refresh
-    from gcdiag.genesys.catalog import CatalogError
+    from gcdiag.genesys.catalog import CatalogError, load_bundled
     from gcdiag.genesys.catalog_cache import cache_key_for
 
     output = Output(inv)
     settings = settings_for(inv, need_identity=False)
     if settings.api_url is None:
         raise InputError("no region or API URL: pass --region (e.g. us_east_1) or --api-url")
-    key = cache_key_for(settings.region.name if settings.region else None, settings.api_url)
+    key = cache_key_for(settings.api_url)
     show = inv.stderr_isatty
 
     def progress(done: int, total: int | None) -> None:
@@ -73,8 +73,18 @@ def run_catalog_refresh(inv: Invocation) -> int:
             size = f"{done / 1e6:.1f}" + (f"/{total / 1e6:.1f}" if total else "")
             click.echo(f"\rdownloading swagger: {size} MB", err=True, nl=False)
 
+    # A document far smaller than the bundled catalog is not a region's API (the sandbox serves a few
+    # operations): it may not replace a catalog unless the user insists.
+    minimum = 0 if inv.option("force") else len(load_bundled()) // 2
     try:
-        result = refresh(settings.api_url, cache_key=key, progress=progress)
+        result = refresh(
+            settings.api_url,
+            cache_key=key,
+            progress=progress,
+            timeout=settings.timeout,
+            deadline=max(settings.deadline, settings.run_deadline),
+            minimum=minimum,
+        )
     except CatalogError as exc:
         if show:
             click.echo("", err=True)

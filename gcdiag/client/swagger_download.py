@@ -7,7 +7,6 @@ leaking it (through a redirect, a proxy log or a ``.netrc`` entry).
 
 from __future__ import annotations
 
-import contextlib
 import tempfile
 import time
 from collections.abc import Callable, Mapping
@@ -18,6 +17,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from gcdiag.client.deadline import REQUEST_DEADLINE, Deadline
+from gcdiag.client.transfer import AnswerTooLarge, DeadlineReached, exchange
 from gcdiag.genesys.catalog import CatalogError
 from gcdiag.genesys.catalog_cache import (
     CACHE_FORMAT,
@@ -28,9 +29,11 @@ from gcdiag.genesys.catalog_cache import (
     write_cache,
 )
 from gcdiag.genesys.swagger import SWAGGER_PATH, extract, parse_swagger
+from gcdiag.util.files import MB, size_text
 from gcdiag.util.text import one_line
 
-_CHUNK = 256 * 1024
+# The real document is tens of MB (the reduced cache a few); past this, it is not a swagger gcdiag reads.
+MAX_SWAGGER_BYTES = 200 * MB
 
 
 _MAX_REDIRECTS = 5
@@ -73,12 +76,16 @@ def refresh(
     session: requests.Session | None = None,
     progress: ProgressCallback | None = None,
     timeout: tuple[float, float] = (5, 60),
+    deadline: float = 120.0,
+    minimum: int = 0,
 ) -> RefreshResult:
     """Download ``{api_url}/api/v2/docs/swagger`` and cache its operations for ``cache_key``.
 
     Sends ``If-None-Match`` / ``If-Modified-Since`` from an existing cache; a 304 keeps the cached operations
-    and only moves ``fetched_at``. Raises :class:`CatalogError` (one line) on any failure, leaving an existing
-    cache untouched.
+    and only moves ``fetched_at``. The whole download (redirects included) ends within ``deadline`` seconds and
+    :data:`MAX_SWAGGER_BYTES`; a document with fewer than ``minimum`` readable operations is refused (a sandbox,
+    a stub, a truncated or foreign document must not replace a region's catalog). Raises :class:`CatalogError`
+    (one line) on any failure, leaving an existing cache untouched.
     """
     started = time.perf_counter()
     url = api_url.strip().rstrip("/") + SWAGGER_PATH
@@ -93,9 +100,11 @@ def refresh(
 
     own_session = session is None
     http = session if session is not None else requests.Session()
+    limit = Deadline.after(deadline, REQUEST_DEADLINE)
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        response = _get_same_host(http, url, headers, timeout)
-        with contextlib.closing(response):
+        with tempfile.TemporaryFile(dir=target.parent, prefix=".swagger-") as raw:
+            response, size = _get_same_host(http, url, headers, timeout, limit, raw, progress)
             if response.status_code == 304:
                 if previous is None:  # only possible if the cache vanished mid-refresh
                     raise CatalogError(f"{url} answered 304 Not Modified but there is no cached catalog")
@@ -103,11 +112,16 @@ def refresh(
             if response.status_code != 200:
                 reason = f" {response.reason}" if response.reason else ""
                 raise CatalogError(f"GET {url} failed: HTTP {response.status_code}{reason}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryFile(dir=target.parent, prefix=".swagger-") as raw:
-                size = _download(response, raw, progress, url)
-                raw.seek(0)
-                document = parse_swagger(raw, url)
+            raw.seek(0)
+            document = parse_swagger(raw, url)
+    except DeadlineReached:
+        raise CatalogError(f"could not download {url} within {limit.text()}") from None
+    except AnswerTooLarge:
+        raise CatalogError(
+            f"{url} is larger than {size_text(MAX_SWAGGER_BYTES)}, the most gcdiag reads; cache not changed"
+        ) from None
+    except requests.exceptions.ChunkedEncodingError as exc:
+        raise CatalogError(f"download of {url} broke off: {one_line(exc, 200)}") from None
     except requests.RequestException as exc:
         raise CatalogError(f"could not download {url}: {one_line(exc, 200)}") from None
     finally:
@@ -121,6 +135,11 @@ def refresh(
     del document  # the raw spec is tens of MB; only the reduced operations are kept
     if not extraction.operations:
         raise CatalogError(f"{url} is a swagger document without any readable operation; cache not changed")
+    if len(extraction.operations) < minimum:
+        raise CatalogError(
+            f"{url} describes {len(extraction.operations)} operations, far fewer than the bundled catalog's: "
+            "not a region's whole API (a sandbox or a stub?); cache not changed (--force keeps it anyway)"
+        )
     payload = {
         "format": CACHE_FORMAT,
         "cache_key": cache_key,
@@ -145,64 +164,94 @@ def refresh(
     )
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port (the scheme's default when none is written): what a redirect must keep."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port if port is not None else default
+
+
 def _get_same_host(
-    http: requests.Session, url: str, headers: dict[str, str], timeout: tuple[float, float]
-) -> requests.Response:
-    """GET with redirects followed by hand, and only within the same host (and never from https to http)."""
-    origin = urlsplit(url)
+    http: requests.Session,
+    url: str,
+    headers: dict[str, str],
+    timeout: tuple[float, float],
+    limit: Deadline,
+    sink: IO[bytes],
+    progress: ProgressCallback | None,
+) -> tuple[requests.Response, int]:
+    """GET with redirects followed by hand, only to the same scheme, host and port; the body streamed to
+    ``sink``. Returns the last response and the bytes written."""
+    origin = _origin(url)
     current = url
     for _ in range(_MAX_REDIRECTS + 1):
-        response = http.get(
+        sink.seek(0)
+        sink.truncate()
+        counter = _Progress(sink, progress)
+        response = exchange(
+            http,
+            "GET",
             current,
-            headers=headers,
-            stream=True,
+            seconds=limit.left(),
+            limit=MAX_SWAGGER_BYTES,
             timeout=timeout,
+            sink=counter.write,
+            on_headers=counter.start,
+            headers=headers,
             allow_redirects=False,
             auth=_NoCredentials(),
         )
         if response.status_code not in (301, 302, 303, 307, 308):
-            return response
+            declared = response.headers.get("Content-Length", "")
+            encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+            whole = declared.isdigit() and encoding in ("", "identity")
+            if response.status_code == 200 and whole and counter.done < int(declared):
+                raise CatalogError(
+                    f"download of {url} broke off after {counter.done} of {int(declared)} bytes"
+                )
+            return response, counter.done
         location = response.headers.get("Location")
-        response.close()
         if not location:
             raise CatalogError(f"GET {current} answered HTTP {response.status_code} without a Location")
         following = urljoin(current, location)
-        parts = urlsplit(following)
-        if parts.hostname != origin.hostname or (origin.scheme == "https" and parts.scheme != "https"):
-            host = parts.hostname or "?"
+        if _origin(following) != origin:
+            scheme, host, port = _origin(following)
             raise CatalogError(
-                f"GET {url} was redirected to another host ({parts.scheme}://{host}); not followed"
+                f"GET {url} was redirected to another host or port ({scheme}://{host}:{port}); not followed"
             )
         current = following
     raise CatalogError(f"GET {url}: more than {_MAX_REDIRECTS} redirects")
 
 
-def _download(
-    response: requests.Response, sink: IO[bytes], progress: ProgressCallback | None, url: str
-) -> int:
-    """Stream the body to ``sink`` in chunks, reporting progress; returns the byte count."""
-    total: int | None = None
-    length = response.headers.get("Content-Length")
-    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
-    # With gzip the length counts compressed bytes while iter_content yields decoded ones; no total then.
-    if length and length.isdigit() and encoding in ("", "identity"):
-        total = int(length)
-    done = 0
-    if progress is not None:
-        progress(0, total)
-    try:
-        for chunk in response.iter_content(chunk_size=_CHUNK):
-            if not chunk:
-                continue
-            sink.write(chunk)
-            done += len(chunk)
-            if progress is not None:
-                progress(done, total)
-    except requests.RequestException as exc:
-        raise CatalogError(f"download of {url} broke off after {done} bytes: {one_line(exc, 200)}") from None
-    if total is not None and done < total:
-        raise CatalogError(f"download of {url} broke off after {done} of {total} bytes")
-    return done
+class _Progress:
+    """Writes chunks to the temporary file and reports progress (called from the download's thread)."""
+
+    def __init__(self, sink: IO[bytes], progress: ProgressCallback | None) -> None:
+        self.sink = sink
+        self.progress = progress
+        self.done = 0
+        self.total: int | None = None
+        self.reporting = False
+
+    def start(self, response: requests.Response) -> None:
+        length = response.headers.get("Content-Length")
+        encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+        # With gzip the length counts compressed bytes while the chunks are decoded ones: no total then.
+        if length and length.isdigit() and encoding in ("", "identity"):
+            self.total = int(length)
+        self.reporting = self.progress is not None and response.status_code == 200
+        if self.reporting and self.progress is not None:
+            self.progress(0, self.total)
+
+    def write(self, chunk: bytes) -> None:
+        self.sink.write(chunk)
+        self.done += len(chunk)
+        if self.reporting and self.progress is not None:
+            self.progress(self.done, self.total)
 
 
 def _touch(

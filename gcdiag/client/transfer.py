@@ -47,12 +47,14 @@ def exchange(
     limit: int,
     timeout: tuple[float, float],
     sink: Sink | None = None,
+    on_headers: Callable[[requests.Response], None] | None = None,
     **kwargs: Any,
 ) -> requests.Response:
     """Send one request and read its whole answer within ``seconds``; at most ``limit`` body bytes.
 
     Without ``sink`` the body becomes the response's ``content`` (so ``.json()``/``.text`` work as usual);
-    with one, each chunk is handed to it instead (a swagger download streams to a file). Raises
+    with one, each chunk is handed to it instead (a swagger download streams to a file), after ``on_headers``
+    has seen the response's status and headers. Raises
     :class:`DeadlineReached`, :class:`AnswerTooLarge` or what ``requests`` raised.
     """
     outcome: dict[str, Any] = {}
@@ -68,6 +70,8 @@ def exchange(
         try:
             response = session.request(method, url, stream=True, timeout=per_call, **kwargs)
             outcome["response"] = response
+            if on_headers is not None:
+                on_headers(response)
             _read_body(response, limit, cancelled, sink)
             outcome["done"] = response
         except BaseException as exc:  # handed to the waiting caller, who decides what it means
@@ -103,9 +107,9 @@ def _read_body(
         raise AnswerTooLarge(response.status_code, int(declared))
     body = bytearray()
     size = 0
-    while not cancelled.is_set():
-        chunk = response.raw.read(CHUNK, decode_content=True)
-        if not chunk:
+    # iter_content decodes gzip/deflate (the cap counts decoded bytes) and turns urllib3's errors into requests'.
+    for chunk in response.iter_content(CHUNK):
+        if cancelled.is_set():
             break
         size += len(chunk)
         if size > limit:

@@ -52,14 +52,17 @@ def cache_dir() -> Path:
 
 
 def cache_path(cache_key: str) -> Path:
-    """The cache file of one region (or host): ``<cache dir>/catalog-<key>.json``."""
+    """The cache file of one API host: ``<cache dir>/catalog-<key>.json``."""
     return cache_dir() / f"catalog-{_safe_name(cache_key)}.json"
 
 
-def cache_key_for(region_name: str | None, api_url: str) -> str:
-    """The cache key of a target: its region name when known, else the API URL's host (and port)."""
-    if region_name and region_name.strip():
-        return _safe_name(region_name.strip())
+def cache_key_for(api_url: str) -> str:
+    """The cache key of a target: the host (and port) the catalog comes from, never the region's name.
+
+    Keyed by name, a ``catalog refresh`` through a proxy or a stub (``--region us_east_1 --api-url …``) would
+    have replaced what every later plain ``--region us_east_1`` run reads for a week; keyed by host, a catalog
+    is only ever used for the host that served it.
+    """
     text = api_url.strip()
     parts = urlsplit(text if "://" in text else "//" + text)
     try:

@@ -99,7 +99,12 @@ def test_live_catalog_refresh_then_fallback(
 ) -> None:
     cache = tmp_path / "catalog-cache"
     monkeypatch.setenv("GCDIAG_CACHE_DIR", str(cache))
-    refreshed = org.run("catalog", "refresh")
+    # The sandbox's swagger holds the few operations it emulates: far fewer than a region's, so a refresh
+    # refuses it (exit 3, cache untouched) unless forced (#13, #15 item 8).
+    refused = org.run("catalog", "refresh")
+    assert refused.exit_code == 3 and "far fewer than the bundled catalog's" in refused.stderr, refused.output
+    assert not cache.exists() or not list(cache.iterdir())
+    refreshed = org.run("catalog", "refresh", "--force")
     assert refreshed.exit_code == 0, refreshed.output
     path = f"/api/v2/conversations/calls/{org.demo['conversation']}/recordingstate"
     live = json.loads(org.run("can-i", "PUT", path, "-o", "json").stdout)

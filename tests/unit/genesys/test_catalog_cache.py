@@ -7,6 +7,7 @@ import json
 import socket
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -220,12 +221,13 @@ def test_extraction_never_crashes(paths: dict[str, Any], base: Any, security: An
 
 
 def test_cache_key_for() -> None:
-    assert cache_key_for("us_east_1", "https://api.mypurecloud.com") == "us_east_1"
-    assert cache_key_for(None, "https://api.mypurecloud.com/") == "api.mypurecloud.com"
-    assert cache_key_for(None, "http://127.0.0.1:8123") == "127.0.0.1_8123"
-    assert cache_key_for("", "api.mypurecloud.ie") == "api.mypurecloud.ie"
-    assert cache_key_for(None, "http://[::1]:80/x") == "__1_80"
-    assert "/" not in cache_key_for("../../etc", "x") and ":" not in cache_key_for(None, "h:1")
+    # By the host that served it, never the region's name: a proxy's catalog is not the region's (#13).
+    assert cache_key_for("https://api.mypurecloud.com") == "api.mypurecloud.com"
+    assert cache_key_for("https://api.mypurecloud.com/") == "api.mypurecloud.com"
+    assert cache_key_for("http://127.0.0.1:8123") == "127.0.0.1_8123"
+    assert cache_key_for("api.mypurecloud.ie") == "api.mypurecloud.ie"
+    assert cache_key_for("http://[::1]:80/x") == "__1_80"
+    assert "/" not in cache_key_for("../../etc") and ":" not in cache_key_for("h:1")
 
 
 def test_cache_dir_override_and_platform_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -277,6 +279,27 @@ class SwaggerServer:
         if mode == "redirect-other":
             port = self.server.server_address[1]
             return self._send(h, 302, b"", {"Location": f"http://localhost:{port}{livecatalog.SWAGGER_PATH}"})
+        if mode == "redirect-port":  # the same host, another port: another server (#13)
+            return self._send(h, 302, b"", {"Location": f"http://127.0.0.1:9{livecatalog.SWAGGER_PATH}"})
+        if mode == "redirect-scheme":
+            port = self.server.server_address[1]
+            return self._send(
+                h, 302, b"", {"Location": f"https://127.0.0.1:{port}{livecatalog.SWAGGER_PATH}"}
+            )
+        if mode == "drip":
+            h.send_response(200)
+            h.send_header("Connection", "close")
+            h.end_headers()
+            for _ in range(50):
+                h.wfile.write(b" ")
+                h.wfile.flush()
+                time.sleep(0.1)
+            return None
+        if mode == "huge":
+            h.send_response(200)
+            h.send_header("Content-Length", str(10**12))
+            h.end_headers()
+            return None
         if mode == "500":
             return self._send(
                 h, 500, b'{"message": "boom\\nsecond line"}', {"Content-Type": "application/json"}
@@ -382,12 +405,29 @@ def test_refresh_never_sends_credentials(
     assert SECRET not in cache_path("k").read_text(encoding="utf-8")
 
 
-def test_redirect_to_another_host_is_not_followed(server: SwaggerServer) -> None:
-    server.mode = "redirect-other"
-    with pytest.raises(CatalogError, match="redirected to another host") as info:
+@pytest.mark.parametrize("mode", ["redirect-other", "redirect-port", "redirect-scheme"])
+def test_a_redirect_must_keep_scheme_host_and_port(server: SwaggerServer, mode: str) -> None:
+    server.mode = mode
+    with pytest.raises(CatalogError, match="redirected to another host or port") as info:
         refresh(server.url, cache_key="k")
     assert len(server.seen) == 1
     assert "\n" not in str(info.value)
+
+
+def test_a_swagger_far_smaller_than_the_bundled_catalog_is_refused(server: SwaggerServer) -> None:
+    with pytest.raises(CatalogError, match="describes 9 operations, far fewer") as info:
+        refresh(server.url, cache_key="k", minimum=1000)
+    assert "--force" in str(info.value) and not cache_path("k").exists()
+    assert refresh(server.url, cache_key="k", minimum=9).operations == 9
+
+
+@pytest.mark.parametrize(("mode", "expected"), [("drip", "within the 0.5 s"), ("huge", "larger than 200 MB")])
+def test_a_download_ends_by_its_deadline_and_its_cap(server: SwaggerServer, mode: str, expected: str) -> None:
+    server.mode = mode
+    start = time.monotonic()
+    with pytest.raises(CatalogError, match=expected):
+        refresh(server.url, cache_key="k", deadline=0.5)
+    assert time.monotonic() - start < 3 and not cache_path("k").exists()
 
 
 @pytest.mark.parametrize(
