@@ -89,7 +89,7 @@ class Options:
     skip: tuple[str, ...] = ()
     debug: bool = False
     attempt: bool = False
-    skip_reason: str = "skipped by --skip/--only"
+    skip_reason: str = "left out by --only/--skip"
 
 
 def diagnose(
@@ -149,6 +149,7 @@ def diagnose(
         ),
         notes=all_notes,
         not_run=[c.id for c in skipped],
+        not_run_reason=options.skip_reason,
     )
     return report
 

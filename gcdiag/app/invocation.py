@@ -20,6 +20,7 @@ class Invocation:
     stdout_isatty: bool = False
     stderr_isatty: bool = False
     stdin_isatty: bool = False
+    columns: int | None = None  # the terminal's width (shutil.get_terminal_size, which honours COLUMNS)
     confirm: Callable[[str], bool] = _refuse  # asks the user on the terminal (--attempt); aborts on "no"
 
     def option(self, key: str) -> Any:

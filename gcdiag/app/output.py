@@ -36,21 +36,27 @@ class OutputPrefs:
     verbose: bool = False
     debug: bool = False
     redact: bool = False
+    width: int | None = (
+        None  # the terminal's columns when writing to one; None: the fixed width of saved output
+    )
 
     @classmethod
     def from_invocation(cls, inv: Invocation) -> OutputPrefs:
         fmt = Format(inv.option("output_format") or Format.TABLE.value)
         out_file = inv.option("output_file")
+        terminal = out_file is None and inv.stdout_isatty
+        # NO_COLOR (no-color.org: any non-empty value) and TERM=dumb (a terminal without escape codes) turn it off.
         color = (
             not inv.option("no_color")
             and not inv.environ.get("NO_COLOR")
-            and out_file is None
+            and inv.environ.get("TERM") != "dumb"
             and fmt is Format.TABLE
-            and inv.stdout_isatty
+            and terminal
         )
         return cls(
             format=fmt,
             file=out_file,
+            width=inv.columns if terminal and inv.columns else None,
             color=bool(color),
             verbose=bool(inv.option("verbose")),
             debug=bool(inv.option("debug")),
@@ -122,7 +128,7 @@ class Output:
 
         redactor = self.redactor(secrets)
         safe = redactor.report(report)
-        self.write(render(safe, self.format, color=self.prefs.color))
+        self.write(render(safe, self.format, color=self.prefs.color, width=self.prefs.width))
         if self.prefs.verbose:
             for record in safe.requests:
                 click.echo(
@@ -147,9 +153,11 @@ class Output:
         redactor = self.redactor(secrets)
         safe = [redactor.report(r) for r in reports]
         if len(safe) == 1 and not title:
-            self.write(render(safe[0], self.format, color=self.prefs.color))
+            self.write(render(safe[0], self.format, color=self.prefs.color, width=self.prefs.width))
         else:
-            self.write(render_many(safe, self.format, color=self.prefs.color, title=title))
+            self.write(
+                render_many(safe, self.format, color=self.prefs.color, title=title, width=self.prefs.width)
+            )
         return safe
 
     def prepare(self) -> None:

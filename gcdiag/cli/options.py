@@ -121,12 +121,16 @@ def given(ctx: click.Context) -> dict[str, Any]:
 
 def invocation(ctx: click.Context) -> Any:
     """The plain invocation the application layer runs on: options, environment, terminal facts."""
+    import shutil
+
     from gcdiag.app.invocation import Invocation
 
+    stdout_isatty = sys.stdout.isatty()
     return Invocation(
         options=given(ctx),
         environ=dict(os.environ),
-        stdout_isatty=sys.stdout.isatty(),
+        columns=shutil.get_terminal_size().columns if stdout_isatty else None,
+        stdout_isatty=stdout_isatty,
         stderr_isatty=sys.stderr.isatty(),
         stdin_isatty=sys.stdin.isatty(),
         confirm=lambda text: click.confirm(text, abort=True, err=True),

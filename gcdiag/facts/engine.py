@@ -37,6 +37,14 @@ class FactError:
     code: str = ""
     correlation_id: str = ""
     remedy: str = ""  # what would let gcdiag see it
+    # Where and how it failed, so that look-ups failing for one reason become one shared cause of the report:
+    host: str = ""  # the host that answered or could not be reached
+    transport: str = ""  # with no answer: what happened ("connection refused", "connect timeout"…)
+    unreachable: bool = (
+        False  # nothing reached the host (DNS, refused, TLS): the host failed, not the request
+    )
+    attempts: int = 0
+    params: tuple[tuple[str, str], ...] = ()  # the request's path parameters (which resource was not found)
 
     @property
     def remedy_fixes_the_call(self) -> bool:
@@ -166,6 +174,14 @@ class Facts:
     def provenance(self, name: str) -> list[Provenance]:
         slot = self._slots.get(name)
         return list(slot.provenance) if slot else []
+
+    def errors(self) -> dict[str, FactError]:
+        """The facts that could not be established, by name (only those already settled)."""
+        return {
+            name: slot.error
+            for name, slot in self._slots.items()
+            if slot.done.is_set() and slot.error is not None
+        }
 
     def evaluated(self) -> dict[str, dict[str, Any]]:
         """A summary of every fact that ran: for the report's evidence and debugging."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from gcdiag.client.errors import ApiError
@@ -80,7 +81,8 @@ def _send(
             facts.record(exc.method, exc.path, who, exc.status)
         else:
             facts.record(method, template, who, exc.status)
-        raise FactUnavailable(api_fact_error(facts, fact, who, method, template, exc)) from None
+        error = api_fact_error(facts, fact, who, method, template, exc)
+        raise FactUnavailable(replace(error, params=tuple(sorted((path_params or {}).items())))) from None
     facts.record(method, template, who, response.status)
     if response.json is None and method in ("GET", "POST"):
         # Every read gcdiag makes answers with a JSON body; a 2xx without one (cut off by a proxy, an HTML page)
@@ -144,7 +146,18 @@ def api_fact_error(facts: Facts, fact: str, who: str, method: str, template: str
         code=exc.code or "",
         correlation_id=exc.correlation_id or "",
         remedy=remedy,
+        **_where(exc),
     )
+
+
+def _where(exc: ApiError) -> dict[str, Any]:
+    """The host, what happened on the wire when nothing answered, and the attempts made."""
+    return {
+        "host": exc.host or "",
+        "transport": (exc.message or exc.kind) if exc.status is None else "",
+        "unreachable": exc.unreachable,
+        "attempts": exc.attempts,
+    }
 
 
 def _token_fact_error(fact: str, who: str, exc: ApiError) -> FactError:
@@ -174,6 +187,7 @@ def _token_fact_error(fact: str, who: str, exc: ApiError) -> FactError:
         code=exc.code or "",
         correlation_id=exc.correlation_id or "",
         remedy=remedy,
+        **_where(exc),
     )
 
 

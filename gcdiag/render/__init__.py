@@ -43,6 +43,11 @@ def _check_format(fmt: str) -> Format:
         raise ValueError(f"unknown output format {fmt!r}: choose one of {', '.join(FORMATS)}") from None
 
 
+def _width(module: ModuleType, width: int | None) -> dict[str, object]:
+    """A terminal's width, and that the table must fit it; else the table's fixed width."""
+    return {"width": width, "fit": True} if width else {"width": module.WIDTH, "fit": False}
+
+
 def _module(fmt: str) -> ModuleType:
     return importlib.import_module(f"gcdiag.render.{_MODULES[_check_format(fmt)]}")
 
@@ -53,14 +58,15 @@ def prepare(fmt: str) -> None:
     _module(fmt)
 
 
-def render(report: Report, fmt: str, *, color: bool = False) -> str:
+def render(report: Report, fmt: str, *, color: bool = False, width: int | None = None) -> str:
     """The report as text in ``fmt`` (one of :data:`FORMATS`), ending with a newline.
 
-    ``color`` only affects ``table``; the other formats never carry escape codes.
+    ``color`` and ``width`` (a terminal's columns; None: the fixed width of saved output) only affect
+    ``table``; the other formats never carry escape codes.
     """
     module = _module(fmt)
     if fmt == "table":
-        return str(module.render(report, color=color))
+        return str(module.render(report, color=color, **_width(module, width)))
     if fmt == "yaml":
         return str(module.render_yaml(report))
     if fmt == "json":
@@ -75,6 +81,7 @@ def render_many(
     color: bool = False,
     title: str = "",
     generated_at: str | None = None,
+    width: int | None = None,
 ) -> str:
     """Many reports (``gcdiag smoke``) as one document in ``fmt``.
 
@@ -84,7 +91,7 @@ def render_many(
     module = _module(fmt)
     reports = list(reports)
     if fmt == "table":
-        return str(module.render_many(reports, color=color, title=title))
+        return str(module.render_many(reports, color=color, title=title, **_width(module, width)))
     if fmt == "yaml":
         return str(module.render_many_yaml(reports, title=title, generated_at=generated_at))
     if fmt == "json":

@@ -181,20 +181,35 @@ class CheckResult:
 class Cause:
     """A shared failure stated once (no token, host unreachable, a denied look-up); results refer to it by id."""
 
-    id: str  # stable within the report: "token-subject", "unreachable-api", "denied-oauth_client"…
+    id: str  # stable within the report: "token-subject", "unreachable-api.mypurecloud.com", "denied-oauth_client"…
     summary: str  # one line: what failed
     fix: tuple[str, ...] = ()
     see_more: tuple[str, ...] = ()
     request: int | None = None  # index into ``requests`` of the request that failed
+    kind: str = (
+        ""  # unreachable | credentials | token | denied | not_found | rate_limited | http | unavailable
+    )
+    label: str = ""  # a few words for "N checks not run: <label>" ("no token", "conversation not found")
+    detail: str = ""  # the failure as the API or the network put it
+    stops: bool = False  # the diagnosis could not go past it: the table says it in one line
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "summary": self.summary}
+        out: dict[str, Any] = {"id": self.id}
+        if self.kind:
+            out["kind"] = self.kind
+        if self.label:
+            out["label"] = self.label
+        out["summary"] = self.summary
+        if self.detail and self.detail != self.summary:
+            out["detail"] = self.detail
         if self.fix:
             out["fix"] = list(self.fix)
         if self.see_more:
             out["see_more"] = list(self.see_more)
         if self.request is not None:
             out["request"] = self.request
+        if self.stops:
+            out["stops"] = True
         return out
 
     @classmethod
@@ -206,6 +221,10 @@ class Cause:
             fix=tuple(str(s) for s in data.get("fix") or ()),
             see_more=tuple(str(s) for s in data.get("see_more") or ()),
             request=request if isinstance(request, int) and not isinstance(request, bool) else None,
+            kind=str(data.get("kind") or ""),
+            label=str(data.get("label") or ""),
+            detail=str(data.get("detail") or ""),
+            stops=data.get("stops") is True,
         )
 
 
@@ -239,20 +258,29 @@ class Verdict:
 
 
 def decide(
-    results: Sequence[CheckResult], *, subject: str = "the call", not_run: Sequence[str] = ()
+    results: Sequence[CheckResult],
+    *,
+    subject: str = "the call",
+    not_run: Sequence[str] = (),
+    causes: Sequence[Cause] = (),
 ) -> Verdict:
     """The verdict rule of DESIGN.md: any blocking fail → would_fail; else any blocking error → incomplete.
 
     ``not_run`` names checks the user left out (--skip/--only). A blocking one that did not run is a question
     nobody answered, so it keeps the verdict from ``would_succeed`` just as an error does (it is not an error:
-    ``blocking_errors`` lists only those).
+    ``blocking_errors`` lists only those). When every blocking error has one shared cause, the verdict names the
+    cause instead of the checks.
     """
     failures = tuple(r.id for r in results if r.blocking and r.status is Status.FAIL)
     errors = tuple(r.id for r in results if r.blocking and r.status is Status.ERROR)
     left_out = tuple(r.id for r in results if r.blocking and r.id in not_run)
     if failures:
         first = next(r for r in results if r.id == failures[0])
-        if first.summary.startswith(subject):
+        stopped = any(c.stops and c.id == first.cause for c in causes)
+        if stopped:
+            # The failure stops every call of this identity or on this target, not just the one diagnosed.
+            summary = first.summary
+        elif first.summary.startswith(subject):
             summary = f"{first.summary}, so the call would fail"
         else:
             summary = f"{subject} would fail: {first.summary}"
@@ -261,7 +289,15 @@ def decide(
         return Verdict(Outcome.WOULD_FAIL, failures, summary, errors)
     if errors or left_out:
         reasons = []
-        if errors:
+        shared = {r.cause for r in results if r.id in errors}
+        cause = next((c for c in causes if c.id in shared), None) if len(shared) == 1 else None
+        if cause is not None and not left_out:
+            return Verdict(
+                Outcome.INCOMPLETE, (), cause.summary, errors
+            )  # "incomplete" says there is no verdict
+        if cause is not None:
+            reasons.append(cause.summary)
+        elif errors:
             reasons.append(
                 f"gcdiag could not evaluate {', '.join(errors)} (see the errors for what would let it see)"
             )
@@ -300,6 +336,9 @@ class Report:
     causes: tuple[Cause, ...] = ()  # shared failures stated once; results refer to them by id
     facts: Mapping[str, Any] = field(default_factory=dict)  # what was read once, referred to by the results
     attempt: Mapping[str, Any] | None = None  # with --attempt: the call made, its answer, the effect re-read
+    left_out: Mapping[str, Any] | None = (
+        None  # {checks: [ids], reason}: checks not run by choice (--only/--skip)
+    )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -317,6 +356,8 @@ class Report:
         if self.causes:
             out["causes"] = [c.to_dict() for c in self.causes]
         out["results"] = [r.to_dict() for r in self.results]
+        if self.left_out:
+            out["left_out"] = to_plain(self.left_out)
         if self.facts:
             out["facts"] = to_plain(self.facts)
         if self.attempt is not None:
@@ -345,6 +386,7 @@ class Report:
             causes=tuple(Cause.from_dict(c) for c in data.get("causes") or ()),
             facts=dict(data.get("facts") or {}),
             attempt=dict(data["attempt"]) if isinstance(data.get("attempt"), Mapping) else None,
+            left_out=dict(data["left_out"]) if isinstance(data.get("left_out"), Mapping) else None,
         )
 
     @property

@@ -262,7 +262,13 @@ class Outcome:
     elapsed: float
 
     def results(self) -> dict[str, dict[str, Any]]:
-        return {r["id"]: r for r in self.report["results"]}
+        """Each result by id; one that refers to a shared cause carries it (``_cause``), as the report states it
+        once for every result it stopped."""
+        causes = {c["id"]: c for c in self.report.get("causes") or ()}
+        return {
+            r["id"]: {**r, "_cause": causes[r["cause"]]} if r.get("cause") in causes else r
+            for r in self.report["results"]
+        }
 
 
 def fixture_data(name: str) -> dict[str, Any]:
@@ -378,7 +384,14 @@ def assert_no_verdict_without_data(out: Outcome, fixture: str) -> None:
 
 
 def _text(result: dict[str, Any]) -> str:
-    return " ".join([result["summary"], *result.get("fix", []), *result.get("see_more", [])])
+    cause = result.get("_cause") or {}
+    said = [
+        cause.get("summary", ""),
+        cause.get("detail", ""),
+        *cause.get("fix", []),
+        *cause.get("see_more", []),
+    ]
+    return " ".join([result["summary"], *result.get("fix", []), *result.get("see_more", []), *said])
 
 
 NAMED = {
@@ -547,7 +560,7 @@ def test_a_failing_login_host_costs_each_identity_one_retry_budget() -> None:
     tokens = Counter(s.identity for s in out.seen if s.path == TOKEN_PATH)
     assert sorted(tokens.values()) == [3, 3], tokens
     assert not [s for s in out.seen if s.path != TOKEN_PATH]  # no look-up was sent without a token
-    errors = [r for r in out.report["results"] if r["status"] == "error"]
+    errors = [r for r in out.results().values() if r["status"] == "error"]
     assert errors and all("POST /oauth/token" in _text(r) for r in errors)
     assert all("GET /api/v2/tokens/me" not in r["summary"] for r in errors)  # never blames the unsent request
 

@@ -81,7 +81,11 @@ def test_subject_alone_is_incomplete_with_the_permission_named(org: Org) -> None
     assert document["verdict"]["outcome"] == "incomplete"
     result = {r["id"]: r for r in document["results"]}["auth.permissions"]
     assert result["status"] == "error"
-    assert "oauth:client:view" in " ".join([result["summary"], *result["fix"], *result.get("see_more", [])])
+    # It refers to the shared cause, which the report states once with what would let gcdiag see.
+    cause = {c["id"]: c for c in document["causes"]}[result["cause"]]
+    assert cause["kind"] == "denied" and "GET /api/v2/oauth/clients/{clientId}" in cause["summary"]
+    assert "oauth:client:view" in " ".join(cause["see_more"])
+    assert "oauth:client:view" in " ".join(document["see_more"])
     assert all(r["status"] != "pass" for r in document["results"] if r["id"] in ("auth.permissions",))
 
 

@@ -32,5 +32,3 @@ def test_random_faults_with_retries(plan: Plan) -> None:
     out = run_plan(plan)
     check_all(out, plan)
     note_coverage(out, plan)
-
-

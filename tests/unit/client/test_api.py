@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 import pytest
 import requests
 import responses
-from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
 from gcdiag.client.api import TOKEN_FAILURE_HOLD_S, ApiClient
 from gcdiag.client.errors import ApiError
@@ -468,6 +468,39 @@ def test_connection_errors_retried_only_when_nothing_was_sent(rsps: responses.Re
         "connection error",
     ]
     assert info.value.kind == "connection" and "may have reached the server" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("reason", "text"),
+    [
+        (
+            NameResolutionError("api.example", None, "Name or service not known"),
+            "could not resolve the host name (DNS)",
+        ),  # type: ignore[arg-type]
+        (NewConnectionError(None, "refused"), "connection refused"),  # type: ignore[arg-type]
+        (requests.exceptions.SSLError("certificate verify failed"), "TLS error"),
+    ],
+)
+def test_why_a_host_could_not_be_reached_is_named(
+    rsps: responses.RequestsMock, reason: Exception, text: str
+) -> None:
+    # The one-line cause of an unreachable host says which it was: DNS, refused, TLS.
+    url = f"{API}/api/v2/tokens/me"
+    if isinstance(reason, NewConnectionError) and not isinstance(reason, NameResolutionError):
+        reason.__cause__ = ConnectionRefusedError(111, "Connection refused")
+    error = (
+        reason
+        if isinstance(reason, requests.RequestException)
+        else requests.ConnectionError(
+            MaxRetryError(None, url, reason)  # type: ignore[arg-type]
+        )
+    )
+    rsps.add(responses.GET, url, body=error)
+    client = make(Credentials.bearer(GIVEN), retries=0)
+    with pytest.raises(ApiError) as info:
+        client.get_json("/api/v2/tokens/me")
+    assert info.value.status is None and info.value.message == text
+    assert [r.error for r in client.log.records()] == [text]
 
 
 def test_timeouts_and_no_redirects_on_every_request() -> None:

@@ -76,4 +76,7 @@ def test_a_401_re_authenticates_client_credentials_once() -> None:
     again = POLICY.after_unauthorized(attempt(reauthenticated=True), can_reauthenticate=True)
     assert not again.retry and again.note == "re-authenticated once and was refused again"
     bearer = POLICY.after_unauthorized(attempt(), can_reauthenticate=False)
-    assert not bearer.retry and bearer.note == "a given bearer token cannot be refreshed: check it and its region"
+    assert (
+        not bearer.retry
+        and bearer.note == "a given bearer token cannot be refreshed: check it and its region"
+    )

@@ -536,5 +536,7 @@ def test_matching_works_the_same_on_a_live_catalog(swagger: dict[str, Any]) -> N
     assert hit is not None and hit.path_params == {"conversationId": "abc-123"}
     home = live.match("GET", "/api/v2/authorization/divisions/home")
     assert home is not None and home.operation.path.endswith("/home")  # a literal beats {divisionId}
-    assert live.match("POST", "/api/v2/recording/recordings/r1/actions/stop") is None  # genesys-facts §3.1, §10.1
+    assert (
+        live.match("POST", "/api/v2/recording/recordings/r1/actions/stop") is None
+    )  # genesys-facts §3.1, §10.1
     assert live.methods_for("/api/v2/authorization/divisions/d-9") == ["DELETE", "GET"]

@@ -247,8 +247,8 @@ def test_schema_describes_every_key_of_to_dict() -> None:
     schema = report_schema()
     doc = sample_report().to_dict()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    # Schema 2's optional keys (causes, facts, attempt) appear only when a run has them.
-    assert set(schema["properties"]) == set(doc) | {"causes", "facts", "attempt"}
+    # Schema 2's optional keys (causes, facts, attempt, left_out) appear only when a run has them.
+    assert set(schema["properties"]) == set(doc) | {"causes", "facts", "attempt", "left_out"}
     assert schema["additionalProperties"] is False
     assert set(schema["properties"]["verdict"]["properties"]) == set(doc["verdict"])
     assert schema["properties"]["verdict"]["additionalProperties"] is False
