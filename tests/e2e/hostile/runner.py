@@ -1,0 +1,185 @@
+"""Running the real CLI in a child process, with a hard time limit, its peak memory and an optional signal.
+
+The child's peak resident set size comes from the kernel: ``os.wait4`` reaps exactly this child and returns its
+``ru_maxrss``; while it runs, ``VmHWM`` in ``/proc/PID/status`` (the same peak, so far) is polled so a child
+that balloons is killed at :data:`MEMORY_KILL_MB` before it can hurt the machine. The child is only ever ended
+by its own pid.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+# What the issue asks for ("Done when"), and the small deadlines the tests pass through the environment. The
+# variable names are the planned ones (#13); today's gcdiag ignores them, which is why the runs that depend on
+# them hang until the hard limit and are marked xfail.
+REQUEST_DEADLINE_S = 2.0  # GCDIAG_DEADLINE: one request's total deadline
+RUN_DEADLINE_S = 4.0  # GCDIAG_RUN_DEADLINE: the whole run
+CHECK_TIMEOUT_S = 2.0  # GCDIAG_CHECK_TIMEOUT: one check's time limit
+GRACE_S = 5.0  # "ends within its deadline + 5 s"
+HARD_LIMIT_S = RUN_DEADLINE_S + GRACE_S
+MEMORY_BUDGET_MB = 250.0
+MEMORY_KILL_MB = 300.0  # above the budget already fails; stop there, before the child hurts the machine
+ALLOWED_EXIT = (0, 1, 3)
+
+DEADLINE_ENV = {
+    "GCDIAG_DEADLINE": f"{REQUEST_DEADLINE_S:g}",
+    "GCDIAG_RUN_DEADLINE": f"{RUN_DEADLINE_S:g}",
+}
+# For runs whose assertions need the whole diagnosis (a verdict, a named field, a rendered report): deadlines a
+# busy test machine cannot reach, so a fixed gcdiag cannot cut them short and turn the test flaky.
+RELAXED_RUN_DEADLINE_S = 20.0
+RELAXED_ENV = {"GCDIAG_DEADLINE": "10", "GCDIAG_RUN_DEADLINE": f"{RELAXED_RUN_DEADLINE_S:g}"}
+RELAXED_LIMIT_S = RELAXED_RUN_DEADLINE_S + GRACE_S
+
+
+@dataclass
+class Run:
+    args: list[str]
+    code: int | None  # None when the child was killed by the harness
+    stdout: str
+    stderr: str
+    elapsed: float
+    peak_rss_mb: float
+    killed: str | None = None  # "time" | "memory" when the harness ended it
+    signalled_after: float | None = None  # seconds from the signal to the child's end
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def report(self) -> dict[str, Any] | None:
+        text = self.stdout.strip()
+        if not text.startswith("{"):
+            return None
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            return None
+        return doc if isinstance(doc, dict) else None
+
+    def describe(self) -> str:
+        tail = self.stderr.strip().splitlines()[-3:]
+        return (
+            f"exit {self.code} killed={self.killed} in {self.elapsed:.1f} s, peak {self.peak_rss_mb:.0f} MB; "
+            f"stderr tail: {tail}"
+        )
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    """The parent's environment without Genesys/gcdiag settings, with a private HOME and cache."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GENESYSCLOUD_", "GCDIAG_")) and k not in ("NO_COLOR", "PYTHONUNBUFFERED")
+    }
+    env["HOME"] = str(home)
+    env["GCDIAG_CACHE_DIR"] = str(home / "cache")
+    return env
+
+
+def _vm_hwm_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
+
+
+def run_gcdiag(
+    args: Sequence[str],
+    *,
+    env: Mapping[str, str],
+    timeout: float = HARD_LIMIT_S,
+    stdin: IO[Any] | int | None = subprocess.DEVNULL,
+    signal_at: float | None = None,
+    signal_number: int = signal.SIGINT,
+    close_stdout: bool = False,
+    memory_kill_mb: float = MEMORY_KILL_MB,
+    tmp: Path,
+) -> Run:
+    """``python -m gcdiag ARGS`` with a hard time limit; stdout/stderr go through files (no pipe dead-locks).
+
+    ``close_stdout``: stdout is a pipe whose reading end is closed at once (``gcdiag ... | head -c0``).
+    ``signal_at``: send ``signal_number`` that many seconds after the start.
+    """
+    argv = [sys.executable, "-m", "gcdiag", *args]
+    out_path, err_path = tmp / "child.stdout", tmp / "child.stderr"
+    with open(out_path, "wb") as out_file, open(err_path, "wb") as err_file:
+        proc = subprocess.Popen(
+            argv,
+            env=dict(env),
+            stdin=stdin,
+            stdout=subprocess.PIPE if close_stdout else out_file,
+            stderr=err_file,
+        )
+        if close_stdout:
+            assert proc.stdout is not None
+            proc.stdout.close()
+        start = time.monotonic()
+        killed = None
+        signalled = None
+        peak = 0.0
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid == proc.pid:
+                break
+            now = time.monotonic()
+            peak = max(peak, _vm_hwm_mb(proc.pid))
+            if killed is None and now - start > timeout:
+                killed = "time"
+            elif killed is None and peak > memory_kill_mb:
+                killed = "memory"
+            if killed is not None:
+                proc.kill()
+                _, status, usage = os.wait4(proc.pid, 0)
+                break
+            if signal_at is not None and signalled is None and now - start >= signal_at:
+                proc.send_signal(signal_number)
+                signalled = now
+            time.sleep(0.02)
+        end = time.monotonic()
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
+    peak = max(peak, usage.ru_maxrss / 1024.0)  # Linux: kilobytes
+    return Run(
+        args=list(args),
+        code=None if killed else proc.returncode,
+        stdout=out_path.read_text(encoding="utf-8", errors="replace"),
+        stderr=err_path.read_text(encoding="utf-8", errors="replace"),
+        elapsed=end - start,
+        peak_rss_mb=peak,
+        killed=killed,
+        signalled_after=(end - signalled) if signalled is not None else None,
+    )
+
+
+def secret_forms(values: Iterable[str], pairs: Iterable[tuple[str, str]] = ()) -> set[str]:
+    """Each secret, and the forms it may leak in: base64 (padded or not, standard or URL-safe) of the secret
+    and of ``client_id:secret`` (HTTP Basic)."""
+    forms: set[str] = set()
+    texts = [v for v in values if v] + [f"{cid}:{secret}" for cid, secret in pairs]
+    for text in texts:
+        forms.add(text)
+        for encode in (base64.b64encode, base64.urlsafe_b64encode):
+            encoded = encode(text.encode()).decode()
+            forms |= {encoded, encoded.rstrip("=")}
+    return {f for f in forms if len(f) >= 8}
+
+
+def leaked(forms: Iterable[str], *texts: str) -> list[str]:
+    """The forms found in any of ``texts`` (shortened, so an assertion message does not print them whole)."""
+    found = [f for f in forms if any(f in t for t in texts)]
+    return [f"{f[:4]}…({len(f)} chars)" for f in found]
