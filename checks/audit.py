@@ -59,7 +59,6 @@ def audit_recent_changes(facts: FactView) -> Finding:
         "watched_entities": watched,
         "config_changes": relevant,
         "recording_actions": actions,
-        "note": NOT_AUDITED,
     }
     if changes is not None and changes.unread:
         evidence["unread_changes"] = changes.unread
@@ -72,7 +71,7 @@ def audit_recent_changes(facts: FactView) -> Finding:
             {p.fact: p for p in problems},
             "could not read the audit logs: "
             + "; ".join(p.short().removeprefix("could not read ") for p in problems),
-            {"window_days": window, "note": NOT_AUDITED},
+            {"window_days": window},
         )
     if problems:
         evidence["errors"] = [p.to_dict() for p in problems]

@@ -126,9 +126,9 @@ def diagnose(
             )
         report_inputs = inputs.to_dict()
         if isinstance(target_call, TargetCall):
-            # DESIGN.md's inputs.call is the call diagnosed; what the user typed is given_call.
+            # DESIGN.md's inputs.call is the call diagnosed; what the user typed is given_call. How gcdiag chose
+            # it is the report's facts.target_call.
             report_inputs["call"] = target_call.text
-            report_inputs["diagnosed_call"] = target_call.to_dict()
         all_notes = [*notes, f"Operation catalog: {catalog.result().note}."]
         if session.inspector is None:
             all_notes.append(

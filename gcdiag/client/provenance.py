@@ -30,13 +30,13 @@ class RequestRecord:
             "method": self.method,
             "path": self.path,
             "status": self.status,
-            "duration_ms": round(self.duration_ms, 1),
+            "error": self.error,
             "identity": self.identity,
+            "attempt": self.attempt,
+            "duration_ms": round(self.duration_ms, 1),
+            "host": self.host,
             "correlation_id": self.correlation_id,
             "context_id": self.context_id,
-            "error": self.error,
-            "attempt": self.attempt,
-            "host": self.host,
         }
 
 

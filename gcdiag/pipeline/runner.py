@@ -17,6 +17,7 @@ from typing import Any
 from gcdiag.facts.engine import FactError, Facts, values_for
 from gcdiag.pipeline.causes import build_causes
 from gcdiag.pipeline.check import Check, FactView, findings_for_unseen
+from gcdiag.pipeline.facts_section import hoist
 from gcdiag.pipeline.scenarios import Scenario
 from gcdiag.report.model import Cause, CheckResult, Finding, Report, Status, decide
 
@@ -163,6 +164,7 @@ def build_report(
     ]
     fix, see_more = ordered_fix(results, causes)
     left_out = [r.id for r in verdict_results if r.id in not_run]
+    results, facts_section = hoist(results, _stated_facts(facts))
     return Report(
         scenario=scenario.name,
         generated_at=stamp,
@@ -177,4 +179,18 @@ def build_report(
         requests=tuple(requests),
         notes=tuple(notes),
         left_out={"checks": left_out, "reason": not_run_reason} if left_out else None,
+        facts=facts_section,
     )
+
+
+# The facts a report may state once (each has a to_dict): results' evidence refers to them.
+REPORTED_FACTS = ("identity", "target_call", "target_divisions")
+
+
+def _stated_facts(facts: Facts) -> dict[str, Any]:
+    values = {}
+    for name in REPORTED_FACTS:
+        value, error = facts.peek(name)
+        if error is None and hasattr(value, "to_dict"):
+            values[name] = value.to_dict()
+    return values

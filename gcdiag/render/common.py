@@ -131,6 +131,6 @@ def call_text(report: Report) -> str:
     return ""
 
 
-def dump_yaml(data: Any) -> str:
-    """The one YAML dialect gcdiag writes: block style, keys in document order, unicode kept."""
-    return yamlio.dump(data)
+def dump_yaml(data: Any, *, compact: bool = True) -> str:
+    """The one YAML dialect gcdiag writes (``compact=False``: blocks only, for a person reading evidence)."""
+    return yamlio.dump(data, compact=compact)

@@ -138,23 +138,26 @@ class CheckResult:
         return self.basis is Basis.INFERRED
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": self.id,
-            "title": self.title,
-            "status": self.status.value,
-            "blocking": self.blocking,
-            "basis": self.basis.value,
-            "summary": self.summary,
-            "detail": self.detail,
-            "fix": list(self.fix),
-        }
+        # Report schema 2 leaves out what is empty or the default (no detail, no fix, no evidence, observed), so a
+        # report says each thing once; readers fill the defaults back in (from_dict).
+        # The title is the check's fixed description (gcdiag checks list): a report names checks by id and says
+        # what each found in its summary, so it is not repeated in every report.
+        out: dict[str, Any] = {"id": self.id, "status": self.status.value, "blocking": self.blocking}
+        if self.basis is not Basis.OBSERVED:
+            out["basis"] = self.basis.value
+        out["summary"] = self.summary
+        if self.cause:
+            out["cause"] = self.cause
+        if self.detail:
+            out["detail"] = self.detail
+        if self.fix:
+            out["fix"] = list(self.fix)
         if self.because:
             out["because"] = [b.to_dict() for b in self.because]
         if self.see_more:
             out["see_more"] = list(self.see_more)
-        if self.cause:
-            out["cause"] = self.cause
-        out["evidence"] = to_plain(self.evidence)
+        if self.evidence:
+            out["evidence"] = to_plain(self.evidence)
         out["duration_ms"] = round(self.duration_ms, 2)
         return out
 
@@ -236,12 +239,11 @@ class Verdict:
     blocking_errors: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "outcome": self.outcome.value,
-            "blocking_failures": list(self.blocking_failures),
-            "blocking_errors": list(self.blocking_errors),
-            "summary": self.summary,
-        }
+        out: dict[str, Any] = {"outcome": self.outcome.value, "blocking_failures": list(self.blocking_failures)}
+        if self.blocking_errors:
+            out["blocking_errors"] = list(self.blocking_errors)
+        out["summary"] = self.summary
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Verdict:
@@ -362,7 +364,7 @@ class Report:
             out["facts"] = to_plain(self.facts)
         if self.attempt is not None:
             out["attempt"] = to_plain(self.attempt)
-        out["requests"] = [to_plain(r) for r in self.requests]
+        out["requests"] = [_request(r, self.target) for r in self.requests]
         out["notes"] = list(self.notes)
         return out
 
@@ -392,6 +394,21 @@ class Report:
     @property
     def exit_code(self) -> ExitCode:
         return self.verdict.exit_code
+
+
+def _request(record: Mapping[str, Any], target: Mapping[str, Any]) -> dict[str, Any]:
+    """One request as the report states it: what is absent (no error, no correlation id), the first attempt and the
+    API host of ``target`` are left out, so that each request is one short line."""
+    api_url = str(target.get("api_url") or "")
+    api_host = api_url.split("//", 1)[-1].split("/", 1)[0]
+    out = {}
+    for key, value in to_plain(record).items():
+        if value is None and key != "status":
+            continue
+        if (key == "attempt" and value == 1) or (key == "host" and value == api_host):
+            continue
+        out[key] = value
+    return out
 
 
 def to_plain(value: Any) -> Any:
