@@ -62,7 +62,7 @@ def choose_catalog(settings: Settings | None = None, max_age_days: float = 7.0) 
     if settings is None or settings.api_url is None:
         return load_catalog(cache_key=None, max_age_days=max_age_days)
     key = cache_key_for(settings.region.name if settings.region else None, settings.api_url)
-    return load_catalog(cache_key=key, max_age_days=max_age_days)
+    return load_catalog(cache_key=key, max_age_days=max_age_days, region_host=settings.region is not None)
 
 
 def load_checkset(checks_dirs: tuple[str, ...] | list[str] = ()) -> CheckSet:

@@ -41,6 +41,8 @@ UNREACHABLE, NO_ANSWER, CREDENTIALS, TOKEN, DENIED, NOT_FOUND, RATE_LIMITED, HTT
     "http",
     "unavailable",
 )
+INTERNAL = "internal"
+INTERNAL_PREFIX = "internal-"  # + the id of a check that raised: a bug, which ends the run with exit 4
 # Kinds after which nothing could be read: the diagnosis stops there whichever check met it first.
 STOPPING_KINDS = frozenset({UNREACHABLE, CREDENTIALS, TOKEN})
 _SLUG = re.compile(r"[^A-Za-z0-9_.:-]+")
@@ -198,7 +200,11 @@ def build_causes(
     for error in errors:
         by_id.setdefault(cause_id(error), []).append(error)
     order = list(dict.fromkeys(r.cause for r in results if r.cause and r.cause in by_id))
-    causes = []
+    causes = [
+        Cause(id=r.cause, kind=INTERNAL, label="a bug in the check", summary=f"{r.id}: {r.summary}")
+        for r in results
+        if r.cause and r.cause.startswith(INTERNAL_PREFIX)
+    ]
     for cid in order:
         group = by_id[cid]
         error = _remedy(group)

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from gcdiag.facts.engine import FactError, Facts, values_for
-from gcdiag.pipeline.causes import build_causes
+from gcdiag.pipeline.causes import INTERNAL_PREFIX, build_causes
 from gcdiag.pipeline.check import Check, FactView, findings_for_unseen
 from gcdiag.pipeline.facts_section import hoist
 from gcdiag.pipeline.scenarios import Scenario
@@ -69,6 +69,7 @@ def run_one(check: Check, facts: Facts, *, debug: bool = False) -> CheckResult:
                 f"the check itself failed: {type(exc).__name__}: {exc}",
                 detail=detail,
                 fix=("This is a bug in the check; please report it with the --debug output.",),
+                cause=INTERNAL_PREFIX + check.id,  # a bug: the run ends with exit 4, whatever the verdict
             )
     return CheckResult(
         id=check.id,

@@ -21,6 +21,8 @@ EXIT_MEANING: dict[ExitCode, str] = {
     ExitCode.WOULD_FAIL: "at least one blocking check failed: the call would fail (the diagnosis worked)",
     ExitCode.USAGE: "usage or input error (bad flag, bad id, unreadable report, missing credentials)",
     ExitCode.INCOMPLETE: "incomplete: errors prevented a verdict (API unreachable, look-ups denied)",
+    ExitCode.INTERNAL: "internal error: a bug in gcdiag or in a plugin check (one line; --debug shows the traceback)",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
 }
 
 # click.style keywords per status. Only the table renderer uses them, and only with color=True.

@@ -107,7 +107,10 @@ def render_lines(report: Report, heading: str = "#") -> list[str]:
         for result in others:
             lines += _details(result)
     if report.facts:
-        lines += ["<details><summary>Facts read once (the evidence refers to them as #/facts/NAME)</summary>", ""]
+        lines += [
+            "<details><summary>Facts read once (the evidence refers to them as #/facts/NAME)</summary>",
+            "",
+        ]
         lines += [*_fenced(dump_yaml(to_plain(report.facts), compact=False), "yaml"), "", "</details>", ""]
     if report.notes:
         lines += [f"{heading}# Notes", ""]

@@ -51,6 +51,8 @@ class ExitCode(enum.IntEnum):
     WOULD_FAIL = 1  # a blocking check failed: the diagnosis worked and the call would fail
     USAGE = 2  # usage or input error
     INCOMPLETE = 3  # errors prevented a verdict
+    INTERNAL = 4  # a bug in gcdiag or in a plugin check; never 0 or 1
+    INTERRUPTED = 130  # Ctrl-C
 
 
 OUTCOME_EXIT = {
@@ -239,7 +241,10 @@ class Verdict:
     blocking_errors: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"outcome": self.outcome.value, "blocking_failures": list(self.blocking_failures)}
+        out: dict[str, Any] = {
+            "outcome": self.outcome.value,
+            "blocking_failures": list(self.blocking_failures),
+        }
         if self.blocking_errors:
             out["blocking_errors"] = list(self.blocking_errors)
         out["summary"] = self.summary
@@ -393,6 +398,9 @@ class Report:
 
     @property
     def exit_code(self) -> ExitCode:
+        """The verdict's code; 4 when a check raised (a bug: DESIGN.md's exit 4, never 0 or 1)."""
+        if any(c.kind == "internal" for c in self.causes):
+            return ExitCode.INTERNAL
         return self.verdict.exit_code
 
 

@@ -71,7 +71,7 @@ def _record(item: Any) -> bool:
     )
 
 
-class _Dumper(SafeDumper):  # type: ignore[misc, valid-type]
+class _Dumper(SafeDumper):  # type: ignore[misc]
     """The safe dumper, writing short collections and records inline."""
 
 
@@ -111,7 +111,12 @@ def dump(data: Any, *, compact: bool = True) -> str:
     if not compact:
         return str(
             yaml.dump(
-                data, Dumper=SafeDumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+                data,
+                Dumper=SafeDumper,
+                sort_keys=False,
+                allow_unicode=True,
+                default_flow_style=False,
+                width=100,
             )
         )
     return str(yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=WIDTH))
