@@ -42,6 +42,8 @@ class CanIRequest:
     method: str | None = None
     path: str | None = None
     division: str | None = None
+    quiet: bool = False
+    short: bool = False
     list_mode: bool = False
     tag: str | None = None
     error_body: str | None = None
@@ -86,7 +88,11 @@ def run_recording_stop(inv: Invocation, req: RecordingStopRequest) -> int:
 def run_can_i(inv: Invocation, req: CanIRequest) -> int:
     from gcdiag.inputs.model import Inputs
 
+    if req.quiet and req.short:
+        raise InputError("-q prints nothing and --short one line: choose one")
     if req.list_mode:
+        if req.quiet or req.short:
+            raise InputError("-q and --short answer one operation; --list lists an API area")
         if req.method or req.path:
             raise InputError("--list takes no METHOD PATH; use --tag to choose the API area")
         if not req.tag:
@@ -114,4 +120,5 @@ def run_can_i(inv: Invocation, req: CanIRequest) -> int:
         skip=req.skip,
         scenario_name="can-i",
         catalog_max_age=req.catalog_max_age,
+        answer="quiet" if req.quiet else "short" if req.short else "",
     )

@@ -117,10 +117,13 @@ class Output:
         """A line for the person at the terminal (stderr), redacted like every document."""
         click.echo(self.redactor(secrets).text(text), err=True, nl=nl)
 
-    def document(self, data: Any, table: Callable[[Any], str], secrets: Iterable[str] = ()) -> None:
-        """A listing: the data as YAML/JSON, or ``table(data)`` for the table format; redacted either way."""
+    def document(
+        self, data: Any, table: Callable[[Any, int | None], str], secrets: Iterable[str] = ()
+    ) -> None:
+        """A listing: the data as YAML/JSON, or ``table(data, width)`` for the table format (the terminal's width,
+        or None for the fixed width of saved output); redacted either way."""
         safe = self.redactor(secrets).data(data)
-        self.write(dump(safe, self.format) if self.format.is_data else table(safe))
+        self.write(dump(safe, self.format) if self.format.is_data else table(safe, self.prefs.width))
 
     def report(self, report: Report, secrets: Iterable[str] = ()) -> int:
         """A report: redact, render, write; the verdict to stderr when stdout is not the table; the exit code."""
@@ -142,6 +145,16 @@ class Output:
             click.echo(
                 redactor.text(f"verdict: {safe.verdict.outcome.value} — {safe.verdict.summary}"), err=True
             )
+        return int(safe.exit_code)
+
+    def answer(self, report: Report, *, quiet: bool, secrets: Iterable[str] = ()) -> int:
+        """The answer alone: nothing (``quiet``) or one line, ``yes`` / ``no - why`` / ``unknown - why``; the
+        exit code either way."""
+        from gcdiag.render.common import answer_line
+
+        safe = self.redactor(secrets).report(report)
+        if not quiet:
+            self.write(answer_line(safe) + "\n")
         return int(safe.exit_code)
 
     def reports(

@@ -31,6 +31,7 @@ def diagnose_and_emit(
     notes: tuple[str, ...] = (),
     catalog_max_age: float = 7.0,
     use_catalog: Any = None,
+    answer: str = "",
 ) -> int:
     """Diagnose and print the report, sending the token requests as early as correctness allows.
 
@@ -70,4 +71,6 @@ def diagnose_and_emit(
         options=Options(only=tuple(only), skip=tuple(skip), debug=output.prefs.debug, attempt=attempt),
         notes=notes,
     )
+    if answer:  # can-i -q / --short: the answer alone (kubectl auth can-i)
+        return output.answer(report, quiet=answer == "quiet", secrets=session.secrets())
     return output.report(report, session.secrets())

@@ -47,6 +47,8 @@ def recording_stop(ctx: click.Context, /, **kwargs: Any) -> None:
 @click.argument("path", required=False)
 @command_options(
     "division",
+    "quiet",
+    "short",
     "list_mode",
     "tag",
     "error_body",

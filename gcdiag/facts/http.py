@@ -165,8 +165,8 @@ def _token_fact_error(fact: str, who: str, exc: ApiError) -> FactError:
     host = exc.host or "the login host"
     if exc.status in (400, 401):
         remedy = (
-            f"{host} refused the {who} credentials: check the client id and secret, and that the OAuth client "
-            "belongs to an org in this region (--region or --login-url)"
+            f"check the {who}'s client id and secret, and that its OAuth client belongs to an org in this region "
+            "(--region or --login-url)"
         )
     elif exc.status == 429:
         remedy = f"{host} rate-limited the token request: retry later"

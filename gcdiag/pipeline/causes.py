@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from gcdiag.facts.engine import INSPECTOR, FactError
@@ -174,10 +175,6 @@ def summary_of(errors: Sequence[FactError]) -> str:
     return f"could not read {error.fact}: {one_line(error.reason, 300)}"
 
 
-def _remedy(errors: Sequence[FactError]) -> FactError:
-    return _representative(errors)
-
-
 def unreachable_remedy(error: FactError) -> str:
     """What to check when nothing answered: the host name, the network path, the certificate."""
     if "DNS" in error.transport:
@@ -190,47 +187,61 @@ def unreachable_remedy(error: FactError) -> str:
     return "check --region/--api-url/--login-url, your network or proxy (HTTPS_PROXY), and retry"
 
 
+def group_errors(errors: Iterable[FactError]) -> dict[str, list[FactError]]:
+    """Failed look-ups by the shared cause they belong to, in the order first met."""
+    by_id: dict[str, list[FactError]] = {}
+    for error in errors:
+        by_id.setdefault(cause_id(error), []).append(error)
+    return by_id
+
+
+def cause_of(
+    cid: str, group: Sequence[FactError], requests: Sequence[Mapping[str, Any]] = (), *, stated: bool = False
+) -> Cause:
+    """The cause of ``group`` (look-ups that failed one way). A cause a check ``stated`` carries no remedy of its
+    own (the check's fix says what to change); else the remedy of the failure: ``fix`` when changing it makes the
+    diagnosed call work (the subject's refused credentials), ``see_more`` when it only lets gcdiag see."""
+    error = _representative(group)
+    kind = kind_of(error)
+    fix: tuple[str, ...] = ()
+    see_more: tuple[str, ...] = ()
+    if not stated:
+        remedy = unreachable_remedy(error) if kind == UNREACHABLE else error.remedy
+        if remedy and error.remedy_fixes_the_call and error.identity != INSPECTOR:
+            fix = (remedy,)
+        elif remedy:
+            see_more = (remedy,)
+    return Cause(
+        id=cid,
+        kind=kind,
+        label=label_of(group),
+        summary=summary_of(group),
+        detail=error.reason,
+        fix=fix,
+        see_more=see_more,
+        request=_request_index(error, requests),
+        stops=kind in STOPPING_KINDS,
+    )
+
+
 def build_causes(
     results: Sequence[CheckResult],
     errors: Iterable[FactError],
     requests: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[Cause, ...]:
     """The causes the results refer to, in the order they are first referred to, each stated once."""
-    by_id: dict[str, list[FactError]] = {}
-    for error in errors:
-        by_id.setdefault(cause_id(error), []).append(error)
-    order = list(dict.fromkeys(r.cause for r in results if r.cause and r.cause in by_id))
+    by_id = group_errors(errors)
     causes = [
         Cause(id=r.cause, kind=INTERNAL, label="a bug in the check", summary=f"{r.id}: {r.summary}")
         for r in results
         if r.cause and r.cause.startswith(INTERNAL_PREFIX)
     ]
-    for cid in order:
-        group = by_id[cid]
-        error = _remedy(group)
-        kind = kind_of(error)
+    for cid in dict.fromkeys(r.cause for r in results if r.cause and r.cause in by_id):
         stated = [r for r in results if r.cause == cid and r.status in (Status.FAIL, Status.WARN)]
-        fix: tuple[str, ...] = ()
-        see_more: tuple[str, ...] = ()
-        if not stated:  # a check that states the cause gives its own fix; else the cause says what would help
-            remedy = unreachable_remedy(error) if kind == UNREACHABLE else error.remedy
-            if remedy and error.remedy_fixes_the_call and error.identity != INSPECTOR:
-                fix = (remedy,)
-            elif remedy:
-                see_more = (remedy,)
-        causes.append(
-            Cause(
-                id=cid,
-                kind=kind,
-                label=label_of(group),
-                summary=summary_of(group),
-                detail=error.reason,
-                fix=fix,
-                see_more=see_more,
-                request=_request_index(error, requests),
-                stops=kind in STOPPING_KINDS or any(r.blocking and r.status is Status.FAIL for r in stated),
-            )
-        )
+        cause = cause_of(cid, by_id[cid], requests, stated=bool(stated))
+        if any(r.blocking and r.status is Status.FAIL for r in stated):
+            cause = replace(cause, stops=True)  # a blocking check fails on it: the verdict rests on it
+        causes.append(cause)
     return tuple(causes)
 
 

@@ -75,6 +75,17 @@ def colorize(text: str, style: Mapping[str, Any], color: bool) -> str:
     return click.style(text, **style) if color and text else text
 
 
+def answer_line(report: Report) -> str:
+    """The verdict as ``kubectl auth can-i`` answers: ``yes``, ``no - why`` or ``unknown - why`` (one line)."""
+    verdict = report.verdict
+    if verdict.outcome is Outcome.WOULD_SUCCEED:
+        return "yes"
+    first = next((r for r in report.results if r.id in verdict.blocking_failures[:1]), None)
+    why = first.summary if first is not None else verdict.summary
+    word = "no" if verdict.outcome is Outcome.WOULD_FAIL else "unknown"
+    return f"{word} - {' '.join(strip_ansi(why).split())}"
+
+
 def exit_line(report: Report) -> str:
     code = report.exit_code
     return f"{int(code)} — {EXIT_MEANING[code]}"

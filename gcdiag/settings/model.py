@@ -133,6 +133,8 @@ class Settings:
     subject: Credentials | None
     inspector: Credentials | None
     profile: str | None
+    profile_path: str | None = None  # the Genesys CLI config file the profile was read from
+    env_used: tuple[str, ...] = ()  # the environment variables the settings came from
     timeout: tuple[float, float] = (DEFAULT_TIMEOUT_CONNECT, DEFAULT_TIMEOUT_READ)
     retries: int = DEFAULT_RETRIES
     rate_limit_per_minute: float = DEFAULT_RATE_LIMIT_PER_MINUTE
@@ -153,6 +155,8 @@ class Settings:
             "subject": ident(self.subject),
             "inspector": ident(self.inspector),
             "profile": self.profile,
+            "profile_path": self.profile_path,
+            "env_used": list(self.env_used),
             "timeout": list(self.timeout),
             "retries": self.retries,
             "rate_limit_per_minute": self.rate_limit_per_minute,

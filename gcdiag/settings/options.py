@@ -149,6 +149,15 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         metavar="TOKEN",
     ),
     _opt(
+        "inspector_profile",
+        ("--inspector-profile",),
+        "GCDIAG_INSPECTOR_PROFILE",
+        "Profile of ~/.gc/config.toml whose credentials the inspector uses.",
+        group="inspector",
+        setting=True,
+        metavar="NAME",
+    ),
+    _opt(
         "timeout_connect",
         ("--timeout-connect",),
         "GCDIAG_TIMEOUT_CONNECT",
@@ -362,6 +371,20 @@ COMMAND_OPTIONS: dict[str, Option] = {
             kind="flag",
         ),
         _opt("tag", ("--tag",), "GCDIAG_TAG", "API area, e.g. Recording.", metavar="TAG"),
+        _opt(
+            "quiet",
+            ("-q", "--quiet"),
+            "GCDIAG_QUIET",
+            "Print nothing: the exit code answers (0 yes, 1 no, 3 unknown).",
+            kind="flag",
+        ),
+        _opt(
+            "short",
+            ("--short",),
+            "GCDIAG_SHORT",
+            "Answer in one line: yes, or no - why (as kubectl auth can-i).",
+            kind="flag",
+        ),
         _opt(
             "catalog_max_age",
             ("--catalog-max-age",),
