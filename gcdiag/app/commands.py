@@ -67,10 +67,9 @@ def run_recording_stop(inv: Invocation, req: RecordingStopRequest) -> int:
     )
     error_body = parse_error_body(req.error_body)
     settings = settings_for(inv)
-    if req.attempt and not req.yes:
-        if not inv.stdin_isatty:
-            raise InputError("--attempt changes the org: confirm with --yes when not on a terminal")
-        inv.confirm("--attempt will really make the call against the org. Continue?")
+    if req.attempt and not req.yes and not inv.stdin_isatty:
+        # Refused before any request: the exact call is shown and confirmed after the diagnosis has chosen it.
+        raise InputError("--attempt changes the org: confirm with --yes when not on a terminal")
     inputs = Inputs(
         conversation_id=conversation,
         recording_id=recording,
@@ -81,7 +80,14 @@ def run_recording_stop(inv: Invocation, req: RecordingStopRequest) -> int:
         event=event_info,
     )
     return diagnose_and_emit(
-        inv, settings, inputs, req.checks_dir, only=req.only, skip=req.skip, attempt=req.attempt
+        inv,
+        settings,
+        inputs,
+        req.checks_dir,
+        only=req.only,
+        skip=req.skip,
+        attempt=req.attempt,
+        confirm_attempt=None if req.yes else inv.confirm,
     )
 
 

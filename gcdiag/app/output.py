@@ -132,15 +132,6 @@ class Output:
         redactor = self.redactor(secrets)
         safe = redactor.report(report)
         self.write(render(safe, self.format, color=self.prefs.color, width=self.prefs.width))
-        if self.prefs.verbose:
-            for record in safe.requests:
-                click.echo(
-                    redactor.text(
-                        f"{record.get('identity')}: {record.get('method')} {record.get('path')} → "
-                        f"{record.get('status')} {record.get('duration_ms')} ms {record.get('correlation_id') or ''}"
-                    ),
-                    err=True,
-                )
         if self.format is not Format.TABLE or self.prefs.file:
             click.echo(
                 redactor.text(f"verdict: {safe.verdict.outcome.value} — {safe.verdict.summary}"), err=True

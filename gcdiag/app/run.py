@@ -27,6 +27,7 @@ def diagnose_and_emit(
     only: tuple[str, ...] = (),
     skip: tuple[str, ...] = (),
     attempt: bool = False,
+    confirm_attempt: Any = None,
     scenario_name: str = "recording-stop",
     notes: tuple[str, ...] = (),
     catalog_max_age: float = 7.0,
@@ -68,7 +69,14 @@ def diagnose_and_emit(
         inputs=inputs,
         catalog=catalog,
         checkset=checkset,
-        options=Options(only=tuple(only), skip=tuple(skip), debug=output.prefs.debug, attempt=attempt),
+        options=Options(
+            only=tuple(only),
+            skip=tuple(skip),
+            debug=output.prefs.debug,
+            attempt=attempt,
+            announce=lambda text: output.note(text, session.secrets()),
+            confirm=confirm_attempt,
+        ),
         notes=notes,
     )
     if answer:  # can-i -q / --short: the answer alone (kubectl auth can-i)

@@ -48,7 +48,11 @@ def _run(debug: bool) -> int:
         return 130
     except Exception as exc:
         if debug:
-            raise
+            # The traceback on the terminal (stderr), then the same exit code as without --debug.
+            import traceback
+
+            click.echo(redact_env_secrets(traceback.format_exc()).rstrip("\n"), err=True)
+            return 4
         click.echo(
             f"gcdiag: internal error: {type(exc).__name__}: {redact_env_secrets(str(exc))} (run with --debug)",
             err=True,

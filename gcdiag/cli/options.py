@@ -141,5 +141,5 @@ def invocation(ctx: click.Context) -> Any:
         stdout_isatty=stdout_isatty,
         stderr_isatty=sys.stderr.isatty(),
         stdin_isatty=sys.stdin.isatty(),
-        confirm=lambda text: click.confirm(text, abort=True, err=True),
+        confirm=lambda text: click.confirm(text, default=False, err=True),
     )

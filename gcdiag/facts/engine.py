@@ -54,8 +54,9 @@ class FactError:
 
     def short(self) -> str:
         """One short line for a table row: which read failed and how; the reason and remedy go elsewhere."""
-        if self.request and self.status is not None:
+        if self.request and self.status is not None and not 200 <= self.status < 300:
             return f"could not read {self.fact}: {self.request} → {self.status} {self.code}".rstrip()
+        # A 2xx that was unusable (cut off, not JSON) is a fault, not "→ 200": its reason says what it was.
         return f"could not read {self.fact}: {self.reason}"
 
     def line(self) -> str:

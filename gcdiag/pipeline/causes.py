@@ -141,8 +141,9 @@ def label_of(errors: Sequence[FactError]) -> str:
         return f"{error.request} → 404"
     if kind == DENIED:
         return f"{error.request} refused (403)"
-    if error.request and error.status is not None:
+    if error.request and error.status is not None and not 200 <= error.status < 300:
         return f"{error.request} → {error.status}"
+    # Nothing usable, whatever the status said (a body cut off, not JSON): the reason, never "→ 200".
     return one_line(error.reason, 160) or f"{error.fact} unavailable"
 
 

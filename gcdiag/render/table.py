@@ -33,6 +33,7 @@ added only with ``color=True``; without it the output holds no escape code at al
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from collections import Counter
 from collections.abc import Sequence
@@ -52,7 +53,7 @@ from gcdiag.render.common import (
     status_label,
     strip_ansi,
 )
-from gcdiag.report.model import Cause, CheckResult, Outcome, Report, Status
+from gcdiag.report.model import EXPECTATION_ID, Cause, CheckResult, Outcome, Report, Status
 
 WIDTH = 100  # without a terminal
 MIN_SUMMARY_WIDTH = 40  # without a terminal: the summary column is never narrower
@@ -277,23 +278,54 @@ def render(report: Report, *, color: bool = False, width: int = WIDTH, fit: bool
 
 def _heading(index: int, total: int, report: Report) -> str:
     call = call_text(report)
-    return f"[{index}/{total}] {report.scenario}" + (f": {strip_ansi(call)}" if call else "")
+    name = strip_ansi(str(report.inputs.get("smoke_item") or report.scenario))
+    return f"[{index}/{total}] {name}" + (f": {strip_ansi(call)}" if call else "")
+
+
+def _expectation(report: Report) -> CheckResult | None:
+    last = report.results[-1] if report.results else None
+    return last if last is not None and last.id == EXPECTATION_ID else None
 
 
 def render_many(
     reports: Sequence[Report], *, color: bool = False, title: str = "", width: int = WIDTH, fit: bool = False
 ) -> str:
-    """One section per report (heading, table, verdict, fix, notes), then one summary line."""
+    """Many reports, then one summary line. A smoke run: one line per item (did it come out as expected?), then
+    the full section of each item that did not; other documents: one section per report."""
     layout = Layout(width, fit)
     lines: list[str] = []
     if title:
         lines += [strip_ansi(title), "=" * min(layout.width, len(strip_ansi(title))), ""]
-    for index, report in enumerate(reports, 1):
+    smoke = bool(reports) and all(_expectation(r) is not None for r in reports)
+    shown = list(enumerate(reports, 1))
+    if smoke:
+        for report in reports:
+            last = _expectation(report)
+            assert last is not None
+            label = colorize(f"{last.status.value.upper():<5}", STATUS_STYLE[last.status], color)
+            name = strip_ansi(str(report.inputs.get("smoke_item") or report.scenario))
+            text = layout.wrap(
+                f"{last.status.value.upper():<5} {name}: {strip_ansi(last.summary)}", rest="      "
+            )
+            text[0] = label + text[0][5:]
+            lines += text
+        lines.append("")
+        shown = [(i, r) for i, r in shown if (_expectation(r) or r.results[-1]).status is not Status.PASS]
+    for index, report in shown:
+        if smoke:  # the item's line above says what its expectation found
+            report = dataclasses.replace(report, results=report.results[:-1])
         heading = _heading(index, len(reports), report)
         lines += [heading, "-" * min(layout.width, len(heading)), *render_lines(report, color, layout), ""]
     counts = {o: sum(1 for r in reports if r.verdict.outcome is o) for o in Outcome}
     parts = ", ".join(
         colorize(f"{n} {o.value}", OUTCOME_STYLE[o], color and n > 0) for o, n in counts.items()
     )
-    lines.append(f"SUMMARY: {len(reports)} report{'' if len(reports) == 1 else 's'} — {parts}")
+    if smoke:
+        matched = sum(1 for r in reports if r.results[-1].status is Status.PASS)
+        others = len(reports) - matched
+        lines.append(
+            f"SUMMARY: {_plural(len(reports), 'item')} — {matched} as expected, {others} not; {parts}"
+        )
+    else:
+        lines.append(f"SUMMARY: {len(reports)} report{'' if len(reports) == 1 else 's'} — {parts}")
     return "\n".join(lines) + "\n"

@@ -119,3 +119,10 @@ def test_a_denied_read_is_said_once(org: Org) -> None:
     assert len(rows) == 1 and rows[0].startswith("auth.permissions "), result.stdout
     assert result.stdout.count("oauth:client:view") == 1, result.stdout  # the remedy, once
     assert "conversation.found" in result.stdout  # the full table: a denied read does not stop the diagnosis
+
+
+@pytest.mark.parametrize("org", ["healthy"], indirect=True)
+def test_an_upper_case_conversation_id_is_the_same_conversation(org: Org) -> None:
+    result = org.run("recording-stop", org.demo["conversation"].upper(), "-o", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["inputs"]["conversation_id"] == org.demo["conversation"]

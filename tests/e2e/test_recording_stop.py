@@ -193,3 +193,27 @@ def test_reports_never_cite_the_internal_fact_sheet(org: Org) -> None:
     for inspector in (True, False):
         result = org.run(*org.stop_args("-o", "json"), inspector=inspector)
         assert "FACTS" not in result.stdout and "FACTS" not in result.stderr
+
+
+@pytest.mark.parametrize("org", ["healthy"], indirect=True)
+def test_attempt_shows_the_exact_call_before_asking(org: Org, capsys: pytest.CaptureFixture[str]) -> None:
+    from gcdiag.app.commands import RecordingStopRequest, run_recording_stop
+    from gcdiag.app.invocation import Invocation
+
+    asked: list[str] = []
+
+    def decline(question: str) -> bool:
+        asked.append(capsys.readouterr().err)  # what was on the terminal when the question came
+        return False
+
+    inv = Invocation(options={"output_format": "json"}, environ=org.env(), stdin_isatty=True, confirm=decline)
+    code = run_recording_stop(inv, RecordingStopRequest(id=org.demo["conversation"], attempt=True))
+    call = (
+        f"PUT {org.sandbox.url}/api/v2/conversations/calls/{org.demo['conversation']}/recordingstate"
+        ' with body {"recordingState":"PAUSED"}, as the subject'
+    )
+    assert asked == [f"gcdiag: --attempt: {call}\n"]
+    document = json.loads(capsys.readouterr().out)
+    attempt = {r["id"]: r for r in document["results"]}["attempt.response"]
+    assert attempt["status"] == "skip" and "declined" in attempt["summary"] and code == 0
+    assert org.mutating_requests() == []  # declined: not made

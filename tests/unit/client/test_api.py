@@ -817,3 +817,16 @@ def test_api_response_is_plain_data() -> None:
 def test_get_json_of_an_empty_204(rsps: responses.RequestsMock) -> None:
     rsps.add(responses.GET, ME, status=204, body="")
     assert make(Credentials.bearer(GIVEN)).get_json("/api/v2/tokens/me") is None
+
+
+def test_the_request_log_tells_its_listener_as_each_request_ends() -> None:
+    heard: list[str] = []
+    log = RequestLog(lambda record: heard.append(record.line()))
+    log.add(
+        RequestRecord("GET", "/api/v2/tokens/me", 200, 12.3, "subject", correlation_id="c-1", host="api.x")
+    )
+    assert heard == ["gcdiag: subject GET api.x/api/v2/tokens/me → 200 (12 ms, correlation c-1)"]
+    log.add(RequestRecord("GET", "/x", None, 5000.0, "inspector", error="read timeout", attempt=2))
+    assert heard[-1] == "gcdiag: inspector GET /x → read timeout (5000 ms, attempt 2)"
+    log.add(RequestRecord("GET", "/x", 200, 1.0, "subject", error="truncated body"))
+    assert heard[-1].endswith("/x → 200 (truncated body) (1 ms)")  # a fault is shown as what it was
