@@ -129,7 +129,7 @@ def diagnose(
             )
         report_inputs = inputs.to_dict()
         if isinstance(target_call, TargetCall):
-            # DESIGN.md's inputs.call is the call diagnosed; what the user typed is given_call. How gcdiag chose
+            # The report's inputs.call is the call diagnosed; what the user typed is given_call. How gcdiag chose
             # it is the report's facts.target_call.
             report_inputs["call"] = target_call.text
         all_notes = [*notes, f"Operation catalog: {catalog.result().note}."]

@@ -57,7 +57,7 @@ def _run(debug: bool) -> int:
             f"gcdiag: internal error: {type(exc).__name__}: {redact_env_secrets(str(exc))} (run with --debug)",
             err=True,
         )
-        return 4  # DESIGN.md: a bug in gcdiag is exit 4, never 0 or 1
+        return 4  # a bug in gcdiag is exit 4, never 0 or 1 (the README's exit codes)
     return 0
 
 

@@ -15,7 +15,7 @@ import click
 from gcdiag.report.model import CheckResult, ExitCode, Outcome, Report, Status
 from gcdiag.util import yamlio
 
-# The wording of DESIGN.md's exit-code table, so JUnit properties and markdown can say what a code means.
+# The wording of the exit-code table (README, gcdiag help exit-codes), so JUnit properties and markdown can say what a code means.
 EXIT_MEANING: dict[ExitCode, str] = {
     ExitCode.OK: "every blocking check passed: the call would succeed",
     ExitCode.WOULD_FAIL: "at least one blocking check failed: the call would fail (the diagnosis worked)",

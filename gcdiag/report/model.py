@@ -2,7 +2,7 @@
 
 Everything here is a frozen dataclass or an enum with no behaviour beyond (de)serialisation, so a report can be
 written by one run and re-rendered by ``gcdiag report show`` anywhere, without credentials or network.
-The document shape is the contract of DESIGN.md ("Report"); ``report_schema`` versions it.
+The document shape is the contract written as ``gcdiag/report/schema.json``; ``report_schema`` versions it.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class Outcome(str, enum.Enum):
 
 
 class ExitCode(enum.IntEnum):
-    """Exit codes of DESIGN.md."""
+    """gcdiag's exit codes (the README's table; ``gcdiag help exit-codes``)."""
 
     OK = 0  # every blocking check passed: the call would succeed
     WOULD_FAIL = 1  # a blocking check failed: the diagnosis worked and the call would fail
@@ -271,7 +271,7 @@ def decide(
     not_run: Sequence[str] = (),
     causes: Sequence[Cause] = (),
 ) -> Verdict:
-    """The verdict rule of DESIGN.md: any blocking fail → would_fail; else any blocking error → incomplete.
+    """The verdict rule: any blocking fail → would_fail; else any blocking error → incomplete.
 
     ``not_run`` names checks the user left out (--skip/--only). A blocking one that did not run is a question
     nobody answered, so it keeps the verdict from ``would_succeed`` just as an error does (it is not an error:
@@ -324,7 +324,7 @@ def decide(
 
 @dataclass(frozen=True)
 class Report:
-    """The report document (DESIGN.md "Report"). Holds no token, secret or Authorization header."""
+    """The report document (gcdiag/report/schema.json). Holds no token, secret or Authorization header."""
 
     scenario: str
     generated_at: str
@@ -398,7 +398,7 @@ class Report:
 
     @property
     def exit_code(self) -> ExitCode:
-        """The verdict's code; 4 when a check raised (a bug: DESIGN.md's exit 4, never 0 or 1)."""
+        """The verdict's code; 4 when a check raised (a bug: exit 4, never 0 or 1)."""
         if any(c.kind == "internal" for c in self.causes):
             return ExitCode.INTERNAL
         return self.verdict.exit_code
