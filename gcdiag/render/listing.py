@@ -8,6 +8,7 @@ that ``-o yaml`` (or json) has everything.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -74,14 +75,12 @@ def fit(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int | N
     if dropped or truncated:
         what = [f"columns {', '.join(reversed(dropped))} left out"] if dropped else []
         what += ["… marks a cut"] if truncated else []
-        lines.append(f"({'; '.join(what)} to fit {limit} columns: -o yaml lists everything)")
+        lines += textwrap.wrap(f"({'; '.join(what)} to fit {limit} columns: -o yaml lists everything)", limit)
     return "\n".join(lines) + "\n"
 
 
 def pairs(rows: Sequence[tuple[str, str]], width: int | None = None) -> str:
     """``key  value`` lines, values wrapped under themselves to the width (ids and paths never broken)."""
-    import textwrap
-
     limit = width or WIDTH
     pad = max((len(k) for k, _ in rows), default=0) + GAP
     out = []
