@@ -7,7 +7,7 @@ from typing import Any
 from gcdiag.facts.types import GrantSet, Identity, PermittedDivisions, TargetDivisions
 from gcdiag.genesys.authz import Evaluation, evaluate, scopes_cover
 from gcdiag.genesys.constants import ALL_DIVISIONS
-from gcdiag.genesys.remedies import permission_fix
+from gcdiag.genesys.remedies import FixStep, permission_fix_steps
 from gcdiag.genesys.targets import PAUSE_PERMISSION_INFERRED, SECURE_PAUSE, TargetCall
 from gcdiag.pipeline import FactView, Finding, Status, cause_id, check, unseen
 
@@ -231,12 +231,13 @@ def auth_permissions(facts: FactView) -> Finding:
     if ident.kind == "client_credentials" and target.requires_participant:
         # No permission makes this route work: a client-credentials token has no user, so it is never a
         # participant (genesys-facts §3.2, INFERRED). The fix is the route that does not need one.
+        changes: tuple[tuple[str, Any], ...] = ()
         fix = [
             f"This route works only for a user who is a participant; for the OAuth client use {SECURE_PAUSE[0]} "
             f'{SECURE_PAUSE[1]} with {{"recordingState": "PAUSED"}}, which needs conversation:recording:pauseOthers.'
         ]
     else:
-        fix = permission_fix(
+        steps = permission_fix_steps(
             Evaluation(**{**evaluation.__dict__, "held_elsewhere": ()}),
             grant_set.grants,
             identity_kind=ident.kind,
@@ -246,10 +247,18 @@ def auth_permissions(facts: FactView) -> Finding:
             division_label="all divisions (*) or the conversation's division",
             prefer=target.preferred_permission,
             also_required=extra_missing,
+            user_id=ident.user_id,
+            client_grant_type=ident.grant_type,
         )
+        fix, changes = [s.text for s in steps], _changes(steps)
     if ident.kind == "client_credentials" and target.route == "secure-pause":
         detail += "\n" + CC_NOTE
-    return Finding(Status.FAIL, summary, detail=detail, fix=tuple(fix), evidence=evidence)
+    return Finding(Status.FAIL, summary, detail=detail, fix=tuple(fix), evidence=evidence, changes=changes)
+
+
+def _changes(steps: list[FixStep]) -> tuple[tuple[str, Any], ...]:
+    """The structured configuration changes of fix steps (written as API, Terraform and gc CLI by the runner)."""
+    return tuple((s.text, s.change) for s in steps if s.change is not None)
 
 
 def _holder(ident: Identity) -> str:
@@ -372,8 +381,9 @@ def auth_division(facts: FactView) -> Finding:
             f"the identity holds {_req_text(ptype, perms)} in no division (divisionspermitted/paged/me); "
             f"{noun} is in {conv_label}"
         )
+    changes: tuple[tuple[str, Any], ...] = ()
     if evaluation is not None:
-        fix = permission_fix(
+        steps = permission_fix_steps(
             evaluation,
             grant_set.grants if grant_set else (),
             identity_kind=ident.kind,
@@ -381,12 +391,16 @@ def auth_division(facts: FactView) -> Finding:
             client_id=ident.client_id,
             user=ident.user_name,
             division_label=f"the division {conv_label} (or all divisions, *)",
+            user_id=ident.user_id,
+            client_grant_type=ident.grant_type,
+            division_ids=conv_divs,
         )
+        fix, changes = [s.text for s in steps], _changes(steps)
     else:
         fix = [
             f"Grant a role with {_req_text(ptype, perms)} in the division {conv_label}, or in all divisions (*)."
         ]
-    return Finding(Status.FAIL, summary + caveat, fix=tuple(fix), evidence=evidence)
+    return Finding(Status.FAIL, summary + caveat, fix=tuple(fix), evidence=evidence, changes=changes)
 
 
 def _without_target_division(ptype: str | None, perms: list[str], facts: FactView) -> Finding:

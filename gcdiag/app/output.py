@@ -9,7 +9,7 @@ Documents go to stdout or ``--output-file``; summaries and notes to stderr.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +18,7 @@ import click
 
 from gcdiag.app.invocation import Invocation
 from gcdiag.inputs import InputError
-from gcdiag.report.formats import LISTING_FORMATS, Format
+from gcdiag.report.formats import EXPOSURE_FORMATS, FIX_FORMS, LISTING_FORMATS, Format, fix_forms
 from gcdiag.settings.options import SECRET_ENV
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ class OutputPrefs:
     width: int | None = (
         None  # the terminal's columns when writing to one; None: the fixed width of saved output
     )
+    fix_forms: tuple[str, ...] = FIX_FORMS  # --fix-format: the code forms the views print
 
     @classmethod
     def from_invocation(cls, inv: Invocation) -> OutputPrefs:
@@ -61,6 +62,7 @@ class OutputPrefs:
             verbose=bool(inv.option("verbose")),
             debug=bool(inv.option("debug")),
             redact=bool(inv.option("redact")),
+            fix_forms=fix_forms(inv.option("fix_format")),
         )
 
 
@@ -91,13 +93,15 @@ class Output:
 
         return Redactor([*secrets, *self._env_secrets], personal=self.prefs.redact)
 
-    def listing_format(self, command: str) -> Format:
-        """Listings write a table or the data; a report-only format is refused up front (exit 2)."""
-        if self.format not in LISTING_FORMATS:
-            raise InputError(
-                f"{command} writes table, yaml or json; -o {self.format.value} is for reports "
-                "(recording-stop, can-i, smoke)"
-            )
+    def listing_format(self, command: str, allowed: Sequence[Format] = LISTING_FORMATS) -> Format:
+        """Listings write a table or the data (and ``allowed`` views); another format is refused up front
+        (exit 2)."""
+        if self.format not in allowed:
+            names = ", ".join(f.value for f in allowed[:-1]) + f" or {allowed[-1].value}"
+            users = "reports (recording-stop, can-i, smoke)"
+            if self.format in EXPOSURE_FORMATS:
+                users += " and who-can"
+            raise InputError(f"{command} writes {names}; -o {self.format.value} is for {users}")
         return self.format
 
     # -- writing ------------------------------------------------------------------------------------------------
@@ -118,12 +122,23 @@ class Output:
         click.echo(self.redactor(secrets).text(text), err=True, nl=nl)
 
     def document(
-        self, data: Any, table: Callable[[Any, int | None], str], secrets: Iterable[str] = ()
+        self,
+        data: Any,
+        table: Callable[[Any, int | None], str],
+        secrets: Iterable[str] = (),
+        *,
+        views: Mapping[Format, Callable[[Any], str]] | None = None,
     ) -> None:
-        """A listing: the data as YAML/JSON, or ``table(data, width)`` for the table format (the terminal's width,
-        or None for the fixed width of saved output); redacted either way."""
+        """A listing: the data as YAML/JSON, ``views[format](data)`` for another view the listing offers
+        (Markdown, CSV), else ``table(data, width)`` (the terminal's width, or None for the fixed width of saved
+        output); redacted either way."""
         safe = self.redactor(secrets).data(data)
-        self.write(dump(safe, self.format) if self.format.is_data else table(safe, self.prefs.width))
+        if self.format.is_data:
+            self.write(dump(safe, self.format))
+        elif views and self.format in views:
+            self.write(views[self.format](safe))
+        else:
+            self.write(table(safe, self.prefs.width))
 
     def report(self, report: Report, secrets: Iterable[str] = ()) -> int:
         """A report: redact, render, write; the verdict to stderr when stdout is not the table; the exit code."""
@@ -131,7 +146,15 @@ class Output:
 
         redactor = self.redactor(secrets)
         safe = redactor.report(report)
-        self.write(render(safe, self.format, color=self.prefs.color, width=self.prefs.width))
+        self.write(
+            render(
+                safe,
+                self.format,
+                color=self.prefs.color,
+                width=self.prefs.width,
+                fix_forms=self.prefs.fix_forms,
+            )
+        )
         if self.format is not Format.TABLE or self.prefs.file:
             click.echo(
                 redactor.text(f"verdict: {safe.verdict.outcome.value} — {safe.verdict.summary}"), err=True
@@ -156,11 +179,21 @@ class Output:
 
         redactor = self.redactor(secrets)
         safe = [redactor.report(r) for r in reports]
+        forms = self.prefs.fix_forms
         if len(safe) == 1 and not title:
-            self.write(render(safe[0], self.format, color=self.prefs.color, width=self.prefs.width))
+            self.write(
+                render(safe[0], self.format, color=self.prefs.color, width=self.prefs.width, fix_forms=forms)
+            )
         else:
             self.write(
-                render_many(safe, self.format, color=self.prefs.color, title=title, width=self.prefs.width)
+                render_many(
+                    safe,
+                    self.format,
+                    color=self.prefs.color,
+                    title=title,
+                    width=self.prefs.width,
+                    fix_forms=forms,
+                )
             )
         return safe
 

@@ -67,6 +67,22 @@ def can_i(ctx: click.Context, /, **kwargs: Any) -> None:
     sys.exit(run_can_i(invocation(ctx), CanIRequest(**kwargs)))
 
 
+@cli.command("who-can", example="gcdiag who-can conversation:recording:pauseOthers --division Payments")
+@click.argument("permission", required=False)
+@command_options("who_call", "recording_control", "division", "expect_none", "allow")
+@shared_options
+@click.pass_context
+def who_can(ctx: click.Context, /, **kwargs: Any) -> None:
+    """Every OAuth client, user and group holding PERMISSION (or able to make --call), where and how.
+
+    Read-only; use an inspector (or a subject) that may read roles and OAuth clients. Exit 0 listed, 1 when
+    --expect-none finds a holder outside --allow, 3 when something could not be read.
+    """
+    from gcdiag.app.whocan import WhoCanRequest, run_who_can
+
+    sys.exit(run_who_can(invocation(ctx), WhoCanRequest(**kwargs)))
+
+
 @cli.command("whoami", example="gcdiag whoami --profile prod")
 @shared_options
 @click.pass_context

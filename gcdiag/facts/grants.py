@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from gcdiag.facts.context import RunContext
@@ -87,9 +88,17 @@ def fetch_grants(facts: Facts) -> GrantSet:
             div_id = str(division.get("id") or "")
             grants.append(
                 Grant(
-                    Role(str(role.get("id", "")), str(role.get("name", "")), (), policies),
+                    Role(
+                        str(role.get("id", "")),
+                        str(role.get("name", "")),
+                        (),
+                        policies,
+                        str(role.get("description") or ""),
+                    ),
                     div_id,
                     str(division.get("name") or names.get(div_id, "")),
+                    # AuthzGrant.subjectId: the user's own grant, or one through a group [SDK-M:authz_grant].
+                    str(g.get("subjectId") or ""),
                 )
             )
         return GrantSet(tuple(grants), "GET /api/v2/authorization/subjects/me")
@@ -103,14 +112,19 @@ def fetch_permission_info(facts: Facts) -> dict[str, bool | None]:
     target: TargetCall = facts.get("target_call")
     wanted = set(target.operation.permissions if target.operation else ())
     wanted.update(target.extra_permissions)
+    return division_awareness(facts, "permission_info", wanted)
+
+
+def division_awareness(facts: Facts, fact: str, wanted: Iterable[str]) -> dict[str, bool | None]:
+    """``divisionAware`` of each wanted permission (None: not listed), paging only until all are found."""
     out: dict[str, bool | None] = {p: None for p in wanted}
-    if not wanted:
+    if not out:
         return out
 
     def known() -> bool:  # every wanted permission found: no need to read further pages
         return all(v is not None for v in out.values())
 
-    for body in pages(facts, "permission_info", "reader", "/api/v2/authorization/permissions", enough=known):
+    for body in pages(facts, fact, "reader", "/api/v2/authorization/permissions", enough=known):
         for collection in body.get("entities") or ():
             for perms in (collection.get("permissionMap") or {}).values():
                 for p in perms or ():

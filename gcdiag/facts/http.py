@@ -223,13 +223,15 @@ def pages(
     identity: str,
     template: str,
     *,
+    path_params: dict[str, str] | None = None,
     params: dict[str, Any] | None = None,
     page_size: int = 100,
     enough: Callable[[], bool] = lambda: False,
+    max_pages: int = MAX_PAGES,
 ) -> Iterator[dict[str, Any]]:
     """The pages of a ``pageNumber``/``pageSize`` listing (``pageCount`` says when it ends), one request each.
 
-    Stops after :data:`MAX_PAGES`, at the last page, or as soon as ``enough()`` says the caller has what it needs.
+    Stops after ``max_pages``, at the last page, or as soon as ``enough()`` says the caller has what it needs.
     """
     number = 1
     while True:
@@ -239,11 +241,51 @@ def pages(
             identity,
             "GET",
             template,
+            path_params=path_params,
             params={**(params or {}), "pageSize": page_size, "pageNumber": number},
         )
         yield body
-        count = body.get("pageCount")
-        last = count if isinstance(count, int) and not isinstance(count, bool) else 1
-        if enough() or number >= last or number >= MAX_PAGES:
+        if enough() or number >= page_count(body) or number >= max_pages:
             return
         number += 1
+
+
+def page_count(body: dict[str, Any]) -> int:
+    """A listing's ``pageCount`` (1 when it gives none)."""
+    count = body.get("pageCount")
+    return count if isinstance(count, int) and not isinstance(count, bool) else 1
+
+
+def collect(
+    facts: Facts,
+    fact: str,
+    identity: str,
+    template: str,
+    *,
+    path_params: dict[str, str] | None = None,
+    params: dict[str, Any] | None = None,
+    page_size: int = 100,
+    max_pages: int = 100,
+) -> tuple[list[dict[str, Any]], str]:
+    """Every entity of a listing, and ``""`` — or, when it has more pages than ``max_pages``, what was left unread
+    (a listing that must be complete says so instead of stopping quietly)."""
+    entities: list[dict[str, Any]] = []
+    read, last = 0, 1
+    for body in pages(
+        facts,
+        fact,
+        identity,
+        template,
+        path_params=path_params,
+        params=params,
+        page_size=page_size,
+        max_pages=max_pages,
+    ):
+        read, last = read + 1, page_count(body)
+        entities.extend(e for e in body.get("entities") or () if isinstance(e, dict))
+    if last > read:
+        return entities, (
+            f"GET {template}: read {read} of {last} pages ({len(entities)} entities); gcdiag stops at "
+            f"{max_pages} pages"
+        )
+    return entities, ""

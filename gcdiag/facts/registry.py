@@ -21,6 +21,7 @@ from gcdiag.facts.conversation import (
     fetch_target_divisions,
 )
 from gcdiag.facts.engine import FactDef, Facts
+from gcdiag.facts.exposure import fetch_exposure, fetch_org_clients, fetch_org_roles
 from gcdiag.facts.grants import (
     fetch_divisions,
     fetch_grants,
@@ -107,6 +108,24 @@ def fact_definitions() -> list[FactDef]:
             "interaction_audits",
             "quality interaction audit query for this conversation",
             fetch_interaction_audits,
+            "reader",
+        ),
+        FactDef(
+            "org_roles",
+            "GET /api/v2/authorization/roles (every page): every role with its permission policies",
+            fetch_org_roles,
+            "reader",
+        ),
+        FactDef(
+            "org_clients",
+            "GET /api/v2/oauth/clients: every OAuth client with its state and role divisions",
+            fetch_org_clients,
+            "reader",
+        ),
+        FactDef(
+            "exposure",
+            "who holds the asked permissions: matching roles, their subject grants, clients, group members",
+            fetch_exposure,
             "reader",
         ),
     ]

@@ -5,11 +5,12 @@ Field names and enum values follow the official SDK's models (docs/genesys-facts
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gcdiag.genesys.authz import Grant
+from gcdiag.facts.engine import FactError
+from gcdiag.genesys.authz import Grant, Role
 
 
 @dataclass(frozen=True)
@@ -114,3 +115,77 @@ class InteractionAudits:
 
     entries: tuple[dict[str, Any], ...]
     more: bool = False  # a cursor remained after the pages read: older entries exist that were not read
+
+
+# --- exposure: who holds a permission across the org (gcdiag who-can) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrgRole:
+    """A role of the org with its permission policies (``DomainOrganizationRole`` [SDK-M])."""
+
+    role: Role
+    conditional: tuple[str, ...] = ()  # "domain:entity" of policies that carry a resourceConditionNode
+
+    def is_conditional(self, permission: str) -> bool:
+        policy = self.role.granting_policy(permission)
+        return policy is not None and f"{policy.domain}:{policy.entity}" in self.conditional
+
+
+@dataclass(frozen=True)
+class OrgClient:
+    """An OAuth client of the org (``OAuthClient`` [SDK-M:o_auth_client]): state, grant type, role divisions."""
+
+    id: str
+    name: str
+    state: str | None  # active | disabled | inactive
+    grant_type: str | None
+    role_divisions: tuple[tuple[str, str], ...]  # (role id, division id; "" = home, "*" = all)
+    roles_read: bool = True  # False: roleDivisions could not be read
+
+
+@dataclass(frozen=True)
+class RoleHolder:
+    """One subject's grant of one role, from one read: which divisions, and through which group if any."""
+
+    kind: str  # oauth_client | user | group | trustee_user | trustee_group | unknown
+    id: str
+    name: str
+    role_id: str
+    division_ids: tuple[str, ...]  # "*" = all divisions
+    sources: tuple[str, ...]  # the requests it was read from
+    state: str | None = None  # OAuthClient.state, User.state or Group.state, where read
+    via_group: tuple[str, str] | None = None  # (group id, group name) for a user holding it as a group member
+    grant_type: str | None = None  # OAuth clients
+    group_note: str = ""  # for a member: what is uncertain about its group's grants applying to it
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.kind, self.id, self.role_id, self.via_group[0] if self.via_group else "")
+
+
+@dataclass(frozen=True)
+class ClientList:
+    """The org's OAuth clients, and what of them could not be read."""
+
+    clients: tuple[OrgClient, ...]
+    unread: tuple[FactError, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """What gcdiag read to answer 'who holds these permissions': the roles that grant any of them, every
+    subject those roles are granted to (group members expanded), and what could not be read."""
+
+    permissions: tuple[str, ...]
+    roles: tuple[OrgRole, ...]  # the roles granting at least one of the permissions
+    roles_read: int  # how many roles the org has (all were read and matched by gcdiag)
+    holders: tuple[RoleHolder, ...]
+    divisions: Mapping[str, str]  # id → name
+    division_aware: Mapping[str, bool | None]
+    unread: tuple[FactError, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def role(self, role_id: str) -> OrgRole | None:
+        return next((r for r in self.roles if r.role.id == role_id), None)

@@ -43,6 +43,11 @@ class Policy:
             and (action in self.actions or "*" in self.actions)
         )
 
+    def by_wildcard(self, permission: str) -> bool:
+        """Whether this policy grants ``permission`` only through a ``*`` (entity or action), not by name."""
+        _, entity, action = _split(permission)
+        return self.grants(permission) and (self.entity != entity or action not in self.actions)
+
     @property
     def text(self) -> str:
         return f"{self.domain}:{self.entity}:{','.join(self.actions)}"
@@ -56,6 +61,13 @@ class Role:
     name: str
     permissions: tuple[str, ...] = ()
     policies: tuple[Policy, ...] = ()
+    description: str = ""
+
+    def granting_policy(self, permission: str) -> Policy | None:
+        """The first policy that grants ``permission`` (None when none does, or a plain permission does)."""
+        if permission in self.permissions:
+            return None
+        return next((p for p in self.policies if p.grants(permission)), None)
 
     def grant_reason(self, permission: str) -> str | None:
         """How this role grants ``permission`` (the permission or policy text), or None."""
@@ -82,6 +94,7 @@ class Role:
             name=str(body.get("name", "")),
             permissions=tuple(str(p) for p in body.get("permissions") or ()),
             policies=policies,
+            description=str(body.get("description") or ""),
         )
 
 
@@ -92,6 +105,9 @@ class Grant:
     role: Role
     division_id: str
     division_name: str = ""
+    # Who the grant is made to (AuthzGrant.subjectId): a user's subject view also lists grants it holds through a
+    # group, whose subjectId is the group's (INFERRED from the includeDuplicates docstring, [SDK-A]). "" = unknown.
+    subject_id: str = ""
 
     def covers(self, divisions: Iterable[str]) -> bool:
         return self.division_id == ALL_DIVISIONS or self.division_id in set(divisions)

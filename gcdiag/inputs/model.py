@@ -23,6 +23,7 @@ class Inputs:
         None  # --scopes-enforced: gcdiag cannot read the org setting (genesys-facts §1.2)
     )
     division: str | None = None  # can-i --division
+    permissions: tuple[str, ...] = ()  # who-can: the permissions whose holders are listed
     event: dict[str, Any] | None = None  # what --event resolved (for the report)
 
     def to_dict(self) -> dict[str, Any]:
@@ -35,6 +36,8 @@ class Inputs:
         }
         if self.division:
             out["division"] = self.division
+        if self.permissions:
+            out["permissions"] = list(self.permissions)
         if self.event:
             out["event"] = self.event
         return out

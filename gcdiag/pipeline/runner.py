@@ -85,7 +85,25 @@ def run_one(check: Check, facts: Facts, *, debug: bool = False) -> CheckResult:
         because=tuple(finding.because),
         see_more=tuple(finding.see_more),
         cause=finding.cause,
+        fix_as_code=_fix_as_code(finding, facts),
     )
+
+
+def _fix_as_code(finding: Finding, facts: Facts) -> tuple[dict[str, Any], ...]:
+    """Each configuration change behind a fix step, written as API requests, Terraform and gc CLI commands
+    (curl lines name the API URL of this run)."""
+    from gcdiag.genesys.fixcode import as_code
+
+    api_url = str(getattr(facts.context, "api_url", "") or "")
+    out = []
+    for text, change in finding.changes:
+        if text not in finding.fix:
+            continue
+        try:
+            out.append(as_code(change, api_url, fix=text))
+        except ValueError:
+            continue  # a change gcdiag cannot write as code keeps its text step; the diagnosis goes on
+    return tuple(out)
 
 
 def skipped_result(check: Check, reason: str) -> CheckResult:

@@ -13,6 +13,10 @@ Format summary (details in each module's docstring):
   ``{gcdiag, generated_at, kind: smoke, items}``.
 * ``junit``    — JUnit XML, one ``<testsuite>`` per report inside one ``<testsuites>``.
 * ``markdown`` — a ticket-ready summary with collapsed evidence.
+* ``csv``      — one row per check result (and smoke item), for a spreadsheet.
+
+Every format shows each configuration-changing fix step as code too (API requests with curl, Terraform, gc CLI;
+the results' ``fix_as_code``); ``fix_forms`` (``--fix-format``) narrows which forms the views print.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import importlib
 from collections.abc import Sequence
 from types import ModuleType
 
-from gcdiag.report.formats import FORMATS, Format
+from gcdiag.report.formats import FIX_FORMS, FORMATS, Format
 from gcdiag.report.model import Report
 
 # The renderer module of each format: the one registry, keyed by the one Format enum.
@@ -31,6 +35,7 @@ _MODULES = {
     Format.JSON: "data",
     Format.JUNIT: "junit",
     Format.MARKDOWN: "markdown",
+    Format.CSV: "csvtext",
 }
 
 __all__ = ["FORMATS", "prepare", "render", "render_many"]
@@ -58,20 +63,29 @@ def prepare(fmt: str) -> None:
     _module(fmt)
 
 
-def render(report: Report, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+def render(
+    report: Report,
+    fmt: str,
+    *,
+    color: bool = False,
+    width: int | None = None,
+    fix_forms: Sequence[str] | None = None,
+) -> str:
     """The report as text in ``fmt`` (one of :data:`FORMATS`), ending with a newline.
 
     ``color`` and ``width`` (a terminal's columns; None: the fixed width of saved output) only affect
-    ``table``; the other formats never carry escape codes.
+    ``table``; the other formats never carry escape codes. ``fix_forms`` (default: all) chooses the code forms
+    of fix steps the views print; yaml/json always carry the whole report.
     """
     module = _module(fmt)
+    forms = FIX_FORMS if fix_forms is None else tuple(fix_forms)
     if fmt == "table":
-        return str(module.render(report, color=color, **_width(module, width)))
+        return str(module.render(report, color=color, fix_forms=forms, **_width(module, width)))
     if fmt == "yaml":
         return str(module.render_yaml(report))
     if fmt == "json":
         return str(module.render_json(report))
-    return str(module.render(report))
+    return str(module.render(report, fix_forms=forms))
 
 
 def render_many(
@@ -82,6 +96,7 @@ def render_many(
     title: str = "",
     generated_at: str | None = None,
     width: int | None = None,
+    fix_forms: Sequence[str] | None = None,
 ) -> str:
     """Many reports (``gcdiag smoke``) as one document in ``fmt``.
 
@@ -90,10 +105,13 @@ def render_many(
     """
     module = _module(fmt)
     reports = list(reports)
+    forms = FIX_FORMS if fix_forms is None else tuple(fix_forms)
     if fmt == "table":
-        return str(module.render_many(reports, color=color, title=title, **_width(module, width)))
+        return str(
+            module.render_many(reports, color=color, title=title, fix_forms=forms, **_width(module, width))
+        )
     if fmt == "yaml":
         return str(module.render_many_yaml(reports, title=title, generated_at=generated_at))
     if fmt == "json":
         return str(module.render_many_json(reports, title=title, generated_at=generated_at))
-    return str(module.render_many(reports, title=title))
+    return str(module.render_many(reports, title=title, fix_forms=forms))

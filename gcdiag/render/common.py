@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from gcdiag.report.formats import FIX_FORMS
 from gcdiag.report.model import CheckResult, ExitCode, Outcome, Report, Status
 from gcdiag.util import yamlio
 
@@ -115,12 +116,31 @@ def scalar_text(value: Any) -> str:
     return str(value)
 
 
-def fix_text(fix: Sequence[str]) -> str:
-    """A numbered list, one step a line."""
-    return "\n".join(f"{n}. {step}" for n, step in enumerate(fix, 1))
+def fix_text(
+    fix: Sequence[str],
+    code: Mapping[str, Mapping[str, Any]] | None = None,
+    fix_forms: Sequence[str] = FIX_FORMS,
+) -> str:
+    """A numbered list, one step a line; a step with code (``code`` by step text) has it indented under it."""
+    lines: list[str] = []
+    for n, step in enumerate(fix, 1):
+        lines.append(f"{n}. {step}")
+        entry = (code or {}).get(step)
+        if entry is not None:
+            lines += code_text(entry, fix_forms, "   ")
+    return "\n".join(lines)
 
 
-def result_text(result: CheckResult) -> str:
+def code_by_text(results: Sequence[CheckResult]) -> dict[str, Mapping[str, Any]]:
+    """Every fix step's code in these results, by the step's text (the first one wins)."""
+    out: dict[str, Mapping[str, Any]] = {}
+    for result in results:
+        for entry in result.fix_as_code:
+            out.setdefault(str(entry.get("fix", "")), entry)
+    return out
+
+
+def result_text(result: CheckResult, fix_forms: Sequence[str] = FIX_FORMS) -> str:
     """Status, summary, detail and fix of one result as plain text (JUnit system-out, failure bodies)."""
     blocking = "blocking" if result.blocking else "non-blocking"
     lines = [f"{result.status.value.upper()} ({blocking}) {result.id}: {result.summary}"]
@@ -129,7 +149,7 @@ def result_text(result: CheckResult) -> str:
     if result.because:
         lines += ["", "Inferred because:", *(f"- {b.rule}" for b in result.because)]
     if result.fix:
-        lines += ["", "Fix:", fix_text(result.fix)]
+        lines += ["", "Fix:", fix_text(result.fix, code_by_text([result]), fix_forms)]
     if result.see_more:
         lines += ["", SEE_MORE_TITLE, fix_text(result.see_more)]
     return "\n".join(lines)
@@ -147,3 +167,57 @@ def call_text(report: Report) -> str:
 def dump_yaml(data: Any, *, compact: bool = True) -> str:
     """The one YAML dialect gcdiag writes (``compact=False``: blocks only, for a person reading evidence)."""
     return yamlio.dump(data, compact=compact)
+
+
+# --- fixes as code ------------------------------------------------------------------------------------------------
+
+
+def fix_code(report: Report) -> list[Mapping[str, Any] | None]:
+    """The code of each step of ``report.fix`` (aligned with it), found in the results' ``fix_as_code`` by the
+    step's text; None for a step that changes no configuration."""
+    by_text = code_by_text(report.results)
+    return [by_text.get(step) for step in report.fix]
+
+
+def code_blocks(entry: Mapping[str, Any], forms: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(title, language, text) of each requested form of one fix step's code, ready for any renderer."""
+    blocks: list[tuple[str, str, str]] = []
+    if "api" in forms and entry.get("api"):
+        requests = list(entry["api"])
+        needs = ", ".join(dict.fromkeys(str(r["needs"]) for r in requests if r.get("needs")))
+        title = "API" + (f" (needs {needs})" if needs else "")
+        # The last request carries the change; a read before it is folded into its curl pipeline when it edits.
+        curls = [str(r.get("curl", "")) for r in requests if r.get("method") != "GET"] or [
+            str(r.get("curl", "")) for r in requests
+        ]
+        blocks.append((title, "bash", "\n".join(curls)))
+    terraform = entry.get("terraform") or {}
+    if "terraform" in forms and terraform.get("snippet"):
+        blocks.append((f"Terraform ({terraform.get('resource')})", "hcl", str(terraform["snippet"])))
+    gc = entry.get("gc") or {}
+    if "gc" in forms and gc.get("commands"):
+        blocks.append(("gc CLI", "bash", "\n".join(str(c) for c in gc["commands"])))
+    return blocks
+
+
+def code_notes(entry: Mapping[str, Any], forms: Sequence[str]) -> list[str]:
+    """The notes that go with the forms shown (placeholders, what gcdiag cannot tell), without repeats."""
+    notes: list[str] = []
+    if forms:
+        notes += [str(n) for n in entry.get("notes") or ()]
+    if "terraform" in forms:
+        notes += [str(n) for n in (entry.get("terraform") or {}).get("notes") or ()]
+    if "gc" in forms:
+        notes += [str(n) for n in (entry.get("gc") or {}).get("notes") or ()]
+    return list(dict.fromkeys(notes))
+
+
+def code_text(entry: Mapping[str, Any], forms: Sequence[str], indent: str = "") -> list[str]:
+    """One fix step's code as plain text lines (table, JUnit): a title per form, the code indented under it."""
+    lines: list[str] = []
+    for title, _, text in code_blocks(entry, forms):
+        lines.append(f"{indent}{title}:")
+        lines += [f"{indent}  {line}" if line else "" for line in text.splitlines()]
+    for note in code_notes(entry, forms):
+        lines.append(f"{indent}Note: {note}")
+    return lines

@@ -31,7 +31,16 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Sequence
 
-from gcdiag.render.common import EXIT_MEANING, SEE_MORE_TITLE, fix_text, flatten, result_text, xml_safe
+from gcdiag.render.common import (
+    EXIT_MEANING,
+    SEE_MORE_TITLE,
+    code_by_text,
+    fix_text,
+    flatten,
+    result_text,
+    xml_safe,
+)
+from gcdiag.report.formats import FIX_FORMS
 from gcdiag.report.model import EXPECTATION_ID, CheckResult, Report, Status
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -70,7 +79,9 @@ def _properties(report: Report) -> list[tuple[str, str]]:
     return props
 
 
-def _suite(parent: ET.Element, report: Report, name: str) -> tuple[int, int, int, int, float]:
+def _suite(
+    parent: ET.Element, report: Report, name: str, fix_forms: Sequence[str] = FIX_FORMS
+) -> tuple[int, int, int, int, float]:
     judged = any(r.id == EXPECTATION_ID for r in report.results)  # a smoke item: its expectation decides
 
     def shown(result: CheckResult) -> Status:
@@ -101,7 +112,12 @@ def _suite(parent: ET.Element, report: Report, name: str) -> tuple[int, int, int
         case = _sub(suite, "testcase", classname=name, name=case_name, time=_seconds(result.duration_ms))
         kind = "blocking" if result.blocking else "non-blocking"
         body = "\n\n".join(
-            part for part in (result.detail, "Fix:\n" + fix_text(result.fix) if result.fix else "") if part
+            part
+            for part in (
+                result.detail,
+                "Fix:\n" + fix_text(result.fix, code_by_text([result]), fix_forms) if result.fix else "",
+            )
+            if part
         )
         status = shown(result)
         if status is Status.FAIL:
@@ -110,10 +126,10 @@ def _suite(parent: ET.Element, report: Report, name: str) -> tuple[int, int, int
             _sub(case, "error", body, message=result.summary, type=kind)
         elif status is Status.SKIP:
             _sub(case, "skipped", message=result.summary)
-        _sub(case, "system-out", result_text(result))
+        _sub(case, "system-out", result_text(result, fix_forms))
     suite_out = [f"VERDICT: {report.verdict.outcome.value} — {report.verdict.summary}"]
     if report.fix:
-        suite_out += ["", "Fix:", fix_text(report.fix)]
+        suite_out += ["", "Fix:", fix_text(report.fix, code_by_text(report.results), fix_forms)]
     if report.see_more:
         suite_out += ["", SEE_MORE_TITLE, fix_text(report.see_more)]
     if report.notes:
@@ -131,12 +147,12 @@ def _names(reports: Sequence[Report]) -> list[str]:
     return [n if counts[n] == 1 else f"{n} [{index}]" for index, n in enumerate(names, 1)]
 
 
-def render_many(reports: Sequence[Report], *, title: str = "") -> str:
+def render_many(reports: Sequence[Report], *, title: str = "", fix_forms: Sequence[str] = FIX_FORMS) -> str:
     root = ET.Element("testsuites")
     totals = [0, 0, 0, 0]
     total_ms = 0.0
     for report, name in zip(reports, _names(reports), strict=True):
-        tests, failures, errors, skipped, ms = _suite(root, report, name)
+        tests, failures, errors, skipped, ms = _suite(root, report, name, fix_forms)
         for i, n in enumerate((tests, failures, errors, skipped)):
             totals[i] += n
         total_ms += ms
@@ -153,5 +169,5 @@ def render_many(reports: Sequence[Report], *, title: str = "") -> str:
     return XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def render(report: Report) -> str:
-    return render_many([report])
+def render(report: Report, *, fix_forms: Sequence[str] = FIX_FORMS) -> str:
+    return render_many([report], fix_forms=fix_forms)

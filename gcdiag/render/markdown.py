@@ -13,7 +13,17 @@ import html
 import re
 from collections.abc import Sequence
 
-from gcdiag.render.common import SEE_MORE_TITLE, call_text, dump_yaml, exit_line, strip_ansi
+from gcdiag.render.common import (
+    SEE_MORE_TITLE,
+    call_text,
+    code_blocks,
+    code_notes,
+    dump_yaml,
+    exit_line,
+    fix_code,
+    strip_ansi,
+)
+from gcdiag.report.formats import FIX_FORMS
 from gcdiag.report.model import CheckResult, Outcome, Report, Status, to_plain
 
 
@@ -74,7 +84,26 @@ def _details(result: CheckResult) -> list[str]:
     return lines
 
 
-def render_lines(report: Report, heading: str = "#") -> list[str]:
+def _code_lines(report: Report, fix_forms: Sequence[str]) -> list[list[str]]:
+    """Under each fix step, its code forms as indented fenced blocks (a list item's continuation)."""
+    out: list[list[str]] = []
+    for entry in fix_code(report):
+        lines: list[str] = []
+        if entry is not None:
+            for title, lang, text in code_blocks(entry, fix_forms):
+                lines += ["", f"   {_inline(title)}:", ""]
+                lines += [f"   {line}".rstrip() for line in _fenced(text, lang)]
+            notes = code_notes(entry, fix_forms)
+            if notes:
+                lines.append("")
+                lines += [f"   - {_inline(note)}" for note in notes]
+            if lines:
+                lines.append("")
+        out.append(lines)
+    return out
+
+
+def render_lines(report: Report, heading: str = "#", fix_forms: Sequence[str] = FIX_FORMS) -> list[str]:
     verdict = report.verdict
     lines = [f"{heading} gcdiag {_inline(report.scenario)}: {verdict.outcome.value}", ""]
     call = call_text(report)
@@ -86,7 +115,10 @@ def render_lines(report: Report, heading: str = "#") -> list[str]:
         lines += [f"**Generated:** {_inline(report.generated_at)} by gcdiag {_inline(report.version)}", ""]
     if report.fix:
         lines += [f"{heading}# Fix", ""]
-        lines += [f"{n}. {_inline(step)}" for n, step in enumerate(report.fix, 1)]
+        code = _code_lines(report, fix_forms)
+        for n, step in enumerate(report.fix, 1):
+            lines.append(f"{n}. {_inline(step)}")
+            lines += code[n - 1]
         lines.append("")
     if report.see_more:
         lines += [f"{heading}# {SEE_MORE_TITLE.rstrip(':')}", ""]
@@ -119,11 +151,11 @@ def render_lines(report: Report, heading: str = "#") -> list[str]:
     return lines
 
 
-def render(report: Report) -> str:
-    return "\n".join(render_lines(report)).rstrip("\n") + "\n"
+def render(report: Report, *, fix_forms: Sequence[str] = FIX_FORMS) -> str:
+    return "\n".join(render_lines(report, fix_forms=fix_forms)).rstrip("\n") + "\n"
 
 
-def render_many(reports: Sequence[Report], *, title: str = "") -> str:
+def render_many(reports: Sequence[Report], *, title: str = "", fix_forms: Sequence[str] = FIX_FORMS) -> str:
     counts = {o: sum(1 for r in reports if r.verdict.outcome is o) for o in Outcome}
     lines = [f"# {_inline(title or 'gcdiag smoke')}", ""]
     lines += [
@@ -132,7 +164,7 @@ def render_many(reports: Sequence[Report], *, title: str = "") -> str:
         "",
     ]
     for index, report in enumerate(reports, 1):
-        section = render_lines(report, heading="##")
+        section = render_lines(report, heading="##", fix_forms=fix_forms)
         section[0] = section[0].replace("## gcdiag ", f"## {index}. gcdiag ", 1)
         lines += section
     return "\n".join(lines).rstrip("\n") + "\n"

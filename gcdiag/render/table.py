@@ -36,8 +36,9 @@ from __future__ import annotations
 import dataclasses
 import textwrap
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tabulate import tabulate
 
@@ -49,10 +50,14 @@ from gcdiag.render.common import (
     SEE_MORE_TITLE,
     STATUS_STYLE,
     call_text,
+    code_blocks,
+    code_notes,
     colorize,
+    fix_code,
     status_label,
     strip_ansi,
 )
+from gcdiag.report.formats import FIX_FORMS
 from gcdiag.report.model import EXPECTATION_ID, Cause, CheckResult, Outcome, Report, Status
 
 WIDTH = 100  # without a terminal
@@ -183,20 +188,41 @@ def _verdict(report: Report, color: bool, layout: Layout) -> list[str]:
     return lines
 
 
-def _numbered(title: str, items: Sequence[str], layout: Layout) -> list[str]:
+def _numbered(title: str, items: Sequence[str], layout: Layout, code: Sequence[list[str]] = ()) -> list[str]:
+    """Numbered steps; ``code[i]`` (already laid out) follows step i, indented under it and never re-wrapped:
+    commands and snippets must stay copy-pasteable."""
     lines = [title]
     for n, item in enumerate(items, 1):
         marker = f"  {n}. "
         lines += layout.wrap(strip_ansi(item), first=marker, rest=" " * len(marker))
+        if n <= len(code) and code[n - 1]:
+            lines += [strip_ansi(line).rstrip() for line in code[n - 1]]
     return lines
 
 
-def _steps(title: str, items: Sequence[str], layout: Layout) -> list[str]:
-    """``Fix: step`` with further steps aligned under the first (the short form)."""
+def _steps(title: str, items: Sequence[str], layout: Layout, code: Sequence[list[str]] = ()) -> list[str]:
+    """``Fix: step`` with further steps aligned under the first (the short form); each step's code under it."""
     lines: list[str] = []
     pad = " " * (len(title) + 1)
     for n, item in enumerate(items):
         lines += layout.wrap(strip_ansi(item), first=f"{title} " if n == 0 else pad, rest=pad)
+        if n < len(code) and code[n]:
+            lines += [strip_ansi(line).rstrip() for line in code[n]]
+    return lines
+
+
+def _code(
+    entry: Mapping[str, Any] | None, forms: Sequence[str], layout: Layout, indent: str = "     "
+) -> list[str]:
+    """A fix step's code forms under it: titles and notes wrap like prose, code lines are never wrapped."""
+    if entry is None:
+        return []
+    lines: list[str] = []
+    for title, _, text in code_blocks(entry, forms):
+        lines += layout.wrap(f"{title}:", first=indent, rest=indent + "  ")
+        lines += [f"{indent}  {line}" if line else "" for line in text.splitlines()]
+    for note in code_notes(entry, forms):
+        lines += layout.wrap(note, first=f"{indent}- ", rest=f"{indent}  ")
     return lines
 
 
@@ -212,7 +238,9 @@ def stopping_causes(report: Report) -> list[Cause]:
     return [c for c in report.causes if c.stops]
 
 
-def _short(report: Report, color: bool, layout: Layout, stopping: list[Cause]) -> list[str]:
+def _short(
+    report: Report, color: bool, layout: Layout, stopping: list[Cause], fix_forms: Sequence[str]
+) -> list[str]:
     """The verdict, other failures, one line of what did not run and why, and what to do."""
     lines = _verdict(report, color, layout)
     quoted = report.verdict.blocking_failures[:1]
@@ -250,21 +278,25 @@ def _short(report: Report, color: bool, layout: Layout, stopping: list[Cause]) -
     if counted:
         lines += layout.wrap(counted, rest="  ")
     if report.fix:
-        lines += _steps("Fix:", report.fix, layout)
+        code = [_code(entry, fix_forms, layout) for entry in fix_code(report)]
+        lines += _steps("Fix:", report.fix, layout, code)
     following = [s for c in stopping for s in (*c.fix, *c.see_more) if s not in report.fix]
     if following:
         lines += _steps("Next:", list(dict.fromkeys(following)), layout)
     return lines
 
 
-def render_lines(report: Report, color: bool, layout: Layout = Layout()) -> list[str]:
+def render_lines(
+    report: Report, color: bool, layout: Layout = Layout(), fix_forms: Sequence[str] = FIX_FORMS
+) -> list[str]:
     stopping = stopping_causes(report)
     if stopping:
-        return _short(report, color, layout, stopping)
+        return _short(report, color, layout, stopping, fix_forms)
     lines = _table(report, color, layout)
     lines += ["", *_verdict(report, color, layout)]
     if report.fix:
-        lines += ["", *_numbered("Fix:", report.fix, layout)]
+        code = [_code(entry, fix_forms, layout) for entry in fix_code(report)]
+        lines += ["", *_numbered("Fix:", report.fix, layout, code)]
     if report.see_more:
         lines += ["", *_numbered(SEE_MORE_TITLE, report.see_more, layout)]
     if report.notes:
@@ -272,8 +304,15 @@ def render_lines(report: Report, color: bool, layout: Layout = Layout()) -> list
     return lines
 
 
-def render(report: Report, *, color: bool = False, width: int = WIDTH, fit: bool = False) -> str:
-    return "\n".join(render_lines(report, color, Layout(width, fit))) + "\n"
+def render(
+    report: Report,
+    *,
+    color: bool = False,
+    width: int = WIDTH,
+    fit: bool = False,
+    fix_forms: Sequence[str] = FIX_FORMS,
+) -> str:
+    return "\n".join(render_lines(report, color, Layout(width, fit), fix_forms)) + "\n"
 
 
 def _heading(index: int, total: int, report: Report) -> str:
@@ -288,7 +327,13 @@ def _expectation(report: Report) -> CheckResult | None:
 
 
 def render_many(
-    reports: Sequence[Report], *, color: bool = False, title: str = "", width: int = WIDTH, fit: bool = False
+    reports: Sequence[Report],
+    *,
+    color: bool = False,
+    title: str = "",
+    width: int = WIDTH,
+    fit: bool = False,
+    fix_forms: Sequence[str] = FIX_FORMS,
 ) -> str:
     """Many reports, then one summary line. A smoke run: one line per item (did it come out as expected?), then
     the full section of each item that did not; other documents: one section per report."""
@@ -315,7 +360,12 @@ def render_many(
         if smoke:  # the item's line above says what its expectation found
             report = dataclasses.replace(report, results=report.results[:-1])
         heading = _heading(index, len(reports), report)
-        lines += [heading, "-" * min(layout.width, len(heading)), *render_lines(report, color, layout), ""]
+        lines += [
+            heading,
+            "-" * min(layout.width, len(heading)),
+            *render_lines(report, color, layout, fix_forms),
+            "",
+        ]
     counts = {o: sum(1 for r in reports if r.verdict.outcome is o) for o in Outcome}
     parts = ", ".join(
         colorize(f"{n} {o.value}", OUTCOME_STYLE[o], color and n > 0) for o, n in counts.items()

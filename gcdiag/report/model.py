@@ -10,9 +10,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gcdiag import __version__
+
+if TYPE_CHECKING:
+    from gcdiag.genesys.fixcode import Change
 
 REPORT_SCHEMA = 2  # written by this version; report show also reads 1 (the additions of 2 are optional)
 READABLE_SCHEMAS = (1, 2)
@@ -115,6 +118,9 @@ class Finding:
     because: tuple[Because, ...] = ()
     see_more: tuple[str, ...] = ()
     cause: str | None = None  # id of a shared cause (the report's ``causes``) this result could not run past
+    # The configuration changes behind fix steps, in structured form: (fix step text, change). The runner writes
+    # each as API requests, Terraform and gc CLI commands (``CheckResult.fix_as_code``).
+    changes: tuple[tuple[str, Change], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,9 @@ class CheckResult:
     because: tuple[Because, ...] = ()
     see_more: tuple[str, ...] = ()
     cause: str | None = None
+    # Report schema 2, optional: each configuration-changing fix step as code (gcdiag.genesys.fixcode.as_code):
+    # {fix: the step's text, change, api: [requests with curl], terraform: {resource, snippet, notes}, gc, notes}.
+    fix_as_code: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def inferred(self) -> bool:
@@ -158,6 +167,8 @@ class CheckResult:
             out["because"] = [b.to_dict() for b in self.because]
         if self.see_more:
             out["see_more"] = list(self.see_more)
+        if self.fix_as_code:
+            out["fix_as_code"] = [to_plain(c) for c in self.fix_as_code]
         if self.evidence:
             out["evidence"] = to_plain(self.evidence)
         out["duration_ms"] = round(self.duration_ms, 2)
@@ -179,6 +190,7 @@ class CheckResult:
             because=tuple(Because.from_dict(b) for b in data.get("because") or ()),
             see_more=tuple(str(s) for s in data.get("see_more") or ()),
             cause=str(data["cause"]) if data.get("cause") else None,
+            fix_as_code=tuple(dict(c) for c in data.get("fix_as_code") or () if isinstance(c, Mapping)),
         )
 
 

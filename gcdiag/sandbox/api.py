@@ -29,7 +29,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qs
 
-from gcdiag.genesys.authz import Evaluation, evaluate, scopes_cover
+from gcdiag.genesys.authz import Evaluation, Policy, Role, evaluate, scopes_cover
 from gcdiag.genesys.catalog import Catalog, Operation
 from gcdiag.genesys.constants import ALL_DIVISIONS, TOKEN_PATH
 from gcdiag.sandbox import shapes, vocab
@@ -147,10 +147,15 @@ class Caller:
     scopes: tuple[str, ...]
     expires_at: datetime
 
-    @property
-    def role_divisions(self) -> list[tuple[str, str]]:
-        # Client credentials: the client's role-division pairs; user tokens: the user's (genesys-facts §1.1, §1.2).
-        return self.user.role_divisions if self.user is not None else self.client.role_divisions
+    def subject_grants(self, org: Org) -> list[tuple[str, str, str]]:
+        """(subject id, role id, division id) of the caller's grants. Client credentials: the client's role-division
+        pairs; user tokens: the user's own and its groups' (genesys-facts §1.1, §1.2; groups INFERRED)."""
+        if self.user is not None:
+            return org.user_grants(self.user)
+        return [(self.client.id, r, d) for r, d in self.client.role_divisions]
+
+    def role_divisions(self, org: Org) -> list[tuple[str, str]]:
+        return [(r, d) for _, r, d in self.subject_grants(org)]
 
 
 @dataclass
@@ -329,7 +334,7 @@ class SandboxApi:
             raise ApiError(
                 403, "not.authorized", vocab.MSG_NOT_AUTHORIZED, {"scopes": _bracket(op.scopes or ())}
             )
-        grants = self.org.grants(caller.role_divisions)
+        grants = self.org.grants(caller.role_divisions(self.org))
         anywhere = evaluate(op.permission_type, op.permissions, grants, None)
         if not anywhere.allowed:
             raise self._denied(op, anywhere)
@@ -363,7 +368,7 @@ class SandboxApi:
 
     # -- helpers for handlers --------------------------------------------------------------------------------
     def grants_of(self, caller: Caller) -> list[Any]:
-        return self.org.grants(caller.role_divisions)
+        return self.org.grants(caller.role_divisions(self.org))
 
     def add_quality_audit(self, ctx: Ctx, action: str, changes: list[dict[str, Any]]) -> None:
         """Record a recording action in the interaction audit (QualityAuditLogMessage).
@@ -421,6 +426,13 @@ def _int_arg(req: Request, name: str, default: int, low: int = 1, high: int | No
     return value
 
 
+def _paging(api: SandboxApi, req: Request, default: int = 25) -> tuple[int, int]:
+    """(pageSize, pageNumber) of a list request; the fixture's ``faults.max_page_size`` caps the size."""
+    size, number = _int_arg(req, "pageSize", default), _int_arg(req, "pageNumber", 1)
+    cap = api.org.faults.max_page_size
+    return (min(size, cap) if cap else size), number
+
+
 def _json_body(req: Request) -> Any:
     ctype = req.headers.get("content-type", JSON).split(";")[0].strip().lower()
     if ctype and ctype != JSON:
@@ -458,11 +470,56 @@ def _users_me(api: SandboxApi, ctx: Ctx) -> Response:
     return json_response(200, shapes.user_me(api.org, ctx.caller.user))
 
 
+@route("GET", "/api/v2/oauth/clients")
+def _oauth_clients(api: SandboxApi, ctx: Ctx) -> Response:
+    # OAuthClientEntityListing. The operation takes no paging parameters [SDK-A:o_auth_api get_oauth_clients];
+    # the sandbox answers every client on one page (whether the real list ever pages is UNCONFIRMED).
+    found = [shapes.oauth_client(api.org, c) for c in api.org.clients.values()]
+    return json_response(200, shapes.listing(found, max(1, len(found)), 1))
+
+
 @route("GET", "/api/v2/oauth/clients/{clientId}")
 def _oauth_client(api: SandboxApi, ctx: Ctx) -> Response:
     client = api.org.clients.get(ctx.params["clientId"])
     if client is None:
         raise not_found()
+    return json_response(200, shapes.oauth_client(api.org, client))
+
+
+@route("PUT", "/api/v2/oauth/clients/{clientId}")
+def _put_oauth_client(api: SandboxApi, ctx: Ctx) -> Response:
+    """Replace an OAuth client from an ``OAuthClientRequest`` [SDK-M:o_auth_client_request]: the sandbox applies
+    ``name``, ``description``, ``roleDivisions`` and ``state`` (the rest must match). That ``name`` and
+    ``authorizedGrantType`` are required is the sandbox's reading of Terraform's oauth_client (both Required
+    [TF:docs/resources/oauth_client.md]); role divisions only for client credentials (genesys-facts §1.1)."""
+    client = api.org.clients.get(ctx.params["clientId"])
+    if client is None:
+        raise not_found()
+    body = _object_body(ctx.req)
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise bad_request("Value [name] is required")
+    if body.get("authorizedGrantType") != client.grant_type:
+        raise bad_request(
+            f"Value [{body.get('authorizedGrantType')}] is not valid for field [authorizedGrantType]"
+        )
+    pairs: list[tuple[str, str]] = []
+    for item in body.get("roleDivisions") or []:
+        role_id = item.get("roleId") if isinstance(item, dict) else None
+        division_id = (item.get("divisionId") or api.org.home_division.id) if isinstance(item, dict) else None
+        if role_id not in api.org.roles or (
+            division_id != ALL_DIVISIONS and api.org.division(str(division_id)) is None
+        ):
+            raise bad_request(f"Invalid role division {item!r}")
+        pairs.append((str(role_id), str(division_id)))
+    if pairs and client.grant != "client_credentials":
+        raise bad_request("roleDivisions apply to client-credentials clients only")
+    state = body.get("state", client.state)
+    if state not in vocab.CLIENT_STATES:
+        raise bad_request(f"Value [{state}] is not valid for field [state]")
+    client.name, client.state, client.role_divisions = name, str(state), list(dict.fromkeys(pairs))
+    if isinstance(body.get("description"), str):
+        client.description = body["description"]
     return json_response(200, shapes.oauth_client(api.org, client))
 
 
@@ -499,10 +556,135 @@ def _role(api: SandboxApi, ctx: Ctx) -> Response:
     return json_response(200, shapes.role(api.org, role_obj, user_count))
 
 
+def _policy_names(role_obj: Any, permission: str) -> bool:
+    """The sandbox's best guess at the roles ``permission`` filter: a policy that names the permission's domain,
+    entity and action literally. What the real filter matches (wildcards?) is UNCONFIRMED: the SDK and CLI do not
+    describe it, and third-party tools add their own wildcard matching after it (docs/fix-as-code.md)."""
+    parts = permission.split(":")
+    return len(parts) == 3 and any(
+        p.domain == parts[0] and p.entity == parts[1] and parts[2] in p.actions for p in role_obj.policies
+    )
+
+
+@route("GET", "/api/v2/authorization/roles")
+def _roles(api: SandboxApi, ctx: Ctx) -> Response:
+    req = ctx.req
+    size, number = _paging(api, req)
+    wanted_ids = set(req.query.get("id", []))
+    permissions = req.query.get("permission", [])
+    user_count = (req.arg("userCount") or "true").lower() != "false"
+    found = [
+        shapes.role(api.org, r, user_count)
+        for r in api.org.roles.values()
+        if (not wanted_ids or r.id in wanted_ids)
+        and (not permissions or any(_policy_names(r, p) for p in permissions))
+    ]
+    return json_response(200, shapes.listing(found, size, number))
+
+
+@route("PUT", "/api/v2/authorization/roles/{roleId}")
+def _put_role(api: SandboxApi, ctx: Ctx) -> Response:
+    """Replace a role's name, description, permissions and policies (``DomainOrganizationRoleUpdate``
+    [SDK-M:domain_organization_role_update]); answers the ``DomainOrganizationRole``. That the API requires
+    ``name`` is the sandbox's reading of Terraform's (its ``name`` is Required [TF:docs/resources/auth_role.md]);
+    policy conditions are not emulated."""
+    role_id = ctx.params["roleId"]
+    if role_id not in api.org.roles:
+        raise not_found()
+    body = _object_body(ctx.req)
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise bad_request("Value [name] is required")
+    policies = []
+    for item in body.get("permissionPolicies") or []:
+        actions = item.get("actionSet") if isinstance(item, dict) else None
+        if (
+            not isinstance(item, dict)
+            or not all(isinstance(item.get(k), str) and item.get(k) for k in ("domain", "entityName"))
+            or not isinstance(actions, list)
+            or not actions
+            or not all(isinstance(a, str) and a for a in actions)
+        ):
+            raise bad_request(f"Invalid permission policy {item!r}")
+        policies.append(Policy(item["domain"], item["entityName"], tuple(dict.fromkeys(actions))))
+    general = body.get("permissions") or []
+    if not isinstance(general, list) or not all(isinstance(p, str) for p in general):
+        raise bad_request("permissions must be a list of strings")
+    description = body.get("description")
+    api.org.role_descriptions[role_id] = description if isinstance(description, str) else ""
+    api.org.roles[role_id] = Role(
+        role_id, name, tuple(general), tuple(policies), api.org.role_descriptions[role_id]
+    )
+    return json_response(200, shapes.role(api.org, api.org.roles[role_id], False))
+
+
+@route("GET", "/api/v2/authorization/roles/{roleId}/subjectgrants")
+def _role_subject_grants(api: SandboxApi, ctx: Ctx) -> Response:
+    """SubjectDivisionGrantsEntityListing: every subject the role is granted to, with its divisions. That OAuth
+    (client-credentials) clients appear here as PC_OAUTH_CLIENT is UNCONFIRMED (docs/fix-as-code.md): best guess
+    yes, PC_OAUTH_CLIENT being a subject type of grant writes [SDK-A:authorization_api]."""
+    org = api.org
+    role_id = ctx.params["roleId"]
+    if role_id not in org.roles:
+        raise not_found()
+    size, number = _paging(api, ctx.req)
+    found = []
+    owners: list[tuple[str, str, str, list[tuple[str, str]]]] = [
+        *((u.id, u.name, "PC_USER", u.role_divisions) for u in org.users.values()),
+        *((g.id, g.name, "PC_GROUP", g.role_divisions) for g in org.groups.values()),
+        *((c.id, c.name, "PC_OAUTH_CLIENT", c.role_divisions) for c in org.clients.values()),
+    ]
+    for subject_id, name, kind, pairs in owners:
+        divisions = [d for r, d in pairs if r == role_id]
+        if divisions:
+            found.append(
+                shapes.subject_division_grants(org, subject_id, name, kind, list(dict.fromkeys(divisions)))
+            )
+    return json_response(200, shapes.listing(found, size, number))
+
+
+@route("GET", "/api/v2/groups")
+def _groups(api: SandboxApi, ctx: Ctx) -> Response:
+    size, number = _paging(api, ctx.req)
+    wanted_ids = set(ctx.req.query.get("id", []))
+    found = [
+        shapes.group(api.org, g) for g in api.org.groups.values() if not wanted_ids or g.id in wanted_ids
+    ]
+    return json_response(200, shapes.listing(found, size, number))
+
+
+@route("GET", "/api/v2/users")
+def _users(api: SandboxApi, ctx: Ctx) -> Response:
+    """UserEntityListing, by ``id`` when given. The sandbox returns users of every state; what the real list
+    returns without its ``state`` parameter ("Only list users of this state" [SDK-A:users_api]) is UNCONFIRMED."""
+    size, number = _paging(api, ctx.req)
+    wanted_ids = set(ctx.req.query.get("id", []))
+    found = [shapes.user(api.org, u) for u in api.org.users.values() if not wanted_ids or u.id in wanted_ids]
+    return json_response(200, shapes.listing(found, size, number))
+
+
+@route("GET", "/api/v2/groups/{groupId}")
+def _group(api: SandboxApi, ctx: Ctx) -> Response:
+    group_obj = api.org.groups.get(ctx.params["groupId"])
+    if group_obj is None:
+        raise not_found()
+    return json_response(200, shapes.group(api.org, group_obj))
+
+
+@route("GET", "/api/v2/groups/{groupId}/members")
+def _group_members(api: SandboxApi, ctx: Ctx) -> Response:
+    group_obj = api.org.groups.get(ctx.params["groupId"])
+    if group_obj is None:
+        raise not_found()
+    size, number = _paging(api, ctx.req)
+    found = [shapes.user(api.org, api.org.users[m]) for m in group_obj.members]
+    return json_response(200, shapes.listing(found, size, number))
+
+
 @route("GET", "/api/v2/authorization/divisions")
 def _divisions(api: SandboxApi, ctx: Ctx) -> Response:
     req = ctx.req
-    size, number = _int_arg(req, "pageSize", 25), _int_arg(req, "pageNumber", 1)
+    size, number = _paging(api, req)
     wanted_ids = set(req.query.get("id", []))
     name = (req.arg("name") or "").lower()
     found = [
@@ -534,7 +716,7 @@ def _divisions_permitted(api: SandboxApi, ctx: Ctx) -> Response:
         raise bad_request("The permission parameter is required.")
     if not _PERMISSION_RE.match(permission) or "*" in permission:
         raise bad_request(f"Value [{permission}] is not a valid permission.")
-    size, number = _int_arg(req, "pageSize", 25), _int_arg(req, "pageNumber", 1)
+    size, number = _paging(api, req)
     # For a client-credentials token the sandbox evaluates the client's grants: UNCONFIRMED (genesys-facts §4).
     grants = [g for g in api.grants_of(ctx.caller) if g.role.grant_reason(permission)]
     every = any(g.division_id == ALL_DIVISIONS for g in grants)
@@ -554,14 +736,14 @@ def _subjects_me(api: SandboxApi, ctx: Ctx) -> Response:
         subject_id, name = caller.client.id, caller.client.name
     full = (ctx.req.arg("includeFullRoles") or "").lower() == "true"
     return json_response(
-        200, shapes.authz_subject(api.org, subject_id, name, caller.role_divisions, full_roles=full)
+        200, shapes.authz_subject(api.org, subject_id, name, caller.subject_grants(api.org), full_roles=full)
     )
 
 
 @route("GET", "/api/v2/authorization/permissions")
 def _permissions(api: SandboxApi, ctx: Ctx) -> Response:
     req = ctx.req
-    size, number = _int_arg(req, "pageSize", 25), _int_arg(req, "pageNumber", 1)
+    size, number = _paging(api, req)
     perms: set[str] = set(api.org.permission_catalog)
     for role_obj in api.org.roles.values():
         for policy in role_obj.policies:

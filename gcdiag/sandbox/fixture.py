@@ -91,6 +91,20 @@ class User:
     email: str
     division_id: str
     role_divisions: list[tuple[str, str]]
+    state: str = "active"  # User.state: active | inactive | deleted [SDK-M:user]
+
+
+@dataclass
+class Group:
+    """A group (``Group`` [SDK-M:group]); its role grants apply to its members when ``roles_enabled``."""
+
+    id: str
+    name: str
+    description: str
+    state: str  # Group.state: active | inactive | deleted
+    roles_enabled: bool  # Group.rolesEnabled: "Allow roles to be assigned to this group"
+    members: list[str]  # user ids
+    role_divisions: list[tuple[str, str]]
 
 
 @dataclass
@@ -191,6 +205,9 @@ class FaultConfig:
     latency_ms: int = 0
     rate_limit_per_minute: int | None = None
     fail: list[FailRule] = field(default_factory=list)
+    # A test knob, not a Genesys fact: list routes answer at most this many entities per page whatever pageSize
+    # asks, so a small fixture exercises a client's paging.
+    max_page_size: int | None = None
 
 
 @dataclass
@@ -206,6 +223,7 @@ class Org:
     role_descriptions: dict[str, str]
     clients: dict[str, OAuthClient]
     users: dict[str, User]
+    groups: dict[str, Group]
     tokens: list[Token]
     conversations: dict[str, Conversation]
     audit: list[AuditEntry]
@@ -236,6 +254,23 @@ class Org:
             division = self.division(division_id)
             out.append(Grant(self.roles[role_id], division_id, division.name if division else ""))
         return out
+
+    def role_groups(self, user_id: str) -> list[Group]:
+        """The groups whose role grants apply to ``user_id``: it is a member, the group is active and allows roles.
+
+        That a group's grants apply to its members is INFERRED: a group can hold roles (``Group.rolesEnabled``
+        "Allow roles to be assigned to this group" [SDK-M:group]; grant writes take PC_GROUP [SDK-A]).
+        """
+        return [
+            g
+            for g in self.groups.values()
+            if user_id in g.members and g.state == "active" and g.roles_enabled
+        ]
+
+    def user_grants(self, user: User) -> list[tuple[str, str, str]]:
+        """(subject id, role id, division id) of every grant a user holds: its own, then its groups'."""
+        own = [(user.id, r, d) for r, d in user.role_divisions]
+        return own + [(g.id, r, d) for g in self.role_groups(user.id) for r, d in g.role_divisions]
 
     def division_aware(self, permission: str) -> bool | None:
         """Whether ``permission`` is division-aware: the fixture's ``permission_catalog`` wins; otherwise
@@ -450,6 +485,7 @@ _TOP_KEYS = (
     "roles",
     "oauth_clients",
     "users",
+    "groups",
     "tokens",
     "conversations",
     "audit",
@@ -531,8 +567,10 @@ def _build(data: dict[str, Any], source: str) -> Org:
             for j, v in enumerate(r.items(role, "general_permissions", p))
         ]
         role_id = r.text(role, "id", p)
-        roles[role_id] = Role(role_id, r.text(role, "name", p), tuple(general), _policies(perms))
         descriptions[role_id] = r.text(role, "description", p, "")
+        roles[role_id] = Role(
+            role_id, r.text(role, "name", p), tuple(general), _policies(perms), descriptions[role_id]
+        )
     r.ids(raw_roles, "roles")
 
     def role_divisions(owner: Mapping[str, Any], path: str) -> list[tuple[str, str]]:
@@ -604,15 +642,51 @@ def _build(data: dict[str, Any], source: str) -> Org:
     raw_users = r.items(data, "users", "")
     for i, u in enumerate(raw_users):
         p = f"users[{i}]"
-        r.mapping(u, p, ("id", "name"), ("email", "division", "role_divisions"))
+        r.mapping(u, p, ("id", "name"), ("email", "division", "role_divisions", "state"))
         division_id = r.text(u, "division", p, home)
         if division_id not in division_ids:
             r.fail(f"{p}.division", f"unknown division id {division_id!r}")
         user_id = r.text(u, "id", p)
         users[user_id] = User(
-            user_id, r.text(u, "name", p), r.text(u, "email", p, ""), division_id, role_divisions(u, p)
+            user_id,
+            r.text(u, "name", p),
+            r.text(u, "email", p, ""),
+            division_id,
+            role_divisions(u, p),
+            r.choice(u, "state", p, vocab.USER_STATES, "active"),
         )
     r.ids(raw_users, "users")
+
+    # groups
+    groups: dict[str, Group] = {}
+    raw_groups = r.items(data, "groups", "")
+    for i, g in enumerate(raw_groups):
+        p = f"groups[{i}]"
+        r.mapping(
+            g, p, ("id", "name"), ("description", "state", "roles_enabled", "members", "role_divisions")
+        )
+        members = []
+        for j, member in enumerate(r.items(g, "members", p)):
+            if member not in users:
+                r.fail(f"{p}.members[{j}]", f"unknown user id {member!r} (not in users)")
+            members.append(str(member))
+        group_id = r.text(g, "id", p)
+        if group_id in users or group_id in clients:
+            r.fail(f"{p}.id", f"id {group_id!r} is already a user or OAuth client id")
+        roles_enabled = r.flag(g, "roles_enabled", p, True)
+        rds = role_divisions(g, p)
+        if rds and not roles_enabled:
+            r.fail(f"{p}.role_divisions", "expected none: roles_enabled is false (Group.rolesEnabled)")
+        groups[group_id] = Group(
+            id=group_id,
+            name=r.text(g, "name", p),
+            description=r.text(g, "description", p, ""),
+            state=r.choice(g, "state", p, vocab.GROUP_STATES, "active"),
+            roles_enabled=roles_enabled,
+            members=members,
+            role_divisions=rds,
+        )
+    r.ids(raw_groups, "groups")
 
     # pre-issued tokens
     tokens: list[Token] = []
@@ -675,6 +749,7 @@ def _build(data: dict[str, Any], source: str) -> Org:
         role_descriptions=descriptions,
         clients=clients,
         users=users,
+        groups=groups,
         tokens=tokens,
         conversations=conversations,
         audit=audit,
@@ -931,7 +1006,7 @@ def _quality_audit(
 def _faults(r: _Reader, value: Any) -> FaultConfig:
     if value is None:
         return FaultConfig()
-    r.mapping(value, "faults", (), ("latency_ms", "rate_limit_per_minute", "fail"))
+    r.mapping(value, "faults", (), ("latency_ms", "rate_limit_per_minute", "fail", "max_page_size"))
     rules = []
     for i, rule in enumerate(r.items(value, "fail", "faults")):
         p = f"faults.fail[{i}]"
@@ -954,7 +1029,9 @@ def _faults(r: _Reader, value: Any) -> FaultConfig:
             code = r.text(rule, "code", p)
         rules.append(FailRule(pattern, status, r.number(rule, "times", p, 1, 1), code))
     limit = value.get("rate_limit_per_minute")
+    cap = value.get("max_page_size")
     return FaultConfig(
+        max_page_size=None if cap is None else r.number(value, "max_page_size", "faults", None, 1),
         latency_ms=r.number(value, "latency_ms", "faults", 0, 0, 60000),
         rate_limit_per_minute=None
         if limit is None

@@ -17,6 +17,7 @@ from gcdiag.sandbox.fixture import (
     AuditEntry,
     Conversation,
     Division,
+    Group,
     OAuthClient,
     Org,
     Participant,
@@ -165,14 +166,17 @@ def role(org: Org, role_obj: Role, user_count: bool) -> dict[str, Any]:
 
 
 def authz_subject(
-    org: Org, subject_id: str, name: str, role_divisions: list[tuple[str, str]], *, full_roles: bool = False
+    org: Org, subject_id: str, name: str, grants_of: list[tuple[str, str, str]], *, full_roles: bool = False
 ) -> dict[str, Any]:
     """AuthzSubject (GET /api/v2/authorization/subjects/me) with AuthzGrant/AuthzGrantRole/AuthzGrantPolicy.
 
-    A role's ``policies`` only with ``includeFullRoles=true``: "Include full role data with permission policies
-    for each grant" [SDK-A:authorization_api get_authorization_subjects_me]."""
+    ``grants_of`` is (subject id, role id, division id): a grant through a group carries the group's id as its
+    ``subjectId`` (INFERRED from "Include multiple entries with the same role and division but different subjects",
+    includeDuplicates [SDK-A:authorization_api]). A role's ``policies`` only with ``includeFullRoles=true``:
+    "Include full role data with permission policies for each grant" [SDK-A:authorization_api
+    get_authorization_subjects_me]."""
     grants = []
-    for role_id, division_id in role_divisions:
+    for grant_subject, role_id, division_id in grants_of:
         role_obj = org.roles[role_id]
         division = org.division(division_id)
         if division is not None:
@@ -183,7 +187,7 @@ def authz_subject(
             grant_division = {"id": ALL_DIVISIONS, "name": ALL_DIVISIONS}
         grants.append(
             {
-                "subjectId": subject_id,
+                "subjectId": grant_subject,
                 "division": grant_division,
                 "role": {
                     "id": role_obj.id,
@@ -211,6 +215,58 @@ def authz_subject(
         "version": 1,
         "selfUri": f"{API}/authorization/subjects/{subject_id}",
     }
+
+
+def grant_division(org: Org, division_id: str) -> dict[str, Any]:
+    """Division {id, name, selfUri} of a grant. How an all-divisions grant shows here is UNCONFIRMED
+    (genesys-facts §4): best guess the "*" that RoleDivision uses, as in :func:`authz_subject`."""
+    if division_id == ALL_DIVISIONS:
+        return {"id": ALL_DIVISIONS, "name": ALL_DIVISIONS}
+    return division_ref(org, division_id)
+
+
+def subject_division_grants(
+    org: Org, subject_id: str, name: str, subject_type: str, division_ids: list[str]
+) -> dict[str, Any]:
+    """SubjectDivisionGrants {id, name, divisions, type} (GET …/roles/{roleId}/subjectgrants): ``type`` is one of
+    PC_USER, PC_GROUP, PC_OAUTH_CLIENT, PC_TRUSTEE_USER, PC_TRUSTEE_GROUP, UNKNOWN [SDK-M:subject_division_grants].
+    No ``selfUri``: what it points at for each subject type is not documented."""
+    return {
+        "id": subject_id,
+        "name": name,
+        "divisions": [grant_division(org, d) for d in division_ids],
+        "type": subject_type,
+    }
+
+
+def group(org: Org, group_obj: Group) -> dict[str, Any]:
+    """Group (GET /api/v2/groups, /groups/{groupId}); fields the fixture has no value for are left out."""
+    out: dict[str, Any] = {"id": group_obj.id, "name": group_obj.name}
+    if group_obj.description:
+        out["description"] = group_obj.description
+    out["memberCount"] = len(group_obj.members)
+    out["state"] = group_obj.state
+    out["version"] = 1
+    out["rolesEnabled"] = group_obj.roles_enabled
+    out["selfUri"] = f"{API}/groups/{group_obj.id}"
+    return out
+
+
+def user(org: Org, user_obj: User) -> dict[str, Any]:
+    """User (the entities of GET /api/v2/groups/{groupId}/members, a UserEntityListing)."""
+    out: dict[str, Any] = {
+        "id": user_obj.id,
+        "name": user_obj.name,
+        "division": division_ref(org, user_obj.division_id),
+    }
+    if user_obj.email:
+        out["email"] = user_obj.email
+    out["state"] = user_obj.state
+    if user_obj.email:
+        out["username"] = user_obj.email
+    out["version"] = 1
+    out["selfUri"] = f"{API}/users/{user_obj.id}"
+    return out
 
 
 def domain_permission(org: Org, permission: str) -> dict[str, Any]:

@@ -39,6 +39,8 @@ GRANT_TYPES = {
     "saml2bearer": "SAML2-BEARER",
 }
 CLIENT_STATES = ("active", "disabled", "inactive")  # OAuthClient.state [SDK-M:o_auth_client]
+GROUP_STATES = ("active", "inactive", "deleted")  # Group.state [SDK-M:group]
+USER_STATES = ("active", "inactive", "deleted")  # User.state [SDK-M:user]
 # Access token lifetime bounds and default, seconds (genesys-facts §1.4).
 TOKEN_VALIDITY_MIN = 300
 TOKEN_VALIDITY_MAX = 172800

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gcdiag.report.formats import FORMATS
+from gcdiag.report.formats import FIX_FORMAT_CHOICES, FORMATS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -256,6 +256,15 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         group="output",
         kind="flag",
     ),
+    _opt(
+        "fix_format",
+        ("--fix-format",),
+        "GCDIAG_FIX_FORMAT",
+        "Fix steps that change configuration also as: api (curl), terraform, gc (CLI), all, or text only.",
+        group="output",
+        kind="choice",
+        choices=FIX_FORMAT_CHOICES,
+    ),
     _opt("debug", ("--debug",), "GCDIAG_DEBUG", "Show tracebacks.", group="output", kind="flag"),
     _opt(
         "redact",
@@ -427,6 +436,35 @@ COMMAND_OPTIONS: dict[str, Option] = {
             metavar="N",
         ),
         _opt("scenario", ("--scenario",), "GCDIAG_SCENARIO", "Only checks of this scenario.", metavar="NAME"),
+        _opt(
+            "who_call",
+            ("--call",),
+            "GCDIAG_WHO_CAN_CALL",
+            'List who can make this call "METHOD PATH" (its permissions, ANY or ALL).',
+            metavar="'METHOD PATH'",
+        ),
+        _opt(
+            "recording_control",
+            ("--recording-control",),
+            "GCDIAG_RECORDING_CONTROL",
+            "List who holds any permission that pauses, stops or deletes recordings or changes their retention.",
+            kind="flag",
+        ),
+        _opt(
+            "expect_none",
+            ("--expect-none",),
+            "GCDIAG_EXPECT_NONE",
+            "Exit 1 when anyone outside --allow holds it (a compliance gate for CI).",
+            kind="flag",
+        ),
+        _opt(
+            "allow",
+            ("--allow",),
+            "GCDIAG_ALLOW",
+            "An OAuth client, user or group id allowed to hold it (repeatable; a group allows its members).",
+            kind="multiple",
+            metavar="ID",
+        ),
     )
 }
 

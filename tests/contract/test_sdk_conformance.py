@@ -204,3 +204,33 @@ def test_user_token_reads(sdk: Any) -> None:
         assert raw["OAuthClient"]["authorizedGrantType"] == "CODE"
         assert "conversations" not in raw["authorizedScope"]
         conforms(client, sdk.AuthorizationApi(client).get_authorization_subjects_me())
+
+
+def test_exposure_reads_deserialize_without_loss(sdk: Any) -> None:
+    """What who-can reads: roles (paged, with the permission filter), subject grants, OAuth clients, groups and
+    their members, in the SDK's shapes (SubjectDivisionGrants, OAuthClient, Group, User)."""
+    with Sandbox(load_fixture("exposure")) as sb:
+        org = sb.org
+        client = api_client(sdk, sb, org.demo["inspector_client"])
+        authorization = sdk.AuthorizationApi(client)
+        roles = conforms(client, authorization.get_authorization_roles(page_size=100, user_count=False))
+        assert roles["pageCount"] > 1 and len(roles["entities"]) == 2  # the fixture caps pages at 2
+        conforms(
+            client, authorization.get_authorization_roles(permission=["conversation:recording:pauseOthers"])
+        )
+        supervisor = next(r.id for r in org.roles.values() if r.name == "Supervisor")
+        grants = conforms(
+            client, authorization.get_authorization_role_subjectgrants(supervisor, page_number=2)
+        )
+        assert {g["type"] for g in grants["entities"]} <= {"PC_USER", "PC_GROUP", "PC_OAUTH_CLIENT"}
+        raw = conforms(client, sdk.OAuthApi(client).get_oauth_clients())
+        assert {c["state"] for c in raw["entities"]} == {"active", "disabled", "inactive"}
+        groups_api = sdk.GroupsApi(client)
+        group_id = next(iter(org.groups))
+        conforms(client, groups_api.get_groups(id=[group_id]))
+        conforms(client, groups_api.get_group(group_id))
+        members = conforms(client, groups_api.get_group_members(group_id))
+        assert members["entities"] and all(m["state"] == "active" for m in members["entities"])
+        inactive = next(u.id for u in org.users.values() if u.state == "inactive")
+        users = conforms(client, sdk.UsersApi(client).get_users(id=[inactive]))
+        assert [u["state"] for u in users["entities"]] == ["inactive"]

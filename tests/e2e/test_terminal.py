@@ -3,6 +3,7 @@ NO_COLOR and TERM=dumb; without a terminal the width is the fixed 100 columns of
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
@@ -41,11 +42,38 @@ def on_a_terminal(*args: str, columns: int, env: dict[str, str] | None = None) -
     return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
 
 
+PORT = re.compile(r"127\.0\.0\.1:\d+")
+
+
+def _code_lines() -> set[str]:
+    """The lines of the demo's fixes as code (curl, Terraform, gc): printed whole, never cut, so that they stay
+    copy-pasteable; the terminal wraps them if it must."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("GENESYSCLOUD_", "GCDIAG_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "gcdiag", "demo", "-o", "json"],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    lines: set[str] = set()
+    for result in json.loads(done.stdout)["results"]:
+        for entry in result.get("fix_as_code") or ():
+            texts = [r.get("curl", "") for r in entry.get("api") or ()]
+            texts += [
+                (entry.get("terraform") or {}).get("snippet") or "",
+                *(entry.get("gc") or {}).get("commands", ()),
+            ]
+            lines |= {PORT.sub("H", line.strip()) for text in texts for line in str(text).splitlines()}
+    return lines
+
+
 @pytest.mark.parametrize("columns", [60, 80, 132])
 def test_no_line_is_wider_than_the_terminal(columns: int) -> None:
+    code = _code_lines()
     for args in (("demo",), ("catalog", "list", "--tag", "Recording")):
         text = ANSI.sub("", on_a_terminal(*args, columns=columns))
-        widths = [len(line) for line in text.splitlines()]
+        widths = [len(line) for line in text.splitlines() if PORT.sub("H", line.strip()) not in code]
         assert widths and max(widths) <= columns, (args, max(widths))
 
 

@@ -1,7 +1,7 @@
 """Running the real CLI in a child process, with a hard time limit, its peak memory and an optional signal.
 
 The child's peak resident set size comes from the kernel: ``os.wait4`` reaps exactly this child and returns its
-``ru_maxrss``; while it runs, ``VmHWM`` in ``/proc/PID/status`` (the same peak, so far) is polled so a child
+``ru_maxrss`` (which Linux floors at the parent's own peak: see :func:`run_gcdiag`); while it runs, ``VmHWM`` in ``/proc/PID/status`` (the same peak, so far) is polled so a child
 that balloons is killed at :data:`MEMORY_KILL_MB` before it can hurt the machine. The child is only ever ended
 by its own pid.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -134,7 +135,7 @@ def run_gcdiag(
         signalled = None
         peak = 0.0
         while True:
-            pid, status, _usage = os.wait4(proc.pid, os.WNOHANG)
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid == proc.pid:
                 break
             now = time.monotonic()
@@ -145,7 +146,7 @@ def run_gcdiag(
                 killed = "memory"
             if killed is not None:
                 proc.kill()
-                _, status, _usage = os.wait4(proc.pid, 0)
+                _, status, usage = os.wait4(proc.pid, 0)
                 break
             if signal_at is not None and signalled is None and now - start >= signal_at:
                 proc.send_signal(signal_number)
@@ -153,9 +154,12 @@ def run_gcdiag(
             time.sleep(0.02)
         end = time.monotonic()
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
-    # Not usage.ru_maxrss: Linux keeps a process's high-water mark across exec, so a child forked (vfork) from a
-    # test worker that already holds a few hundred MB (the SDK contract tests import the official SDK) reports
-    # the worker's size, not gcdiag's. /proc's VmHWM is reset by exec: the samples above measure gcdiag alone.
+    # Linux carries the parent's high-water mark into a (v)forked child's ru_maxrss across exec, so a child of
+    # a big test worker (one that imported the official SDK, 200+ MB) reports at least the worker's peak. Only a
+    # peak above the worker's own is the child's; otherwise the polled VmHWM (read after exec) is.
+    inherited = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    if usage.ru_maxrss / 1024.0 > inherited:
+        peak = max(peak, usage.ru_maxrss / 1024.0)  # Linux: kilobytes
     return Run(
         args=list(args),
         code=None if killed else proc.returncode,

@@ -159,3 +159,35 @@ def test_steps_that_only_let_gcdiag_see_are_a_list_of_their_own_without_repeats(
     fix, see_more = ordered_fix([see, fail, also])
     assert fix == ["add the permission", "shared"]
     assert see_more == ["grant oauth:client:view"]  # once, and never a step of fix
+
+
+def test_a_finding_changes_are_written_as_code_and_a_bad_one_is_left_as_text() -> None:
+    from gcdiag.genesys.authz import Role
+    from gcdiag.genesys.fixcode import Action, Change, FixSubject, SubjectKind
+    from gcdiag.report.model import Finding
+
+    subject = FixSubject(kind=SubjectKind.OAUTH_CLIENT, id="c1", name="Integration")
+    good = Change(
+        action=Action.ADD_PERMISSION,
+        permission="conversation:recording:pauseOthers",
+        subject=subject,
+        role=Role("r1", "Viewer"),
+    )
+    bad = Change(
+        action=Action.ADD_PERMISSION, permission="not-a-permission", subject=subject, role=Role("r", "R")
+    )
+
+    @check(id="a.first", title="t", scenarios=("demo",), blocking=True, needs=("ok",), fix="f")
+    def fixes(facts: FactView) -> object:
+        return Finding(
+            Status.FAIL,
+            "lacks it",
+            fix=("add it", "bad step", "wait"),
+            changes=(("add it", good), ("bad step", bad), ("not a step of fix", good)),
+        )
+
+    with Facts(DEFS, None) as facts:
+        (result,) = run_checks([fixes], facts)
+    assert [c["fix"] for c in result.fix_as_code] == ["add it"]
+    assert result.fix_as_code[0]["terraform"]["resource"] == "genesyscloud_auth_role"
+    assert "$GENESYSCLOUD_API_URL/api/v2/authorization/roles/r1" in result.fix_as_code[0]["api"][0]["curl"]

@@ -16,6 +16,8 @@ evidence, notes and request records.
 
 from __future__ import annotations
 
+from gcdiag.genesys.authz import Policy, Role
+from gcdiag.genesys.fixcode import Action, Change, ExistingGrant, FixSubject, SubjectKind, as_code
 from gcdiag.report.model import Basis, Because, CheckResult, Report, Status, decide
 
 CONV = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
@@ -29,6 +31,28 @@ CALL = "PUT /api/v2/conversations/calls/{conversationId}/recordingstate"
 CONCRETE = f"PUT /api/v2/conversations/calls/{CONV}/recordingstate"
 PERM = "conversation:recording:pauseOthers"
 QA_ROLE_NAME = "Supervisor | QA <&> Ops"
+PERMISSION_FIX = (
+    f"Add the permission {PERM} (UI: Conversation > Recording > PauseOthers) "
+    "to a role of the OAuth client, "
+    "in a division that covers the conversation (or '*')."
+)
+# The fix step as code (gcdiag.genesys.fixcode): the role it names, with the policy it has.
+PERMISSION_FIX_CODE = as_code(
+    Change(
+        action=Action.ADD_PERMISSION,
+        permission=PERM,
+        subject=FixSubject(
+            kind=SubjectKind.OAUTH_CLIENT,
+            id=CLIENT,
+            name="Enregistrement — Intégration",
+            grant_type="CLIENT-CREDENTIALS",
+            grants=(ExistingGrant(role_id=ROLE_VIEW, role_name="Recording Viewer", division_id=HOME),),
+        ),
+        role=Role(ROLE_VIEW, "Recording Viewer", (), (Policy("recording", "recording", ("view",)),)),
+    ),
+    "https://api.mypurecloud.com",
+    fix=PERMISSION_FIX,
+)
 
 RESULTS = (
     CheckResult(
@@ -89,11 +113,8 @@ RESULTS = (
             f"{CALL} requires ANY of: {PERM}.\n"
             f"Role “{QA_ROLE_NAME}” ({ROLE_QA}) grants recording:recording:view in division Home."
         ),
-        fix=(
-            f"Add the permission {PERM} (UI: Conversation > Recording > PauseOthers) "
-            "to a role of the OAuth client, "
-            "in a division that covers the conversation (or '*').",
-        ),
+        fix=(PERMISSION_FIX,),
+        fix_as_code=(PERMISSION_FIX_CODE,),
         evidence={
             "required": {"type": "ANY", "permissions": [PERM]},
             "grants": [

@@ -5,7 +5,10 @@ Regenerate the golden files with ``GCDIAG_UPDATE_GOLDEN=1 .venv/bin/pytest tests
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import html
+import io
 import json
 import re
 import subprocess
@@ -16,7 +19,8 @@ import pytest
 import yaml
 
 from gcdiag.render import FORMATS, render, render_many
-from gcdiag.render.common import STATUS_STYLE
+from gcdiag.render.common import STATUS_STYLE, code_blocks
+from gcdiag.report.formats import FIX_FORMS
 from gcdiag.report.io import validate_report_dict
 from gcdiag.report.model import CheckResult, Outcome, Report, Status, Verdict
 
@@ -24,7 +28,7 @@ from .goldens import assert_golden
 from .sample import passing_report, sample_report
 
 ESC = "\x1b"
-EXT = {"table": "txt", "yaml": "yaml", "json": "json", "junit": "xml", "markdown": "md"}
+EXT = {"table": "txt", "yaml": "yaml", "json": "json", "junit": "xml", "markdown": "md", "csv": "csv"}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -43,8 +47,10 @@ def test_golden_many(fmt: str) -> None:
 
 
 def test_formats_and_unknown_format() -> None:
-    assert FORMATS == ("table", "yaml", "json", "junit", "markdown")
-    with pytest.raises(ValueError, match=r"unknown output format 'xml'.*table, yaml, json, junit, markdown"):
+    assert FORMATS == ("table", "yaml", "json", "junit", "markdown", "csv")
+    with pytest.raises(
+        ValueError, match=r"unknown output format 'xml'.*table, yaml, json, junit, markdown, csv"
+    ):
         render(sample_report(), "xml")
     with pytest.raises(ValueError, match="unknown output format"):
         render_many([sample_report()], "TABLE")
@@ -90,7 +96,39 @@ def test_table_layout() -> None:
     assert "~ inferred: reasoned from other observations" in "\n".join(lines)
     assert "auth.division         FAIL~*" in "\n".join(lines)
     assert "Notes:" in lines
-    assert max(len(line) for line in lines) <= 100
+    # Prose stays within 100 columns; code (curl, Terraform, gc) is printed as written, never re-wrapped, so
+    # that it pastes whole.
+    code = {
+        line.strip()
+        for entry in report.results[3].fix_as_code
+        for _, _, text in code_blocks(entry, FIX_FORMS)
+        for line in text.splitlines()
+    }
+    long = [line for line in lines if len(line) > 100]
+    assert long and all(line.strip() in code for line in long)
+
+
+def test_fix_as_code_follows_its_step_in_every_view_and_fix_format_narrows_it() -> None:
+    report = sample_report()
+    entry = report.results[3].fix_as_code[0]
+    snippet, curl = entry["terraform"]["snippet"], entry["api"][-1]["curl"]
+    gc_line = entry["gc"]["commands"][-1]
+    for fmt in ("table", "markdown", "junit", "csv"):
+        text = render(report, fmt)
+        if fmt == "junit":
+            text = html.unescape(text)
+        if fmt == "csv":
+            rows = list(csv.DictReader(io.StringIO(text)))
+            text = "\n".join(r["fix_api"] + r["fix_terraform"] + r["fix_gc"] for r in rows)
+        for piece in (snippet.splitlines()[4], curl.splitlines()[-1].strip(), gc_line):
+            assert piece in text, (fmt, piece)
+    only = render(report, "table", fix_forms=("terraform",))
+    assert 'resource "genesyscloud_auth_role"' in only and "curl -sS" not in only and gc_line not in only
+    plain = render(report, "markdown", fix_forms=())
+    assert "genesyscloud_auth_role" not in plain and "curl -sS -X PUT" not in plain
+    fix = render(report, "table").splitlines()
+    step = fix.index("Fix:") + 1
+    assert fix[step].startswith("  1. Add the permission") and "API (needs" in fix[step + 3]
 
 
 def test_table_wraps_long_summaries_without_breaking_words() -> None:

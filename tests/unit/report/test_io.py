@@ -255,7 +255,10 @@ def test_schema_describes_every_key_of_to_dict() -> None:
     result = schema["$defs"]["result"]
     keys = set().union(*(set(r) for r in doc["results"]))
     # title: schema 1 reports carry it; schema 2 leaves it out (the check's fixed description).
-    assert set(result["properties"]) == keys | {"cause", "title"} and result["additionalProperties"] is False
+    assert (
+        set(result["properties"]) == keys | {"cause", "title", "fix_as_code"}
+        and result["additionalProperties"] is False
+    )
     assert schema["properties"]["gcdiag"]["properties"]["report_schema"] == {"enum": [1, 2]}
     assert result["properties"]["status"]["enum"] == ["pass", "fail", "warn", "skip", "error"]
     assert schema["properties"]["verdict"]["properties"]["outcome"]["enum"] == [

@@ -273,3 +273,36 @@ def test_text_with_personal_uses_patterns() -> None:
     out = Redactor(personal=True).text("mail bob@example.org or call +447700900123 / tel:+447700900123")
     assert out == "mail email-1@redacted.invalid or call phone-1 / phone-1"
     assert Redactor().text("mail bob@example.org") == "mail bob@example.org"
+
+
+def test_personal_redaction_reaches_a_fix_as_code() -> None:
+    """A user's name in a fix's Terraform comment, curl note or change is personal data like anywhere else; the
+    snippet's resource label comes from the user id, so nothing of the name survives."""
+    from gcdiag.genesys.authz import Role
+    from gcdiag.genesys.fixcode import Action, Change, FixSubject, SubjectKind, as_code
+
+    name = "Dana Supervisor"
+    step = f"Grant the user {name} a role that has the permission."
+    code = as_code(
+        Change(
+            action=Action.GRANT_ROLE,
+            permission="conversation:recording:pauseOthers",
+            subject=FixSubject(kind=SubjectKind.USER, id="58f98699-ce85-4243-b020-ebfa5f75e52d", name=name),
+            role=Role("a6191368-43f7-491a-97d7-c12f70a4c46f", "Supervisor"),
+            division_id="*",
+            division_label="all divisions (*)",
+        ),
+        fix=step,
+    )
+    result = CheckResult(
+        "auth.permissions", "t", Status.FAIL, True, "lacks it", fix=(step,), fix_as_code=(code,)
+    )
+    report = dataclasses.replace(sample_report(), results=(result,), fix=(step,))
+    assert name in json.dumps(report.to_dict())
+    safe = Redactor([], personal=True).report(report)
+    text = json.dumps(safe.to_dict())
+    assert name not in text and "dana" not in text.lower() and "person-1" in text
+    assert (
+        safe.results[0].fix_as_code[0]["change"]["subject"]["user"]["id"]
+        == "58f98699-ce85-4243-b020-ebfa5f75e52d"
+    )

@@ -453,7 +453,7 @@ def test_subjects_me_carries_role_policies_only_with_include_full_roles() -> Non
 
     org = load_fixture("user-scope")
     user = next(iter(org.users.values()))
-    bare = shapes.authz_subject(org, user.id, user.name, list(user.role_divisions))
-    full = shapes.authz_subject(org, user.id, user.name, list(user.role_divisions), full_roles=True)
+    bare = shapes.authz_subject(org, user.id, user.name, org.user_grants(user))
+    full = shapes.authz_subject(org, user.id, user.name, org.user_grants(user), full_roles=True)
     assert bare["grants"] and all("policies" not in g["role"] for g in bare["grants"])
     assert all("policies" in g["role"] for g in full["grants"])

@@ -16,13 +16,15 @@ from gcdiag.sandbox.vocab import KNOWN_SCOPES
 
 from .conftest import fixture_data
 
-BUILTINS = ["call-ended", "healthy", "seed-403", "user-scope", "wrong-division"]
+BUILTINS = ["call-ended", "exposure", "healthy", "seed-403", "user-scope", "wrong-division"]
+# The recording-stop family: one org (Acme Sandbox) seen in five situations. "exposure" is another org (who-can).
+FAMILY = [name for name in BUILTINS if name != "exposure"]
 PAUSE = "conversation:recording:pauseOthers"
 
 
 def test_builtin_fixtures_are_listed_and_load_with_a_demo_block() -> None:
     assert builtin_fixtures() == BUILTINS
-    for name in BUILTINS:
+    for name in FAMILY:
         org = load_fixture(name)
         assert org.name == "Acme Sandbox" and org.region == "us_east_1"
         assert [d.name for d in org.divisions] == ["Home", "Support"] and org.home_division.name == "Home"
