@@ -1,5 +1,6 @@
-"""On a terminal, output fits it: run in a pseudo-terminal with a fixed COLUMNS, no line is wider; colour follows
-NO_COLOR and TERM=dumb; without a terminal the width is the fixed 100 columns of saved output."""
+"""On a terminal, output fits it: run in a pseudo-terminal with a fixed COLUMNS, no line is wider (code under a fix
+step excepted: it is printed whole); colour follows NO_COLOR and TERM=dumb; without a terminal the width is the
+fixed 100 columns of saved output."""
 
 from __future__ import annotations
 
@@ -11,6 +12,11 @@ import subprocess
 import sys
 
 import pytest
+from click.testing import CliRunner
+
+from gcdiag.app.invocation import Invocation
+from gcdiag.app.output import OutputPrefs
+from gcdiag.cli import cli
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -42,45 +48,46 @@ def on_a_terminal(*args: str, columns: int, env: dict[str, str] | None = None) -
     return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
 
 
-PORT = re.compile(r"127\.0\.0\.1:\d+")
-
-
-def _code_lines() -> set[str]:
-    """The lines of the demo's fixes as code (curl, Terraform, gc): printed whole, never cut, so that they stay
-    copy-pasteable; the terminal wraps them if it must."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("GENESYSCLOUD_", "GCDIAG_"))}
-    done = subprocess.run(
-        [sys.executable, "-m", "gcdiag", "demo", "-o", "json"],
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, set[str]]:
+    """The demo's report, saved (re-shown on a terminal without starting a sandbox), and the lines of its fixes
+    as code (curl, Terraform, gc): printed whole, never cut, so that they stay copy-pasteable."""
+    path = tmp_path_factory.mktemp("report") / "demo.json"
+    CliRunner().invoke(cli, ["demo", "-o", "json", "--output-file", str(path)], catch_exceptions=False)
     lines: set[str] = set()
-    for result in json.loads(done.stdout)["results"]:
+    for result in json.loads(path.read_text(encoding="utf-8"))["results"]:
         for entry in result.get("fix_as_code") or ():
             texts = [r.get("curl", "") for r in entry.get("api") or ()]
             texts += [
                 (entry.get("terraform") or {}).get("snippet") or "",
                 *(entry.get("gc") or {}).get("commands", ()),
             ]
-            lines |= {PORT.sub("H", line.strip()) for text in texts for line in str(text).splitlines()}
-    return lines
+            lines |= {line.strip() for text in texts for line in str(text).splitlines()}
+    return str(path), lines
 
 
-@pytest.mark.parametrize("columns", [60, 80, 132])
-def test_no_line_is_wider_than_the_terminal(columns: int) -> None:
-    code = _code_lines()
-    for args in (("demo",), ("catalog", "list", "--tag", "Recording")):
+@pytest.mark.parametrize("columns", [60, 132])
+def test_no_line_is_wider_than_the_terminal(columns: int, saved: tuple[str, set[str]]) -> None:
+    path, code = saved
+    for args in (("report", "show", path), ("catalog", "list", "--tag", "Recording")):
         text = ANSI.sub("", on_a_terminal(*args, columns=columns))
-        widths = [len(line) for line in text.splitlines() if PORT.sub("H", line.strip()) not in code]
+        widths = [len(line) for line in text.splitlines() if line.strip() not in code]
         assert widths and max(widths) <= columns, (args, max(widths))
 
 
-def test_colour_on_a_terminal_unless_no_color_or_a_dumb_terminal() -> None:
-    assert "\x1b[" in on_a_terminal("demo", columns=100)
-    assert "\x1b[" not in on_a_terminal("demo", columns=100, env={"NO_COLOR": "1"})
-    assert "\x1b[" not in on_a_terminal("demo", columns=100, env={"TERM": "dumb"})
+def test_colour_on_a_terminal_unless_no_color(saved: tuple[str, set[str]]) -> None:
+    path, _ = saved
+    assert "\x1b[" in on_a_terminal("report", "show", path, columns=100)
+    assert "\x1b[" not in on_a_terminal("report", "show", path, columns=100, env={"NO_COLOR": "1"})
+
+
+def test_a_dumb_terminal_gets_no_colour() -> None:
+    terminal = Invocation(stdout_isatty=True, columns=80, environ={"TERM": "xterm"})
+    assert OutputPrefs.from_invocation(terminal).color and OutputPrefs.from_invocation(terminal).width == 80
+    dumb = Invocation(stdout_isatty=True, columns=80, environ={"TERM": "dumb"})
+    assert not OutputPrefs.from_invocation(dumb).color
+    piped = Invocation(stdout_isatty=False, columns=None, environ={"TERM": "xterm"})
+    assert not OutputPrefs.from_invocation(piped).color and OutputPrefs.from_invocation(piped).width is None
 
 
 def test_without_a_terminal_the_width_is_fixed() -> None:
