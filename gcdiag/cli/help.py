@@ -32,7 +32,7 @@ gcdiag reads the profiles of the Genesys Cloud CLI (gc) in ~/.gc/config.toml, by
     from one place: the flags, the environment, or the profile).
 
 A profile may also name the inspector: gcdiag_inspector_profile = "admin" uses the credentials of the
-profile [admin] of the same file for configuration reads (gc ignores the key). --inspector-profile (or
+profile [admin] of the same file for configuration reads (a key of gcdiag's own, which gc does not read). --inspector-profile (or
 GCDIAG_INSPECTOR_PROFILE) does the same from the command line.
 
 gcdiag whoami says which profile, file and environment variables it used.

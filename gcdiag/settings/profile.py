@@ -26,10 +26,12 @@ from gcdiag.settings.model import Credentials, SettingsError
 #   value "localhost").
 # viper treats keys case-insensitively and writes them lower case, so a profile created as "DEFAULT" is found
 # as [default]: profile names are matched exactly first, then case-insensitively.
-# build/gc/cmd/root.go: --profile/-p defaults to "DEFAULT", so the CLI uses that profile when none is named;
-# gcdiag does the same when neither --profile nor GCDIAG_PROFILE is given (and says so in whoami).
+# build/gc/cmd/root.go (read at v166.0.0, commit 44244cc5): --profile/-p defaults to "DEFAULT", and
+# createprofile.go names a new profile DEFAULT unless told otherwise; so the CLI uses that profile when none is
+# named, and gcdiag does the same when neither --profile nor GCDIAG_PROFILE is given (whoami says so).
 DEFAULT_PROFILE = "DEFAULT"
-# gcdiag's own key (gc ignores keys it does not know): the profile whose credentials are the inspector's.
+# gcdiag's own key: the profile whose credentials are the inspector's. config.go reads each profile's keys by
+# name and reads no such key (INFERRED from that source: gc neither uses nor rejects it).
 INSPECTOR_KEY = "gcdiag_inspector_profile"
 PROFILE_KEYS_USED = frozenset(
     {"environment", "client_credentials", "client_secret", "access_token", "grant_type", INSPECTOR_KEY}
