@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gcdiag.facts.types import AuditChanges, InteractionAudits
-from gcdiag.pipeline import FactView, Finding, Status, check
+from gcdiag.pipeline import FactView, Finding, Status, check, findings_for_unseen
 
 NOT_AUDITED = (
     "No source shows denied API calls being recorded in the audit log, so it is unlikely to show which permission a "
@@ -59,23 +59,22 @@ def audit_recent_changes(facts: FactView) -> Finding:
         "watched_entities": watched,
         "config_changes": relevant,
         "recording_actions": actions,
-        "note": NOT_AUDITED,
     }
     if changes is not None and changes.unread:
         evidence["unread_changes"] = changes.unread
     if changes is not None and changes.roles_unknown:
         evidence["roles_not_looked_up"] = changes.roles_unknown
-    if problems:
-        evidence["errors"] = [p.to_dict() for p in problems]
     if changes is None and recording_actions is None:
-        return Finding(
-            Status.ERROR,
+        # Both reads failed: one shared cause is referred to, several are stated (see_more, not fix: reading the
+        # audit log only lets gcdiag see more).
+        return findings_for_unseen(
+            {p.fact: p for p in problems},
             "could not read the audit logs: "
             + "; ".join(p.short().removeprefix("could not read ") for p in problems),
-            detail="\n".join([*(p.line() for p in problems), NOT_AUDITED]),
-            fix=tuple(p.remedy for p in problems if p.remedy),
-            evidence=evidence,
+            {"window_days": window},
         )
+    if problems:
+        evidence["errors"] = [p.to_dict() for p in problems]
     lines = []
     for e in relevant:
         who = e["user"] or e["client"] or "unknown"

@@ -9,7 +9,7 @@ from gcdiag.genesys.authz import Evaluation, evaluate, scopes_cover
 from gcdiag.genesys.constants import ALL_DIVISIONS
 from gcdiag.genesys.remedies import FixStep, permission_fix_steps
 from gcdiag.genesys.targets import PAUSE_PERMISSION_INFERRED, SECURE_PAUSE, TargetCall
-from gcdiag.pipeline import FactView, Finding, Status, check, unseen
+from gcdiag.pipeline import FactView, Finding, Status, cause_id, check, unseen
 
 CC_NOTE = (
     "A client-credentials token has no user, and OAuth scopes do not apply to it: its rights come only from the "
@@ -52,6 +52,9 @@ def auth_token(facts: FactView) -> Finding:
                     f"{env['api_url']}, region {env['region'] or 'not set'}).",
                 ),
                 evidence={"error": problem.to_dict()},
+                cause=cause_id(
+                    problem
+                ),  # this check states the shared cause the other checks could not run past
             )
         return unseen(problem)
     ident: Identity = facts["identity"]

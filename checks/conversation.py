@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gcdiag.pipeline import FactView, Finding, Status, check, unseen
+from gcdiag.pipeline import FactView, Finding, Status, cause_id, check, unseen
 
 
 @check(
@@ -34,6 +34,9 @@ def conversation_found(facts: FactView) -> Finding:
                     f"Check the region: gcdiag asked {env['api_url']}; pass --region for the org's region.",
                 ),
                 evidence={"error": problem.to_dict()},
+                cause=cause_id(
+                    problem
+                ),  # this check states the shared cause the other checks could not run past
             )
         return unseen(problem)
     conversation: dict[str, Any] = facts["conversation"]

@@ -42,6 +42,8 @@ class CanIRequest:
     method: str | None = None
     path: str | None = None
     division: str | None = None
+    quiet: bool = False
+    short: bool = False
     list_mode: bool = False
     tag: str | None = None
     error_body: str | None = None
@@ -65,10 +67,9 @@ def run_recording_stop(inv: Invocation, req: RecordingStopRequest) -> int:
     )
     error_body = parse_error_body(req.error_body)
     settings = settings_for(inv)
-    if req.attempt and not req.yes:
-        if not inv.stdin_isatty:
-            raise InputError("--attempt changes the org: confirm with --yes when not on a terminal")
-        inv.confirm("--attempt will really make the call against the org. Continue?")
+    if req.attempt and not req.yes and not inv.stdin_isatty:
+        # Refused before any request: the exact call is shown and confirmed after the diagnosis has chosen it.
+        raise InputError("--attempt changes the org: confirm with --yes when not on a terminal")
     inputs = Inputs(
         conversation_id=conversation,
         recording_id=recording,
@@ -87,13 +88,18 @@ def run_recording_stop(inv: Invocation, req: RecordingStopRequest) -> int:
         skip=req.skip,
         attempt=req.attempt,
         reads=(req.event_file, req.error_body),
+        confirm_attempt=None if req.yes else inv.confirm,
     )
 
 
 def run_can_i(inv: Invocation, req: CanIRequest) -> int:
     from gcdiag.inputs.model import Inputs
 
+    if req.quiet and req.short:
+        raise InputError("-q prints nothing and --short one line: choose one")
     if req.list_mode:
+        if req.quiet or req.short:
+            raise InputError("-q and --short answer one operation; --list lists an API area")
         if req.method or req.path:
             raise InputError("--list takes no METHOD PATH; use --tag to choose the API area")
         if not req.tag:
@@ -122,4 +128,5 @@ def run_can_i(inv: Invocation, req: CanIRequest) -> int:
         scenario_name="can-i",
         catalog_max_age=req.catalog_max_age,
         reads=(req.error_body,),
+        answer="quiet" if req.quiet else "short" if req.short else "",
     )

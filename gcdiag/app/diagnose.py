@@ -6,7 +6,7 @@ in-process against the sandbox with nothing patched.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,8 +98,11 @@ class Options:
     skip: tuple[str, ...] = ()
     debug: bool = False
     attempt: bool = False
-    skip_reason: str = "skipped by --skip/--only"
+    skip_reason: str = "left out by --only/--skip"
     check_timeout: float = DEFAULT_CHECK_TIMEOUT
+    # --attempt: ``announce`` says the exact call before it is made; ``confirm`` (no --yes) asks, False = not made.
+    announce: Callable[[str], None] | None = None
+    confirm: Callable[[str], bool] | None = None
 
 
 def diagnose(
@@ -125,7 +128,7 @@ def diagnose(
         results += [skipped_result(c, options.skip_reason) for c in skipped]
         target_call, _ = facts.outcome("target_call")
         if options.attempt and isinstance(target_call, TargetCall):
-            results.append(attempt_call(session, target_call))
+            results.append(_attempt(session, target_call, options))
         phrase = scenario.name
         if isinstance(target_call, TargetCall):
             # Name the call the user made when it is not a real operation; else the call diagnosed.
@@ -136,9 +139,9 @@ def diagnose(
             )
         report_inputs = inputs.to_dict()
         if isinstance(target_call, TargetCall):
-            # DESIGN.md's inputs.call is the call diagnosed; what the user typed is given_call.
+            # The report's inputs.call is the call diagnosed; what the user typed is given_call. How gcdiag chose
+            # it is the report's facts.target_call.
             report_inputs["call"] = target_call.text
-            report_inputs["diagnosed_call"] = target_call.to_dict()
         all_notes = [*notes, f"Operation catalog: {catalog.result().note}."]
         if session.inspector is None:
             all_notes.append(
@@ -159,11 +162,36 @@ def diagnose(
         ),
         notes=all_notes,
         not_run=[c.id for c in skipped],
+        not_run_reason=options.skip_reason,
     )
     return report
 
 
 ATTEMPT_ID = "attempt.response"
+
+
+def exact_call(session: Session, target: TargetCall) -> str:
+    """The call --attempt makes, as it will go out: method, full URL, body, and whose token."""
+    import json
+
+    body = f" with body {json.dumps(dict(target.body), separators=(',', ':'))}" if target.body else ""
+    return f"{target.method} {session.settings.api_url}{target.concrete_path}{body}, as the subject"
+
+
+def _attempt(session: Session, target: TargetCall, options: Options) -> CheckResult:
+    """Say the exact call, ask (unless --yes), then make it; declined, it is not made and the result says so."""
+    call = exact_call(session, target)
+    if options.announce is not None:
+        options.announce(f"gcdiag: --attempt: {call}")
+    if options.confirm is not None and not options.confirm("Make this call now? It changes the org."):
+        return CheckResult(
+            id=ATTEMPT_ID,
+            title="The real response of the diagnosed call (--attempt)",
+            status=Status.SKIP,
+            blocking=False,
+            summary=f"not made: declined at the prompt ({call})",
+        )
+    return attempt_call(session, target)
 
 
 def attempt_call(session: Session, target: TargetCall) -> CheckResult:

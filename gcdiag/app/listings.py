@@ -19,7 +19,8 @@ from gcdiag.facts.engine import Facts
 from gcdiag.inputs import InputError
 from gcdiag.inputs.call import parse_call
 from gcdiag.inputs.files import read_input_file
-from gcdiag.report.model import ExitCode
+from gcdiag.report.model import Cause, ExitCode
+from gcdiag.settings.model import Credentials, Settings
 from gcdiag.settings.options import IDENTITY_ENV
 
 
@@ -192,33 +193,52 @@ def run_whoami(inv: Invocation) -> int:
     session = open_session(inv, settings)
     catalog, _ = choose_catalog(settings)
     with facts_for(session, Inputs(), catalog, scenario="whoami") as facts:
-        doc, complete = whoami_document(facts)
+        doc, code = whoami_document(facts, settings)
     output.document(doc, whoami_table, session.secrets())
-    return 0 if complete else int(ExitCode.INCOMPLETE)
+    return code
 
 
-def whoami_document(facts: Facts) -> tuple[dict[str, Any], bool]:
-    """Everything ``gcdiag whoami`` shows; the flag is False when something could not be read."""
+def configured_from(settings: Settings) -> dict[str, Any]:
+    """Where the settings came from: the profile and its file, the environment variables, how each identity
+    signs in (never a value)."""
+
+    def signs_in(credentials: Credentials | None) -> str | None:
+        if credentials is None:
+            return None
+        how = "bearer token" if credentials.kind == "token" else "client id and secret"
+        where = {"flag": "flags", "env": "environment"}.get(credentials.source, credentials.source)
+        return f"{how} ({where.replace('profile:', 'profile ')})"
+
+    return {
+        "profile": settings.profile,
+        "profile_file": settings.profile_path,
+        "environment": list(settings.env_used),
+        "subject": signs_in(settings.subject),
+        "inspector": signs_in(settings.inspector),
+    }
+
+
+def whoami_document(facts: Facts, settings: Settings | None = None) -> tuple[dict[str, Any], int]:
+    """Everything ``gcdiag whoami`` shows, and its exit code: 0; 1 when the subject's credentials were refused (every
+    call made with them fails); 3 when something else could not be read."""
     from gcdiag.genesys.constants import ALL_DIVISIONS
+    from gcdiag.pipeline.causes import CREDENTIALS, cause_of, group_errors
 
     facts.prefetch(["identity", "grants", "divisions"])
     ctx: RunContext = facts.context
     doc: dict[str, Any] = {"api_url": ctx.api_url, "region": ctx.region or None}
-    problems: list[str] = []
-    identity, error = facts.outcome("identity")
-    if error is not None:
-        problems.append(error.line())
-    else:
+    if settings is not None:
+        doc["configured_from"] = configured_from(settings)
+    identity, _ = facts.outcome("identity")
+    if identity is not None:
         doc["identity"] = identity.to_dict()
         doc["scopes_note"] = (
             "scopes do not apply to client credentials; roles and divisions do"
             if identity.kind == "client_credentials"
             else "the scopes authorized for this OAuth client (they matter when the org enforces scopes)"
         )
-    grant_set, error = facts.outcome("grants")
-    if error is not None:
-        problems.append(error.line())
-    else:
+    grant_set, _ = facts.outcome("grants")
+    if grant_set is not None:
         grants = []
         effective: dict[str, list[str]] = {}
         for g in grant_set.grants:
@@ -238,11 +258,19 @@ def whoami_document(facts: Facts) -> tuple[dict[str, Any], bool]:
         doc["permission_notation"] = (
             "domain:entity:action; a policy lists its actions comma-separated, * = all"
         )
-    _divisions, error = facts.outcome("divisions")
-    if error is not None:
-        problems.append(error.line())
-    doc["could_not_read"] = problems
-    return doc, not problems
+    facts.outcome("divisions")
+    # Each failure once, as the shared cause it is (one refused token is one line, not one per look-up).
+    causes = [cause_of(cid, group) for cid, group in group_errors(facts.errors().values()).items()]
+
+    def line(cause: Cause) -> str:
+        steps = " ".join((*cause.fix, *cause.see_more))
+        return f"{cause.summary} — {steps}" if steps else cause.summary
+
+    refused = [c for c in causes if c.kind == CREDENTIALS and c.id == "token-subject"]
+    if refused:
+        doc["refused"] = line(refused[0])  # every call made with these credentials fails: said in one line
+    doc["could_not_read"] = [line(c) for c in causes if c not in refused]
+    return doc, int(ExitCode.WOULD_FAIL) if refused else (int(ExitCode.INCOMPLETE) if causes else 0)
 
 
 def run_explain_error(inv: Invocation, file: str, call_text: str | None) -> int:
@@ -270,6 +298,17 @@ def run_explain_error(inv: Invocation, file: str, call_text: str | None) -> int:
     has_identity = any(inv.option(k) for k in ("client_id", "token", "profile")) or any(
         inv.environ.get(k) for k in IDENTITY_ENV
     )
+    if call is not None and not has_identity:
+        # The Genesys CLI's DEFAULT profile gives credentials too, when it exists (gcdiag help profiles).
+        from gcdiag.settings.model import SettingsError
+        from gcdiag.settings.options import SETTING_ENV
+        from gcdiag.settings.resolve import resolve_settings
+
+        try:
+            quiet = resolve_settings({k: inv.option(k) for k in SETTING_ENV}, inv.environ)
+        except SettingsError:
+            quiet = None
+        has_identity = quiet is not None and quiet.subject is not None and quiet.api_url is not None
     if call is not None and has_identity:
         from gcdiag.app.run import diagnose_and_emit
         from gcdiag.genesys.errors import parse_error_body as parse

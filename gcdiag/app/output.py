@@ -47,23 +47,29 @@ class OutputPrefs:
     verbose: bool = False
     debug: bool = False
     redact: bool = False
+    width: int | None = (
+        None  # the terminal's columns when writing to one; None: the fixed width of saved output
+    )
     fix_forms: tuple[str, ...] = FIX_FORMS  # --fix-format: the code forms the views print
 
     @classmethod
     def from_invocation(cls, inv: Invocation) -> OutputPrefs:
         fmt = Format(inv.option("output_format") or Format.TABLE.value)
         out_file = inv.option("output_file")
+        terminal = out_file is None and inv.stdout_isatty
+        # NO_COLOR (no-color.org: any non-empty value) and TERM=dumb (a terminal without escape codes) turn it off.
         color = (
             not inv.option("no_color")
             and not inv.environ.get("NO_COLOR")
-            and out_file is None
+            and inv.environ.get("TERM") != "dumb"
             and fmt is Format.TABLE
-            and inv.stdout_isatty
+            and terminal
         )
         return cls(
             format=fmt,
             file=out_file,
             force=bool(inv.option("force")),
+            width=inv.columns if terminal and inv.columns else None,
             color=bool(color),
             verbose=bool(inv.option("verbose")),
             debug=bool(inv.option("debug")),
@@ -150,18 +156,21 @@ class Output:
     def document(
         self,
         data: Any,
-        table: Callable[[Any], str],
+        table: Callable[[Any, int | None], str],
         secrets: Iterable[str] = (),
         *,
         views: Mapping[Format, Callable[[Any], str]] | None = None,
     ) -> None:
         """A listing: the data as YAML/JSON, ``views[format](data)`` for another view the listing offers
-        (Markdown, CSV), else ``table(data)``; redacted either way."""
+        (Markdown, CSV), else ``table(data, width)`` (the terminal's width, or None for the fixed width of saved
+        output); redacted either way."""
         safe = self.redactor(secrets).data(data)
         if self.format.is_data:
             self.write(dump(safe, self.format))
+        elif views and self.format in views:
+            self.write(views[self.format](safe))
         else:
-            self.write((views or {}).get(self.format, table)(safe))
+            self.write(table(safe, self.prefs.width))
 
     def report(self, report: Report, secrets: Iterable[str] = ()) -> int:
         """A report: redact, render, write; the verdict to stderr when stdout is not the table; the exit code."""
@@ -169,20 +178,29 @@ class Output:
 
         redactor = self.redactor(secrets)
         safe = redactor.report(report)
-        self.write(render(safe, self.format, color=self.prefs.color, fix_forms=self.prefs.fix_forms))
-        if self.prefs.verbose:
-            for record in safe.requests:
-                click.echo(
-                    redactor.text(
-                        f"{record.get('identity')}: {record.get('method')} {record.get('path')} → "
-                        f"{record.get('status')} {record.get('duration_ms')} ms {record.get('correlation_id') or ''}"
-                    ),
-                    err=True,
-                )
+        self.write(
+            render(
+                safe,
+                self.format,
+                color=self.prefs.color,
+                width=self.prefs.width,
+                fix_forms=self.prefs.fix_forms,
+            )
+        )
         if self.format is not Format.TABLE or self.prefs.file:
             click.echo(
                 redactor.text(f"verdict: {safe.verdict.outcome.value} — {safe.verdict.summary}"), err=True
             )
+        return int(safe.exit_code)
+
+    def answer(self, report: Report, *, quiet: bool, secrets: Iterable[str] = ()) -> int:
+        """The answer alone: nothing (``quiet``) or one line, ``yes`` / ``no - why`` / ``unknown - why``; the
+        exit code either way."""
+        from gcdiag.render.common import answer_line
+
+        safe = self.redactor(secrets).report(report)
+        if not quiet:
+            self.write(answer_line(safe) + "\n")
         return int(safe.exit_code)
 
     def reports(
@@ -195,9 +213,20 @@ class Output:
         safe = [redactor.report(r) for r in reports]
         forms = self.prefs.fix_forms
         if len(safe) == 1 and not title:
-            self.write(render(safe[0], self.format, color=self.prefs.color, fix_forms=forms))
+            self.write(
+                render(safe[0], self.format, color=self.prefs.color, width=self.prefs.width, fix_forms=forms)
+            )
         else:
-            self.write(render_many(safe, self.format, color=self.prefs.color, title=title, fix_forms=forms))
+            self.write(
+                render_many(
+                    safe,
+                    self.format,
+                    color=self.prefs.color,
+                    title=title,
+                    width=self.prefs.width,
+                    fix_forms=forms,
+                )
+            )
         return safe
 
     def prepare(self) -> None:

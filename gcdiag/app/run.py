@@ -27,11 +27,13 @@ def diagnose_and_emit(
     only: tuple[str, ...] = (),
     skip: tuple[str, ...] = (),
     attempt: bool = False,
+    confirm_attempt: Any = None,
     scenario_name: str = "recording-stop",
     notes: tuple[str, ...] = (),
     catalog_max_age: float = 7.0,
     use_catalog: Any = None,
     reads: tuple[str | None, ...] = (),
+    answer: str = "",
 ) -> int:
     """Diagnose and print the report, sending the token requests as early as correctness allows.
 
@@ -74,7 +76,11 @@ def diagnose_and_emit(
             debug=output.prefs.debug,
             attempt=attempt,
             check_timeout=check_timeout(inv),
+            announce=lambda text: output.note(text, session.secrets()),
+            confirm=confirm_attempt,
         ),
         notes=notes,
     )
+    if answer:  # can-i -q / --short: the answer alone (kubectl auth can-i)
+        return output.answer(report, quiet=answer == "quiet", secrets=session.secrets())
     return output.report(report, session.secrets())

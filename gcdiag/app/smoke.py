@@ -33,10 +33,10 @@ def expectation(item: SmokeItem, report: Report, *, fail_on_warn: bool) -> Check
     problems = []
     if outcome is Outcome.INCOMPLETE:
         status = Status.ERROR
-        problems.append("the diagnosis was incomplete")
+        problems.append(f"the diagnosis was incomplete: {report.verdict.summary}")
     else:
         if outcome is not item.expect:
-            problems.append(f"expected {item.expect.value}, got {outcome.value}")
+            problems.append(f"expected {item.expect.value}, got {outcome.value}{_deciding(report)}")
         missing = [c for c in item.expect_failing if c not in failing]
         if missing:
             problems.append(f"expected failing check(s) {', '.join(missing)} did not fail")
@@ -44,7 +44,8 @@ def expectation(item: SmokeItem, report: Report, *, fail_on_warn: bool) -> Check
         if fail_on_warn and warned:
             problems.append(f"warnings with --fail-on warn: {', '.join(warned)}")
         status = Status.FAIL if problems else Status.PASS
-    summary = "; ".join(problems) if problems else f"came out {outcome.value} as expected"
+    decided = f" ({', '.join(report.verdict.blocking_failures)})" if report.verdict.blocking_failures else ""
+    summary = "; ".join(problems) if problems else f"{outcome.value} as expected{decided}"
     return CheckResult(
         id=EXPECTATION_ID,
         title=f"{item.name}: the expected outcome",
@@ -57,6 +58,17 @@ def expectation(item: SmokeItem, report: Report, *, fail_on_warn: bool) -> Check
             "got": outcome.value,
         },
     )
+
+
+def _deciding(report: Report) -> str:
+    """``: CHECK — its summary`` of the blocking failure that decided the verdict, with the shared cause it stated
+    (so that a CI failure message says why without opening the report)."""
+    first = next((r for r in report.results if r.id in report.verdict.blocking_failures[:1]), None)
+    if first is None:
+        return ""
+    cause = next((c for c in report.causes if c.id == first.cause), None)
+    because = f" (cause: {cause.summary})" if cause is not None and cause.summary not in first.summary else ""
+    return f": {first.id} — {first.summary}{because}"
 
 
 def smoke_exit_code(results: Sequence[CheckResult]) -> int:
@@ -74,9 +86,10 @@ def run_smoke(
     *,
     fail_on_warn: bool,
     workers: int = 4,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, Report], None] | None = None,
 ) -> tuple[list[Report], int]:
-    """Run every item (concurrently) and attach its expectation result; returns the reports and the exit code."""
+    """Run every item (concurrently) and attach its expectation result and name; returns the reports and the exit
+    code. ``progress(done, total, report)`` is called as each item ends, one call at a time."""
     done = 0
     lock = threading.Lock()
 
@@ -84,11 +97,15 @@ def run_smoke(
         nonlocal done
         report = diagnose_one(item)
         verdict = expectation(item, report, fail_on_warn=fail_on_warn)
+        # The item's name names its JUnit suite and its lines in the table.
+        report = replace(
+            report, inputs={**report.inputs, "smoke_item": item.name}, results=(*report.results, verdict)
+        )
         with lock:
             done += 1
             if progress is not None:
-                progress(done, len(items))
-        return replace(report, results=(*report.results, verdict))
+                progress(done, len(items), report)
+        return report
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         reports = list(pool.map(one, items))
@@ -152,17 +169,22 @@ def run_smoke_command(inv: Invocation, req: SmokeRequest) -> int:
                 check_timeout=check_timeout(inv),
             ),
             cache=cache,
-            notes=(f"smoke item: {item.name}",),
             own_requests_only=True,
         )
 
-    # A progress bar on a terminal (click's, on stderr); run_smoke reports each finished item under its lock,
-    # so the bar is updated from one thread at a time.
+    # Progress on stderr: click's bar on a terminal; without one (a CI log), one line per item as it ends.
+    # run_smoke reports each finished item under its lock, so this runs in one thread at a time.
     bar = click.progressbar(length=len(items), label="smoke", file=sys.stderr) if inv.stderr_isatty else None
 
-    def progress(done: int, total: int) -> None:
+    def progress(done: int, total: int, report: Report) -> None:
         if bar is not None:
             bar.update(1)
+            return
+        last = report.results[-1]
+        name = report.inputs.get("smoke_item", "")
+        output.note(
+            f"smoke [{done}/{total}] {last.status.value.upper()} {name}: {last.summary}", session.secrets()
+        )
 
     with bar if bar is not None else contextlib.nullcontext():
         reports, code = run_smoke(
@@ -170,14 +192,16 @@ def run_smoke_command(inv: Invocation, req: SmokeRequest) -> int:
         )
     secrets = session.secrets()
     safe = output.reports(reports, secrets, title=f"gcdiag smoke {req.file}")
-    matched = sum(1 for r in safe if r.results[-1].status.value == "pass")
+    matched = sum(1 for r in safe if r.results[-1].status is Status.PASS)
     total_requests = len(session.log.records())
+    if bar is not None:  # the per-item lines went to the bar: name what did not come out as expected
+        for report in safe:
+            last = report.results[-1]
+            if last.status is not Status.PASS:
+                name = report.inputs.get("smoke_item", "")
+                output.note(f"  {last.status.value.upper()} {name}: {last.summary}", secrets)
     output.note(
         f"smoke: {matched}/{len(safe)} item(s) as expected; {total_requests} request(s) "
         f"({total_requests / max(1, len(safe)):.2f} per item); exit {code}"
     )
-    for report in safe:
-        last = report.results[-1]
-        if last.status.value != "pass":
-            output.note(f"  {last.status.value.upper()}: {last.title}: {last.summary}", secrets)
     return code

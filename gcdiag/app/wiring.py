@@ -45,6 +45,7 @@ def settings_for(inv: Invocation, *, need_identity: bool = True) -> Settings:
 
 def open_session(inv: Invocation, settings: Settings) -> Session:
     """The API clients for this run, with the retry pacing the user chose (--backoff, --retry-after-cap)."""
+    from gcdiag.client.provenance import RequestLog
     from gcdiag.client.session import Session
 
     options: dict[str, Any] = {}
@@ -52,7 +53,15 @@ def open_session(inv: Invocation, settings: Settings) -> Session:
         options["backoff_base"] = float(inv.option("backoff"))
     if inv.option("retry_after_cap") is not None:
         options["retry_after_cap"] = float(inv.option("retry_after_cap"))
-    return Session.open(settings, **options)
+    log = RequestLog()
+    if inv.option("verbose"):
+        # -v: each request on stderr as it ends, through the one output path (redacted like everything else).
+        from gcdiag.app.output import Output
+
+        output = Output(inv)
+        secrets = [s for c in (settings.subject, settings.inspector) if c for s in c.secret_values()]
+        log = RequestLog(lambda record: output.note(record.line(), secrets))
+    return Session.open(settings, log=log, **options)
 
 
 def check_timeout(inv: Invocation) -> float:
@@ -70,7 +79,7 @@ def choose_catalog(settings: Settings | None = None, max_age_days: float = 7.0) 
     if settings is None or settings.api_url is None:
         return load_catalog(cache_key=None, max_age_days=max_age_days)
     key = cache_key_for(settings.api_url)
-    return load_catalog(cache_key=key, max_age_days=max_age_days)
+    return load_catalog(cache_key=key, max_age_days=max_age_days, region_host=settings.region is not None)
 
 
 def load_checkset(checks_dirs: tuple[str, ...] | list[str] = ()) -> CheckSet:

@@ -15,7 +15,7 @@ from gcdiag.cli.options import command_options, invocation, shared_options
 from gcdiag.cli.root import cli
 
 
-@cli.command("recording-stop")
+@cli.command("recording-stop", example="gcdiag recording-stop 3fa85f64-5717-4562-b3fc-2c963f66afa6")
 @click.argument("id", required=False)
 @command_options(
     "conversation_id",
@@ -35,20 +35,20 @@ from gcdiag.cli.root import cli
 @shared_options
 @click.pass_context
 def recording_stop(ctx: click.Context, /, **kwargs: Any) -> None:
-    """Explain why stopping or pausing a call recording fails, and what to change.
-
-    ID is a conversation id (or, with --event or --conversation, a recording id).
-    """
+    """Explain why stopping or pausing a call recording fails, and what to change. ID is a conversation id
+    (or, with --event or --conversation, a recording id)."""
     from gcdiag.app.commands import RecordingStopRequest, run_recording_stop
 
     sys.exit(run_recording_stop(invocation(ctx), RecordingStopRequest(**kwargs)))
 
 
-@cli.command("can-i")
+@cli.command("can-i", example="gcdiag can-i PUT /api/v2/conversations/calls/{conversationId}/recordingstate")
 @click.argument("method", required=False)
 @click.argument("path", required=False)
 @command_options(
     "division",
+    "quiet",
+    "short",
     "list_mode",
     "tag",
     "error_body",
@@ -67,7 +67,7 @@ def can_i(ctx: click.Context, /, **kwargs: Any) -> None:
     sys.exit(run_can_i(invocation(ctx), CanIRequest(**kwargs)))
 
 
-@cli.command("who-can")
+@cli.command("who-can", example="gcdiag who-can conversation:recording:pauseOthers --division Payments")
 @click.argument("permission", required=False)
 @command_options("who_call", "recording_control", "division", "expect_none", "allow")
 @shared_options
@@ -83,7 +83,7 @@ def who_can(ctx: click.Context, /, **kwargs: Any) -> None:
     sys.exit(run_who_can(invocation(ctx), WhoCanRequest(**kwargs)))
 
 
-@cli.command("whoami")
+@cli.command("whoami", example="gcdiag whoami --profile prod")
 @shared_options
 @click.pass_context
 def whoami(ctx: click.Context) -> None:
@@ -93,7 +93,7 @@ def whoami(ctx: click.Context) -> None:
     sys.exit(run_whoami(invocation(ctx)))
 
 
-@cli.command("explain-error")
+@cli.command("explain-error", example='gcdiag explain-error response.json --call "PUT /api/v2/..."')
 @click.argument("file", required=False, default="-")
 @command_options("call")
 @shared_options
@@ -105,7 +105,7 @@ def explain_error(ctx: click.Context, file: str, call: str | None) -> None:
     sys.exit(run_explain_error(invocation(ctx), file, call))
 
 
-@cli.command("smoke")
+@cli.command("smoke", example="gcdiag smoke smoke.yaml -o junit --output-file gcdiag-smoke.xml")
 @click.argument("file")
 @command_options("fail_on", "with_audit", "workers", "checks_dir")
 @shared_options
@@ -125,7 +125,7 @@ def checks_group() -> None:
     """Inspect the loaded checks."""
 
 
-@checks_group.command("list")
+@checks_group.command("list", example="gcdiag checks list --scenario can-i")
 @command_options("scenario", "checks_dir")
 @shared_options
 @click.pass_context
@@ -144,7 +144,9 @@ def catalog_group() -> None:
     """What each Genesys Cloud API operation requires (permissions, scopes)."""
 
 
-@catalog_group.command("show")
+@catalog_group.command(
+    "show", example="gcdiag catalog show PUT /api/v2/conversations/calls/ID/recordingstate"
+)
 @click.argument("method")
 @click.argument("path")
 @shared_options
@@ -156,7 +158,7 @@ def catalog_show(ctx: click.Context, method: str, path: str) -> None:
     sys.exit(run_catalog_show(invocation(ctx), method, path))
 
 
-@catalog_group.command("refresh")
+@catalog_group.command("refresh", example="gcdiag catalog refresh --region eu_west_1")
 @shared_options
 @click.pass_context
 def catalog_refresh(ctx: click.Context) -> None:
@@ -166,7 +168,7 @@ def catalog_refresh(ctx: click.Context) -> None:
     sys.exit(run_catalog_refresh(invocation(ctx)))
 
 
-@catalog_group.command("list")
+@catalog_group.command("list", example="gcdiag catalog list --tag Recording")
 @command_options("tag")
 @shared_options
 @click.pass_context
@@ -180,7 +182,7 @@ def catalog_list(ctx: click.Context, tag: str | None) -> None:
 # --- demo, report -----------------------------------------------------------------------------------------------
 
 
-@cli.command("demo")
+@cli.command("demo", example="gcdiag demo wrong-division")
 @click.argument("fixture", required=False, default="seed-403")
 @shared_options
 @click.pass_context
@@ -196,7 +198,7 @@ def report_group() -> None:
     """Work with saved reports."""
 
 
-@report_group.command("show")
+@report_group.command("show", example="gcdiag report show report.yaml -o markdown")
 @click.argument("file")
 @shared_options
 @click.pass_context
@@ -205,6 +207,24 @@ def report_show(ctx: click.Context, file: str) -> None:
     from gcdiag.app.listings import run_report_show
 
     sys.exit(run_report_show(invocation(ctx), file))
+
+
+# --- help ---------------------------------------------------------------------------------------------------
+
+HELP_TOPICS = ("options", "exit-codes", "profiles")
+
+
+@cli.command("help", example="gcdiag help options")
+@click.argument("topic", nargs=-1)
+@click.pass_context
+def help_command(ctx: click.Context, topic: tuple[str, ...]) -> None:
+    """Help on a topic (options, exit-codes, profiles) or a command (gcdiag help can-i).
+
+    "connection" is another name for "options".
+    """
+    from gcdiag.cli.help import topic_help
+
+    click.echo(topic_help(ctx, topic), nl=False)
 
 
 __all__ = ["cli"]

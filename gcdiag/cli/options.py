@@ -57,6 +57,8 @@ def _click_type(option: Option) -> dict[str, Any]:
     low, high = option.minimum, option.maximum
     if option.kind == "flag":
         return {"is_flag": True, "default": None}
+    if option.kind == "int" and low is None and high is None:
+        return {"type": int}
     if option.kind == "int":
         return {
             "type": click.IntRange(None if low is None else int(low), None if high is None else int(high))
@@ -121,11 +123,17 @@ def _store(ctx: click.Context, param: click.Parameter, value: Any) -> None:
     store[param.name] = value
 
 
-def shared_options(f: Any) -> Any:
-    """Decorate a command (or the root group) with every shared option."""
+def shared_options(f: Any, *, hidden: bool = True) -> Any:
+    """Decorate a command with every shared option. They are documented once (``gcdiag --help``, ``gcdiag help
+    options``), so a command's own help does not list them (``hidden``); they are accepted all the same."""
     for option in reversed(SHARED_OPTIONS):
-        f = make_option(option, expose_value=False, callback=_store)(f)
+        f = make_option(option, expose_value=False, callback=_store, hidden=hidden)(f)
     return f
+
+
+def documented_shared_options(f: Any) -> Any:
+    """The root group's shared options: listed in ``gcdiag --help``, by group."""
+    return shared_options(f, hidden=False)
 
 
 def given(ctx: click.Context) -> dict[str, Any]:
@@ -135,13 +143,17 @@ def given(ctx: click.Context) -> dict[str, Any]:
 
 def invocation(ctx: click.Context) -> Any:
     """The plain invocation the application layer runs on: options, environment, terminal facts."""
+    import shutil
+
     from gcdiag.app.invocation import Invocation
 
+    stdout_isatty = sys.stdout.isatty()
     return Invocation(
         options=given(ctx),
         environ=dict(os.environ),
-        stdout_isatty=sys.stdout.isatty(),
+        columns=shutil.get_terminal_size().columns if stdout_isatty else None,
+        stdout_isatty=stdout_isatty,
         stderr_isatty=sys.stderr.isatty(),
         stdin_isatty=sys.stdin.isatty(),
-        confirm=lambda text: click.confirm(text, abort=True, err=True),
+        confirm=lambda text: click.confirm(text, default=False, err=True),
     )

@@ -1,4 +1,10 @@
-"""The root ``gcdiag`` group and the one usage error: what every command is registered on."""
+"""The root ``gcdiag`` group: the commands in a newcomer's order, then the shared options once, by group.
+
+Help a person can scan: ``gcdiag --help`` lists the commands, then the shared options once, grouped (target,
+identity, inspector, output, behaviour), each with its environment variable. A command's own help starts with one
+example and lists only its own options, with one line pointing to the shared ones (``gcdiag help options``);
+the shared options are accepted in either position all the same.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +13,36 @@ from typing import Any
 import click
 
 from gcdiag import __version__
+from gcdiag.cli.command import GROUP_OF, Group, write_shared_options
 from gcdiag.cli.errors import UsageProblem
-from gcdiag.cli.options import shared_options
+from gcdiag.cli.options import documented_shared_options
 from gcdiag.inputs import InputError
 
+# The order a newcomer meets the commands in (click would sort them by name).
+COMMAND_ORDER = (
+    "recording-stop",
+    "can-i",
+    "whoami",
+    "explain-error",
+    "demo",
+    "report",
+    "smoke",
+    "catalog",
+    "checks",
+    "sandbox",
+    "help",
+)
 
-class _Root(click.Group):
-    """The root group; ``sandbox`` is loaded only when used, so start-up stays light."""
+
+class _Root(Group):
+    """The root group: commands in a newcomer's order, then the shared options by group; ``sandbox`` is loaded
+    only when used, so start-up stays light."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), "sandbox"})
+        names = {*super().list_commands(ctx), "sandbox"}
+        return sorted(
+            names, key=lambda n: (COMMAND_ORDER.index(n) if n in COMMAND_ORDER else len(COMMAND_ORDER), n)
+        )
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name == "sandbox" and name not in self.commands:
@@ -24,6 +50,15 @@ class _Root(click.Group):
 
             self.add_command(sandbox)
         return super().get_command(ctx, name)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.format_commands(ctx, formatter)
+        params = self.get_params(ctx)
+        write_shared_options(ctx, formatter, params)
+        others = [r for p in params if p.name not in GROUP_OF and (r := p.get_help_record(ctx))]
+        if others:
+            with formatter.section("Other options"):
+                formatter.write_dl(others)
 
     def invoke(self, ctx: click.Context) -> Any:
         # The application layer knows nothing of click: its input errors become click's usage errors here, so
@@ -36,10 +71,11 @@ class _Root(click.Group):
 
 @click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(__version__, "--version", prog_name="gcdiag", message="%(prog)s %(version)s")
-@shared_options
+@documented_shared_options
 def cli() -> None:
-    """gcdiag explains, with facts read from the org, why a Genesys Cloud API call would fail.
+    """gcdiag explains, with facts read from the org, why a Genesys Cloud API call would fail, and what to change.
 
-    Start with `gcdiag demo` (a built-in sandbox org), then `gcdiag recording-stop ID` against your org.
-    Exit codes: 0 the call would succeed, 1 it would fail, 2 usage error, 3 incomplete.
+    \b
+    Example: gcdiag recording-stop 3fa85f64-5717-4562-b3fc-2c963f66afa6
+    First time? `gcdiag demo` runs on a built-in sandbox org. Exit codes: gcdiag help exit-codes.
     """

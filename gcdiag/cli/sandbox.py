@@ -16,17 +16,18 @@ from typing import Any
 
 import click
 
+from gcdiag.cli.command import Group
 from gcdiag.cli.errors import UsageProblem
 from gcdiag.cli.options import options_of
 from gcdiag.settings.options import SANDBOX_OPTIONS
 
 
-@click.group("sandbox")
+@click.group("sandbox", cls=Group)
 def sandbox() -> None:
     """The embedded sandbox org: a local Genesys Cloud emulator for demos, tests and CI."""
 
 
-@sandbox.command("serve")
+@sandbox.command("serve", example="gcdiag sandbox serve --org healthy --port 8080")
 @options_of(
     SANDBOX_OPTIONS,
     "org_ref",

@@ -42,7 +42,7 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase, HTTPBasicAuth
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 from gcdiag import __version__
 from gcdiag.client.deadline import REQUEST_DEADLINE, Deadline, current_run_deadline
@@ -124,7 +124,13 @@ def _classify(exc: requests.RequestException) -> tuple[str, str, bool, bool]:
     if isinstance(exc, requests.exceptions.SSLError):
         return "TLS error", "connection", True, False  # a certificate problem does not heal by retrying
     if isinstance(exc, requests.ConnectionError):
-        if any(isinstance(e, (NewConnectionError, ConnectTimeoutError)) for e in _chain(exc)):
+        chain = _chain(exc)
+        # Name the usual reasons a host cannot be reached, so the one-line cause says which it was.
+        if any(isinstance(e, NameResolutionError) for e in chain):
+            return "could not resolve the host name (DNS)", "connection", True, True
+        if any(isinstance(e, ConnectionRefusedError) for e in chain):
+            return "connection refused", "connection", True, True
+        if any(isinstance(e, (NewConnectionError, ConnectTimeoutError)) for e in chain):
             return "connection error (could not connect)", "connection", True, True
         return "connection error", "connection", False, True
     return f"request error ({type(exc).__name__})", "invalid", True, False
@@ -523,6 +529,7 @@ class ApiClient:
                     note=decision.note,
                     host=host,
                     attempts=attempt,
+                    unreachable=nothing_sent,
                 ) from None
 
             status = response.status_code

@@ -31,6 +31,7 @@ class ApiError(Exception):
         note: str | None = None,
         host: str | None = None,
         attempts: int = 0,
+        unreachable: bool = False,
     ) -> None:
         self.kind = kind
         self.method = method
@@ -46,6 +47,8 @@ class ApiError(Exception):
         self.note = note  # what gcdiag adds: why it gave up, what it did not do
         self.host = host
         self.attempts = attempts
+        # Nothing reached the host (DNS, refused, TLS, connect timeout): the host, not this request, failed.
+        self.unreachable = unreachable
         super().__init__(self._line())
 
     @property

@@ -6,6 +6,7 @@ A record never carries a header, a body or a query string: only what a report ma
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,26 +31,46 @@ class RequestRecord:
             "method": self.method,
             "path": self.path,
             "status": self.status,
-            "duration_ms": round(self.duration_ms, 1),
+            "error": self.error,
             "identity": self.identity,
+            "attempt": self.attempt,
+            "duration_ms": round(self.duration_ms, 1),
+            "host": self.host,
             "correlation_id": self.correlation_id,
             "context_id": self.context_id,
-            "error": self.error,
-            "attempt": self.attempt,
-            "host": self.host,
         }
+
+    def line(self) -> str:
+        """One line as ``-v`` prints it while the run goes on: what was asked and how it ended (the fault, when
+        one ended it, never a bare status)."""
+        if self.status is None:
+            ended = self.error or "no answer"
+        elif self.error and self.error.startswith(str(self.status)):
+            ended = self.error
+        else:
+            ended = f"{self.status}" + (f" ({self.error})" if self.error else "")
+        attempt = f", attempt {self.attempt}" if self.attempt > 1 else ""
+        correlation = f", correlation {self.correlation_id}" if self.correlation_id else ""
+        return (
+            f"gcdiag: {self.identity} {self.method} {self.host or ''}{self.path} → {ended} "
+            f"({self.duration_ms:.0f} ms{attempt}{correlation})"
+        )
 
 
 class RequestLog:
-    """A thread-safe, append-only list of :class:`RequestRecord`, shared by the clients of one run."""
+    """A thread-safe, append-only list of :class:`RequestRecord`, shared by the clients of one run. A
+    ``listener`` hears each record as it is added (``-v`` prints it live)."""
 
-    def __init__(self) -> None:
+    def __init__(self, listener: Callable[[RequestRecord], None] | None = None) -> None:
         self._lock = threading.Lock()
         self._records: list[RequestRecord] = []
+        self._listener = listener
 
     def add(self, record: RequestRecord) -> None:
         with self._lock:
             self._records.append(record)
+        if self._listener is not None:
+            self._listener(record)
 
     def records(self) -> list[RequestRecord]:
         with self._lock:

@@ -29,7 +29,7 @@ class Session:
     def open(cls, settings: Settings, *, log: RequestLog | None = None, **client_options: Any) -> Session:
         if settings.api_url is None or settings.subject is None:
             raise ValueError("no API URL or subject credentials")
-        log = log or RequestLog()
+        log = log if log is not None else RequestLog()  # an empty log is falsy (len 0)
         subject = _client(settings, settings.subject, "subject", log, **client_options)
         inspector = (
             _client(settings, settings.inspector, "inspector", log, **client_options)

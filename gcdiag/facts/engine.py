@@ -45,6 +45,14 @@ class FactError:
     code: str = ""
     correlation_id: str = ""
     remedy: str = ""  # what would let gcdiag see it
+    # Where and how it failed, so that look-ups failing for one reason become one shared cause of the report:
+    host: str = ""  # the host that answered or could not be reached
+    transport: str = ""  # with no answer: what happened ("connection refused", "connect timeout"…)
+    unreachable: bool = (
+        False  # nothing reached the host (DNS, refused, TLS): the host failed, not the request
+    )
+    attempts: int = 0
+    params: tuple[tuple[str, str], ...] = ()  # the request's path parameters (which resource was not found)
 
     @property
     def remedy_fixes_the_call(self) -> bool:
@@ -54,8 +62,9 @@ class FactError:
 
     def short(self) -> str:
         """One short line for a table row: which read failed and how; the reason and remedy go elsewhere."""
-        if self.request and self.status is not None:
+        if self.request and self.status is not None and not 200 <= self.status < 300:
             return f"could not read {self.fact}: {self.request} → {self.status} {self.code}".rstrip()
+        # A 2xx that was unusable (cut off, not JSON) is a fault, not "→ 200": its reason says what it was.
         return f"could not read {self.fact}: {self.reason}"
 
     def line(self) -> str:
@@ -178,6 +187,14 @@ class Facts:
     def provenance(self, name: str) -> list[Provenance]:
         slot = self._slots.get(name)
         return list(slot.provenance) if slot else []
+
+    def errors(self) -> dict[str, FactError]:
+        """The facts that could not be established, by name (only those already settled)."""
+        return {
+            name: slot.error
+            for name, slot in self._slots.items()
+            if slot.done.is_set() and slot.error is not None
+        }
 
     def evaluated(self) -> dict[str, dict[str, Any]]:
         """A summary of every fact that ran: for the report's evidence and debugging."""

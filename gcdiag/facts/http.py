@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from gcdiag.client.errors import ApiError
@@ -109,7 +110,8 @@ def _send(
             facts.record(exc.method, exc.path, who, exc.status)
         else:
             facts.record(method, template, who, exc.status)
-        raise FactUnavailable(api_fact_error(facts, fact, who, method, template, exc)) from None
+        error = api_fact_error(facts, fact, who, method, template, exc)
+        raise FactUnavailable(replace(error, params=tuple(sorted((path_params or {}).items())))) from None
     facts.record(method, template, who, response.status)
     if response.json is None and method in ("GET", "POST"):
         # Every read gcdiag makes answers with a JSON body; a 2xx without one (cut off by a proxy, an HTML page)
@@ -184,7 +186,18 @@ def api_fact_error(facts: Facts, fact: str, who: str, method: str, template: str
         code=exc.code or "",
         correlation_id=exc.correlation_id or "",
         remedy=remedy,
+        **_where(exc),
     )
+
+
+def _where(exc: ApiError) -> dict[str, Any]:
+    """The host, what happened on the wire when nothing answered, and the attempts made."""
+    return {
+        "host": exc.host or "",
+        "transport": (exc.message or exc.kind) if exc.status is None else "",
+        "unreachable": exc.unreachable,
+        "attempts": exc.attempts,
+    }
 
 
 def _token_fact_error(fact: str, who: str, exc: ApiError) -> FactError:
@@ -199,8 +212,8 @@ def _token_fact_error(fact: str, who: str, exc: ApiError) -> FactError:
         remedy = f"{host} answered the token request with more than gcdiag reads: check the --login-url"
     elif exc.status in (400, 401):
         remedy = (
-            f"{host} refused the {who} credentials: check the client id and secret, and that the OAuth client "
-            "belongs to an org in this region (--region or --login-url)"
+            f"check the {who}'s client id and secret, and that its OAuth client belongs to an org in this region "
+            "(--region or --login-url)"
         )
     elif exc.status == 429:
         remedy = f"{host} rate-limited the token request: retry later"
@@ -221,6 +234,7 @@ def _token_fact_error(fact: str, who: str, exc: ApiError) -> FactError:
         code=exc.code or "",
         correlation_id=exc.correlation_id or "",
         remedy=remedy,
+        **_where(exc),
     )
 
 

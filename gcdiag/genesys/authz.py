@@ -134,15 +134,17 @@ class Consideration:
     reason: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "permission": self.permission,
             "role": {"id": self.role_id, "name": self.role_name},
             "division": {"id": self.division_id, "label": self.division},
             "has_permission": self.has_permission,
-            "covers_division": self.covers_division,
-            "applies": self.applies,
-            "reason": self.reason,
         }
+        if self.covers_division is not None:  # not asked: the target is not division-scoped
+            out["covers_division"] = self.covers_division
+        out["applies"] = self.applies
+        out["reason"] = self.reason
+        return out
 
 
 @dataclass(frozen=True)
@@ -171,17 +173,29 @@ class Evaluation:
         return any(p in held for p in self.required)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The evaluation as data; lists that are empty are left out (nothing satisfied, nothing missing…), and the
+        deciding grant is named by its index in ``considered``."""
+        out: dict[str, Any] = {
             "requirement": {"type": self.requirement_type, "permissions": list(self.required)},
             "allowed": self.allowed,
-            "satisfied": list(self.satisfied),
-            "held_in_other_divisions_only": list(self.held_elsewhere),
-            "missing": list(self.missing),
-            "deciding_grant": self.deciding.to_dict() if self.deciding else None,
-            "target_divisions": list(self.target_divisions),
-            "division_awareness_assumed_for": list(self.division_assumed),
-            "considered": [c.to_dict() for c in self.considered],
         }
+        for key, values in (
+            ("satisfied", self.satisfied),
+            ("held_in_other_divisions_only", self.held_elsewhere),
+            ("missing", self.missing),
+            ("target_divisions", self.target_divisions),
+            ("division_awareness_assumed_for", self.division_assumed),
+        ):
+            if values:
+                out[key] = list(values)
+        if self.deciding is not None:
+            out["deciding_grant"] = (
+                self.considered.index(self.deciding)
+                if self.deciding in self.considered
+                else (self.deciding.to_dict())
+            )
+        out["considered"] = [c.to_dict() for c in self.considered]
+        return out
 
 
 def evaluate(

@@ -121,14 +121,24 @@ def iso_now() -> str:
 
 
 def load_catalog(
-    *, cache_key: str | None, max_age_days: float = 7.0, now: datetime | None = None
+    *,
+    cache_key: str | None,
+    max_age_days: float = 7.0,
+    now: datetime | None = None,
+    region_host: bool = True,
 ) -> CatalogChoice:
     """The live catalog of ``cache_key`` if cached and fresher than ``max_age_days``, else the bundled one,
     with one sentence saying which one it is and why.
+
+    ``region_host`` says the target is a Genesys region's API host, whose swagger ``gcdiag catalog refresh`` can
+    read; for any other host (the sandbox, a gateway) the bundled catalog is simply what applies, and nothing
+    suggests a refresh.
     """
     if cache_key is None:
         return _bundled("no target region, so no live catalog applies")
     target = cache_path(cache_key)
+    if not target.exists() and not region_host:
+        return CatalogChoice(load_bundled(), "bundled catalog")
     if not target.exists():
         return _bundled(f"no live catalog cached for {cache_key}; run gcdiag catalog refresh")
     try:

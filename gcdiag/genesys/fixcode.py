@@ -109,14 +109,11 @@ class FixSubject:
     )
 
     def to_dict(self) -> dict[str, Any]:
-        # A user is written under "user" so --redact treats its name as personal data.
+        # Who, not what it holds: its grant type and grants are facts the report states once elsewhere (the
+        # identity and the permission evaluation). A user is written under "user" so --redact treats its name
+        # as personal data.
         key = {SubjectKind.OAUTH_CLIENT: "client", SubjectKind.USER: "user", SubjectKind.GROUP: "group"}
-        out: dict[str, Any] = {"kind": self.kind.value, key[self.kind]: {"id": self.id, "name": self.name}}
-        if self.grant_type:
-            out["grant_type"] = self.grant_type
-        out["grants"] = [g.to_dict() for g in self.grants]
-        out["grants_known"] = self.grants_known
-        return out
+        return {"kind": self.kind.value, key[self.kind]: {"id": self.id, "name": self.name}}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,16 +129,8 @@ class Change:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"action": self.action.value, "permission": self.permission}
-        out["role"] = (
-            {
-                "id": self.role.id,
-                "name": self.role.name,
-                "policies": [p.text for p in self.role.policies],
-                "permissions": list(self.role.permissions),
-            }
-            if self.role
-            else None
-        )
+        # The role's policies are in the request body and the Terraform snippet; here only which role.
+        out["role"] = {"id": self.role.id, "name": self.role.name} if self.role else None
         if self.action is Action.GRANT_ROLE:
             out["division"] = {"id": self.division_id, "label": self.division_label}
         out["subject"] = self.subject.to_dict()

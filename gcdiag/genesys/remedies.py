@@ -1,7 +1,7 @@
 """Concrete fix text: which role to change, which grant to add, which call to make instead.
 
 Shared by the checks and by ``can-i`` so that the same shortfall is always explained the same way. Every
-endpoint named here is in the operation catalog (operations.json); UI wording uses only the confirmed
+endpoint named here is in the operation catalog (the bundled catalog); UI wording uses only the confirmed
 "Domain > Entity > Action" permission label form (genesys-facts §4).
 """
 

@@ -92,7 +92,7 @@ def resolve_ids(
             after = parts[parts.index("conversations") + 1 :]
             candidates = [p for p in after if is_id(p)]
             if candidates:
-                conversation = candidates[0]
+                conversation = candidates[0].lower()  # as validate_id normalises any id (RFC 4122 §3)
     if conversation is None:
         if recording is not None:
             raise InputError(

@@ -21,7 +21,9 @@ def validate_id(value: str, what: str) -> str:
     if not text:
         raise IdError(f"{what} is empty")
     if _UUID.match(text):
-        return text
+        # RFC 4122 §3: UUID hex digits are case-insensitive on input and written in lower case; Genesys answers
+        # with lower-case ids, and gcdiag compares them with ids it reads, so an upper-case paste is normalised.
+        return text.lower()
     shown = text if len(text) <= 60 else text[:57] + "..."
     shown = shown.encode("unicode_escape").decode("ascii")
     raise IdError(

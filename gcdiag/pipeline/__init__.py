@@ -18,7 +18,18 @@ Check authors import from here, from :mod:`gcdiag.facts.types` (the fact types) 
 from __future__ import annotations
 
 from gcdiag.facts.engine import FactError
-from gcdiag.pipeline.check import Check, FactView, check, unseen
+from gcdiag.pipeline.causes import cause_id
+from gcdiag.pipeline.check import Check, FactView, check, findings_for_unseen, unseen
 from gcdiag.report.model import Finding, Status
 
-__all__ = ["Check", "FactError", "FactView", "Finding", "Status", "check", "unseen"]
+__all__ = [
+    "Check",
+    "FactError",
+    "FactView",
+    "Finding",
+    "Status",
+    "cause_id",
+    "check",
+    "findings_for_unseen",
+    "unseen",
+]

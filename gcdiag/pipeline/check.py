@@ -65,17 +65,31 @@ CheckFunction = Callable[[FactView], Finding]
 
 
 def unseen(problem: FactError, **evidence: Any) -> Finding:
-    """The ``error`` finding for a look-up gcdiag could not make: what failed and what would let it see."""
-    return findings_for_unseen(
-        {"": problem}, problem.short(), evidence={**evidence, "error": problem.to_dict()}
-    )
+    """The ``error`` finding for a look-up gcdiag could not make: it refers to the shared cause (the report states
+    what failed and what would let gcdiag see it once, in ``causes``)."""
+    return findings_for_unseen({"": problem}, problem.short(), evidence=evidence)
 
 
 def findings_for_unseen(
     problems: Mapping[str, FactError], summary: str, evidence: Mapping[str, Any]
 ) -> Finding:
-    """The ``error`` finding for look-ups that failed: a remedy that also fixes the call goes to ``fix``, one that
-    only lets gcdiag see more goes to ``see_more``."""
+    """The ``error`` finding for look-ups that failed.
+
+    When they failed for one reason (one shared cause), the finding only refers to it: "not run: <label>", with
+    the cause's id; the report states the cause, its fix and what would let gcdiag see, once. Look-ups that
+    failed for several reasons are each stated here: a remedy that also fixes the call goes to ``fix``, one that
+    only lets gcdiag see more goes to ``see_more``.
+    """
+    from gcdiag.pipeline.causes import cause_id, label_of
+
+    ids = {cause_id(e) for e in problems.values()}
+    if len(ids) == 1:
+        return Finding(
+            Status.ERROR,
+            f"not run: {label_of(list(problems.values()))}",
+            evidence=evidence,
+            cause=ids.pop(),
+        )
     remedies = [e for e in problems.values() if e.remedy]
     return Finding(
         Status.ERROR,
@@ -83,7 +97,7 @@ def findings_for_unseen(
         detail="\n".join(e.reason if len(problems) == 1 else e.line() for e in problems.values()),
         fix=tuple(dict.fromkeys(e.remedy for e in remedies if e.remedy_fixes_the_call)),
         see_more=tuple(dict.fromkeys(e.remedy for e in remedies if not e.remedy_fixes_the_call)),
-        evidence=evidence,
+        evidence={**evidence, "unavailable": {name: e.to_dict() for name, e in problems.items()}},
     )
 
 

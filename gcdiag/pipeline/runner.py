@@ -11,13 +11,16 @@ import threading
 import time
 import traceback
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
 from gcdiag.facts.engine import FactError, Facts, values_for
+from gcdiag.pipeline.causes import INTERNAL_PREFIX, build_causes
 from gcdiag.pipeline.check import Check, FactView, findings_for_unseen
+from gcdiag.pipeline.facts_section import hoist
 from gcdiag.pipeline.scenarios import Scenario
-from gcdiag.report.model import CheckResult, Finding, Report, Status, decide
+from gcdiag.report.model import Cause, CheckResult, Finding, Report, Status, decide
 
 DEFAULT_CHECK_TIMEOUT = 10.0  # seconds: --check-timeout
 LAST_MOMENT_S = 0.2  # what a check still gets once the run deadline has passed
@@ -131,6 +134,7 @@ def contained(check: Check, view: FactView, *, limit: float, debug: bool = False
             detail=f"--check-timeout (GCDIAG_CHECK_TIMEOUT) gives each check {limit:.3g} s; a check only reads "
             "facts already fetched, so it should take milliseconds.",
             see_more=(_REPORT_IT.format(source=check.origin or check.source or "its author"),),
+            cause=INTERNAL_PREFIX + check.id,  # a bug: the report renders, and the run ends with exit 4
         )
     error = outcome.get("error")
     finding = outcome.get("finding")
@@ -148,6 +152,7 @@ def contained(check: Check, view: FactView, *, limit: float, debug: bool = False
         summary,
         detail=outcome.get("trace", "") if debug else "run with --debug for the traceback",
         see_more=(_REPORT_IT.format(source=check.origin or check.source or "its author"),),
+        cause=INTERNAL_PREFIX + check.id,  # a bug: the report renders, and the run ends with exit 4
     )
 
 
@@ -160,16 +165,18 @@ def skipped_result(check: Check, reason: str) -> CheckResult:
 
 def _unavailable(errors: dict[str, FactError]) -> Finding:
     first = next(iter(errors.values()))
-    evidence = {"unavailable": {name: e.to_dict() for name, e in errors.items()}}
-    return findings_for_unseen(errors, first.short(), evidence)
+    return findings_for_unseen(errors, first.short(), {})
 
 
-def ordered_fix(results: Sequence[CheckResult]) -> tuple[list[str], list[str]]:
+def ordered_fix(results: Sequence[CheckResult], causes: Sequence[Cause] = ()) -> tuple[list[str], list[str]]:
     """The report's two lists, each without repeats and with no step in both: ``fix`` (what makes the call work:
     blocking failures first, then errors, non-blocking failures and warnings) and ``see_more`` (what would let
-    gcdiag see more), in the same order of results."""
+    gcdiag see more), in the same order of results. A shared cause's steps come where a result first refers to
+    it."""
     fix: list[str] = []
     see_more: list[str] = []
+    by_id = {c.id: c for c in causes}
+    stated: set[str] = set()
     groups = (
         [r for r in results if r.blocking and r.status is Status.FAIL],
         [r for r in results if r.blocking and r.status is Status.ERROR],
@@ -178,8 +185,14 @@ def ordered_fix(results: Sequence[CheckResult]) -> tuple[list[str], list[str]]:
     )
     for group in groups:
         for r in group:
-            fix.extend(s for s in r.fix if s and s not in fix)
-            see_more.extend(s for s in r.see_more if s and s not in see_more)
+            steps = [(r.fix, r.see_more)]
+            cause = by_id.get(r.cause or "")
+            if cause is not None and cause.id not in stated:
+                stated.add(cause.id)
+                steps.append((cause.fix, cause.see_more))
+            for fixes, more in steps:
+                fix.extend(s for s in fixes if s and s not in fix)
+                see_more.extend(s for s in more if s and s not in see_more)
     return fix, [s for s in see_more if s not in fix]
 
 
@@ -195,7 +208,11 @@ def build_report(
     notes: Sequence[str] = (),
     now: datetime | None = None,
     not_run: Sequence[str] = (),
+    not_run_reason: str = "",
 ) -> Report:
+    """The report of one run. ``results`` includes a ``skip`` result for each check in ``not_run`` (left out by
+    the user, or by smoke): they count for the verdict (a blocking one left out keeps it incomplete), and the
+    report lists them once, in ``left_out``, instead of as results."""
     identity, _ = facts.peek("identity")
     subject: dict[str, Any] = {"kind": "unknown", "client": None, "user": None}
     if identity is not None:
@@ -206,17 +223,46 @@ def build_report(
         }
         target = {**target, "org": {"id": identity.org_id, "name": identity.org_name}}
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    fix, see_more = ordered_fix(results)
+    verdict_results = results
+    results = [r for r in results if r.id not in not_run]
+    causes = build_causes(results, facts.errors().values(), requests)
+    # One wording per cause: each result that could not run past it says the cause's label.
+    labels = {c.id: c.label for c in causes}
+    results = [
+        replace(r, summary=f"not run: {labels[r.cause]}")
+        if r.status is Status.ERROR and r.cause in labels and r.summary.startswith("not run: ")
+        else r
+        for r in results
+    ]
+    fix, see_more = ordered_fix(results, causes)
+    left_out = [r.id for r in verdict_results if r.id in not_run]
+    results, facts_section = hoist(results, _stated_facts(facts))
     return Report(
         scenario=scenario.name,
         generated_at=stamp,
         target=target,
         subject=subject,
         inputs=inputs,
-        verdict=decide(results, subject=subject_phrase, not_run=not_run),
+        verdict=decide(verdict_results, subject=subject_phrase, not_run=not_run, causes=causes),
         fix=tuple(fix),
         see_more=tuple(see_more),
+        causes=causes,
         results=tuple(results),
         requests=tuple(requests),
         notes=tuple(notes),
+        left_out={"checks": left_out, "reason": not_run_reason} if left_out else None,
+        facts=facts_section,
     )
+
+
+# The facts a report may state once (each has a to_dict): results' evidence refers to them.
+REPORTED_FACTS = ("identity", "target_call", "target_divisions")
+
+
+def _stated_facts(facts: Facts) -> dict[str, Any]:
+    values = {}
+    for name in REPORTED_FACTS:
+        value, error = facts.peek(name)
+        if error is None and hasattr(value, "to_dict"):
+            values[name] = value.to_dict()
+    return values

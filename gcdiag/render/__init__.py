@@ -48,6 +48,11 @@ def _check_format(fmt: str) -> Format:
         raise ValueError(f"unknown output format {fmt!r}: choose one of {', '.join(FORMATS)}") from None
 
 
+def _width(module: ModuleType, width: int | None) -> dict[str, object]:
+    """A terminal's width, and that the table must fit it; else the table's fixed width."""
+    return {"width": width, "fit": True} if width else {"width": module.WIDTH, "fit": False}
+
+
 def _module(fmt: str) -> ModuleType:
     return importlib.import_module(f"gcdiag.render.{_MODULES[_check_format(fmt)]}")
 
@@ -58,16 +63,24 @@ def prepare(fmt: str) -> None:
     _module(fmt)
 
 
-def render(report: Report, fmt: str, *, color: bool = False, fix_forms: Sequence[str] | None = None) -> str:
+def render(
+    report: Report,
+    fmt: str,
+    *,
+    color: bool = False,
+    width: int | None = None,
+    fix_forms: Sequence[str] | None = None,
+) -> str:
     """The report as text in ``fmt`` (one of :data:`FORMATS`), ending with a newline.
 
-    ``color`` only affects ``table``; the other formats never carry escape codes. ``fix_forms`` (default: all)
-    chooses the code forms of fix steps the views print; yaml/json always carry the whole report.
+    ``color`` and ``width`` (a terminal's columns; None: the fixed width of saved output) only affect
+    ``table``; the other formats never carry escape codes. ``fix_forms`` (default: all) chooses the code forms
+    of fix steps the views print; yaml/json always carry the whole report.
     """
     module = _module(fmt)
     forms = FIX_FORMS if fix_forms is None else tuple(fix_forms)
     if fmt == "table":
-        return str(module.render(report, color=color, fix_forms=forms))
+        return str(module.render(report, color=color, fix_forms=forms, **_width(module, width)))
     if fmt == "yaml":
         return str(module.render_yaml(report))
     if fmt == "json":
@@ -82,6 +95,7 @@ def render_many(
     color: bool = False,
     title: str = "",
     generated_at: str | None = None,
+    width: int | None = None,
     fix_forms: Sequence[str] | None = None,
 ) -> str:
     """Many reports (``gcdiag smoke``) as one document in ``fmt``.
@@ -93,7 +107,9 @@ def render_many(
     reports = list(reports)
     forms = FIX_FORMS if fix_forms is None else tuple(fix_forms)
     if fmt == "table":
-        return str(module.render_many(reports, color=color, title=title, fix_forms=forms))
+        return str(
+            module.render_many(reports, color=color, title=title, fix_forms=forms, **_width(module, width))
+        )
     if fmt == "yaml":
         return str(module.render_many_yaml(reports, title=title, generated_at=generated_at))
     if fmt == "json":

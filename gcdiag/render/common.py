@@ -16,12 +16,14 @@ from gcdiag.report.formats import FIX_FORMS
 from gcdiag.report.model import CheckResult, ExitCode, Outcome, Report, Status
 from gcdiag.util import yamlio
 
-# The wording of DESIGN.md's exit-code table, so JUnit properties and markdown can say what a code means.
+# The wording of the exit-code table (README, gcdiag help exit-codes), so JUnit properties and markdown can say what a code means.
 EXIT_MEANING: dict[ExitCode, str] = {
     ExitCode.OK: "every blocking check passed: the call would succeed",
     ExitCode.WOULD_FAIL: "at least one blocking check failed: the call would fail (the diagnosis worked)",
     ExitCode.USAGE: "usage or input error (bad flag, bad id, unreadable report, missing credentials)",
     ExitCode.INCOMPLETE: "incomplete: errors prevented a verdict (API unreachable, look-ups denied)",
+    ExitCode.INTERNAL: "internal error: a bug in gcdiag or in a plugin check (one line; --debug shows the traceback)",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
 }
 
 # click.style keywords per status. Only the table renderer uses them, and only with color=True.
@@ -72,6 +74,17 @@ def status_label(result: CheckResult, *, mark_blocking: bool = True) -> str:
 def colorize(text: str, style: Mapping[str, Any], color: bool) -> str:
     """``text`` styled (click.style) when ``color``; untouched otherwise."""
     return click.style(text, **style) if color and text else text
+
+
+def answer_line(report: Report) -> str:
+    """The verdict as ``kubectl auth can-i`` answers: ``yes``, ``no - why`` or ``unknown - why`` (one line)."""
+    verdict = report.verdict
+    if verdict.outcome is Outcome.WOULD_SUCCEED:
+        return "yes"
+    first = next((r for r in report.results if r.id in verdict.blocking_failures[:1]), None)
+    why = first.summary if first is not None else verdict.summary
+    word = "no" if verdict.outcome is Outcome.WOULD_FAIL else "unknown"
+    return f"{word} - {' '.join(strip_ansi(why).split())}"
 
 
 def exit_line(report: Report) -> str:
@@ -151,9 +164,9 @@ def call_text(report: Report) -> str:
     return ""
 
 
-def dump_yaml(data: Any) -> str:
-    """The one YAML dialect gcdiag writes: block style, keys in document order, unicode kept."""
-    return yamlio.dump(data)
+def dump_yaml(data: Any, *, compact: bool = True) -> str:
+    """The one YAML dialect gcdiag writes (``compact=False``: blocks only, for a person reading evidence)."""
+    return yamlio.dump(data, compact=compact)
 
 
 # --- fixes as code ------------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The data renderers: YAML and JSON carry exactly ``Report.to_dict()`` (DESIGN.md "Report").
+"""The data renderers: YAML and JSON carry exactly ``Report.to_dict()`` (gcdiag/report/schema.json).
 
 A smoke run (many diagnoses) is one document ``{gcdiag: {version, report_schema}, generated_at, kind: "smoke",
 [title,] items: [report documents]}``; ``gcdiag.reportio.load_reports`` reads both shapes back.

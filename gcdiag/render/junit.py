@@ -20,8 +20,9 @@ expectation failed.
 
 Every testcase carries ``<system-out>`` with status, summary, detail and fix; times are seconds. ElementTree
 does the XML escaping; ANSI sequences and characters XML 1.0 cannot carry are removed first. When several
-reports of one smoke run share a scenario, their suites (and testcase classnames) get the item's position as a
-suffix, ``gcdiag.<scenario>.<n>``, so a CI server does not merge them.
+smoke run's suites and testcase classnames are the smoke file's item names (the expectation's testcase too);
+other reports' are ``gcdiag.<scenario>``; a name that would repeat gets the position, ``NAME [n]``, so that a CI
+server does not merge them.
 """
 
 from __future__ import annotations
@@ -104,8 +105,11 @@ def _suite(
     properties = _sub(suite, "properties")
     for key, value in _properties(report):
         _sub(properties, "property", name=key, value=value)
+    item = str(report.inputs.get("smoke_item") or "")
     for result in report.results:
-        case = _sub(suite, "testcase", classname=name, name=result.id, time=_seconds(result.duration_ms))
+        # A smoke item's expectation is the case a CI server shows red: it bears the item's name.
+        case_name = item if item and result.id == EXPECTATION_ID else result.id
+        case = _sub(suite, "testcase", classname=name, name=case_name, time=_seconds(result.duration_ms))
         kind = "blocking" if result.blocking else "non-blocking"
         body = "\n\n".join(
             part
@@ -136,11 +140,11 @@ def _suite(
 
 
 def _names(reports: Sequence[Report]) -> list[str]:
-    scenarios = Counter(r.scenario for r in reports)
-    return [
-        f"gcdiag.{r.scenario}" if scenarios[r.scenario] == 1 else f"gcdiag.{r.scenario}.{index}"
-        for index, r in enumerate(reports, 1)
-    ]
+    """A suite per report: a smoke item's name (the smoke file's own words), else ``gcdiag.<scenario>``; names
+    that would repeat get the item's position, so that a CI server does not merge them."""
+    names = [str(r.inputs.get("smoke_item") or f"gcdiag.{r.scenario}") for r in reports]
+    counts = Counter(names)
+    return [n if counts[n] == 1 else f"{n} [{index}]" for index, n in enumerate(names, 1)]
 
 
 def render_many(reports: Sequence[Report], *, title: str = "", fix_forms: Sequence[str] = FIX_FORMS) -> str:

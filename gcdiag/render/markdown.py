@@ -86,7 +86,7 @@ def _details(result: CheckResult) -> list[str]:
         lines += [f"{n}. {_inline(step)}" for n, step in enumerate(result.see_more, 1)]
         lines.append("")
     if result.evidence:
-        lines += ["Evidence:", "", *_fenced(dump_yaml(to_plain(result.evidence)), "yaml"), ""]
+        lines += ["Evidence:", "", *_fenced(dump_yaml(to_plain(result.evidence), compact=False), "yaml"), ""]
     if not (result.detail or result.fix or result.see_more or result.evidence):
         lines += ["No detail, fix or evidence recorded.", ""]
     lines += ["</details>", ""]
@@ -136,11 +136,23 @@ def render_lines(report: Report, heading: str = "#", fix_forms: Sequence[str] = 
     lines += [f"{heading}# Checks", "", "| id | status | summary |", "| --- | --- | --- |"]
     lines += [f"| {_code(r.id)} | {_status(r)} | {_cell(r.summary)} |" for r in report.results]
     lines.append("")
+    if report.causes:
+        lines += [f"{heading}# Causes", ""]
+        for cause in report.causes:
+            label = f"{_code(cause.id)} ({_inline(cause.label)})" if cause.label else _code(cause.id)
+            lines.append(f"- {label}: {_inline(cause.summary)}")
+        lines.append("")
     others = [r for r in report.results if r.status is not Status.PASS]
     if others:
         lines += [f"{heading}# Details", ""]
         for result in others:
             lines += _details(result)
+    if report.facts:
+        lines += [
+            "<details><summary>Facts read once (the evidence refers to them as #/facts/NAME)</summary>",
+            "",
+        ]
+        lines += [*_fenced(dump_yaml(to_plain(report.facts), compact=False), "yaml"), "", "</details>", ""]
     if report.notes:
         lines += [f"{heading}# Notes", ""]
         lines += [f"- {_inline(note)}" for note in report.notes]

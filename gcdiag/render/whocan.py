@@ -166,7 +166,9 @@ def _heading(permission: Mapping[str, Any]) -> str:
     return head
 
 
-def who_can_table(doc: Mapping[str, Any]) -> str:
+def who_can_table(doc: Mapping[str, Any], width: int | None = None) -> str:
+    """The table view. ``width`` is the terminal's (the listing signature); the grid is laid out by its content
+    at the fixed width."""
     lines = [_title(doc), _summary(doc)]
     sections = _by_permission(doc)
     held = [(p, rows) for p, rows in sections if rows]

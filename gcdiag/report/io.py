@@ -1,6 +1,6 @@
 """Reading saved reports back (``gcdiag report show FILE``), and validating report documents.
 
-A report file is YAML or JSON (the same document, DESIGN.md "Report"; its JSON Schema is
+A report file is YAML or JSON (the same document; its JSON Schema is
 ``gcdiag/report/schema.json``). A smoke run writes one document holding many reports::
 
     {gcdiag: {version, report_schema}, generated_at, kind: smoke, [title,] items: [report, ...]}

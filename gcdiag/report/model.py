@@ -2,7 +2,7 @@
 
 Everything here is a frozen dataclass or an enum with no behaviour beyond (de)serialisation, so a report can be
 written by one run and re-rendered by ``gcdiag report show`` anywhere, without credentials or network.
-The document shape is the contract of DESIGN.md ("Report"); ``report_schema`` versions it.
+The document shape is the contract written as ``gcdiag/report/schema.json``; ``report_schema`` versions it.
 """
 
 from __future__ import annotations
@@ -48,12 +48,14 @@ class Outcome(str, enum.Enum):
 
 
 class ExitCode(enum.IntEnum):
-    """Exit codes of DESIGN.md."""
+    """gcdiag's exit codes (the README's table; ``gcdiag help exit-codes``)."""
 
     OK = 0  # every blocking check passed: the call would succeed
     WOULD_FAIL = 1  # a blocking check failed: the diagnosis worked and the call would fail
     USAGE = 2  # usage or input error
     INCOMPLETE = 3  # errors prevented a verdict
+    INTERNAL = 4  # a bug in gcdiag or in a plugin check; never 0 or 1
+    INTERRUPTED = 130  # Ctrl-C
 
 
 OUTCOME_EXIT = {
@@ -147,25 +149,28 @@ class CheckResult:
         return self.basis is Basis.INFERRED
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": self.id,
-            "title": self.title,
-            "status": self.status.value,
-            "blocking": self.blocking,
-            "basis": self.basis.value,
-            "summary": self.summary,
-            "detail": self.detail,
-            "fix": list(self.fix),
-        }
+        # Report schema 2 leaves out what is empty or the default (no detail, no fix, no evidence, observed), so a
+        # report says each thing once; readers fill the defaults back in (from_dict).
+        # The title is the check's fixed description (gcdiag checks list): a report names checks by id and says
+        # what each found in its summary, so it is not repeated in every report.
+        out: dict[str, Any] = {"id": self.id, "status": self.status.value, "blocking": self.blocking}
+        if self.basis is not Basis.OBSERVED:
+            out["basis"] = self.basis.value
+        out["summary"] = self.summary
+        if self.cause:
+            out["cause"] = self.cause
+        if self.detail:
+            out["detail"] = self.detail
+        if self.fix:
+            out["fix"] = list(self.fix)
         if self.because:
             out["because"] = [b.to_dict() for b in self.because]
         if self.see_more:
             out["see_more"] = list(self.see_more)
-        if self.cause:
-            out["cause"] = self.cause
         if self.fix_as_code:
             out["fix_as_code"] = [to_plain(c) for c in self.fix_as_code]
-        out["evidence"] = to_plain(self.evidence)
+        if self.evidence:
+            out["evidence"] = to_plain(self.evidence)
         out["duration_ms"] = round(self.duration_ms, 2)
         return out
 
@@ -193,20 +198,35 @@ class CheckResult:
 class Cause:
     """A shared failure stated once (no token, host unreachable, a denied look-up); results refer to it by id."""
 
-    id: str  # stable within the report: "token-subject", "unreachable-api", "denied-oauth_client"…
+    id: str  # stable within the report: "token-subject", "unreachable-api.mypurecloud.com", "denied-oauth_client"…
     summary: str  # one line: what failed
     fix: tuple[str, ...] = ()
     see_more: tuple[str, ...] = ()
     request: int | None = None  # index into ``requests`` of the request that failed
+    kind: str = (
+        ""  # unreachable | credentials | token | denied | not_found | rate_limited | http | unavailable
+    )
+    label: str = ""  # a few words for "N checks not run: <label>" ("no token", "conversation not found")
+    detail: str = ""  # the failure as the API or the network put it
+    stops: bool = False  # the diagnosis could not go past it: the table says it in one line
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "summary": self.summary}
+        out: dict[str, Any] = {"id": self.id}
+        if self.kind:
+            out["kind"] = self.kind
+        if self.label:
+            out["label"] = self.label
+        out["summary"] = self.summary
+        if self.detail and self.detail != self.summary:
+            out["detail"] = self.detail
         if self.fix:
             out["fix"] = list(self.fix)
         if self.see_more:
             out["see_more"] = list(self.see_more)
         if self.request is not None:
             out["request"] = self.request
+        if self.stops:
+            out["stops"] = True
         return out
 
     @classmethod
@@ -218,6 +238,10 @@ class Cause:
             fix=tuple(str(s) for s in data.get("fix") or ()),
             see_more=tuple(str(s) for s in data.get("see_more") or ()),
             request=request if isinstance(request, int) and not isinstance(request, bool) else None,
+            kind=str(data.get("kind") or ""),
+            label=str(data.get("label") or ""),
+            detail=str(data.get("detail") or ""),
+            stops=data.get("stops") is True,
         )
 
 
@@ -229,12 +253,14 @@ class Verdict:
     blocking_errors: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "outcome": self.outcome.value,
             "blocking_failures": list(self.blocking_failures),
-            "blocking_errors": list(self.blocking_errors),
-            "summary": self.summary,
         }
+        if self.blocking_errors:
+            out["blocking_errors"] = list(self.blocking_errors)
+        out["summary"] = self.summary
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Verdict:
@@ -251,20 +277,29 @@ class Verdict:
 
 
 def decide(
-    results: Sequence[CheckResult], *, subject: str = "the call", not_run: Sequence[str] = ()
+    results: Sequence[CheckResult],
+    *,
+    subject: str = "the call",
+    not_run: Sequence[str] = (),
+    causes: Sequence[Cause] = (),
 ) -> Verdict:
-    """The verdict rule of DESIGN.md: any blocking fail → would_fail; else any blocking error → incomplete.
+    """The verdict rule: any blocking fail → would_fail; else any blocking error → incomplete.
 
     ``not_run`` names checks the user left out (--skip/--only). A blocking one that did not run is a question
     nobody answered, so it keeps the verdict from ``would_succeed`` just as an error does (it is not an error:
-    ``blocking_errors`` lists only those).
+    ``blocking_errors`` lists only those). When every blocking error has one shared cause, the verdict names the
+    cause instead of the checks.
     """
     failures = tuple(r.id for r in results if r.blocking and r.status is Status.FAIL)
     errors = tuple(r.id for r in results if r.blocking and r.status is Status.ERROR)
     left_out = tuple(r.id for r in results if r.blocking and r.id in not_run)
     if failures:
         first = next(r for r in results if r.id == failures[0])
-        if first.summary.startswith(subject):
+        stopped = any(c.stops and c.id == first.cause for c in causes)
+        if stopped:
+            # The failure stops every call of this identity or on this target, not just the one diagnosed.
+            summary = first.summary
+        elif first.summary.startswith(subject):
             summary = f"{first.summary}, so the call would fail"
         else:
             summary = f"{subject} would fail: {first.summary}"
@@ -273,7 +308,15 @@ def decide(
         return Verdict(Outcome.WOULD_FAIL, failures, summary, errors)
     if errors or left_out:
         reasons = []
-        if errors:
+        shared = {r.cause for r in results if r.id in errors}
+        cause = next((c for c in causes if c.id in shared), None) if len(shared) == 1 else None
+        if cause is not None and not left_out:
+            return Verdict(
+                Outcome.INCOMPLETE, (), cause.summary, errors
+            )  # "incomplete" says there is no verdict
+        if cause is not None:
+            reasons.append(cause.summary)
+        elif errors:
             reasons.append(
                 f"gcdiag could not evaluate {', '.join(errors)} (see the errors for what would let it see)"
             )
@@ -334,7 +377,7 @@ def verdict_disagreement(verdict: Verdict, results: Sequence[CheckResult]) -> st
 
 @dataclass(frozen=True)
 class Report:
-    """The report document (DESIGN.md "Report"). Holds no token, secret or Authorization header."""
+    """The report document (gcdiag/report/schema.json). Holds no token, secret or Authorization header."""
 
     scenario: str
     generated_at: str
@@ -353,6 +396,9 @@ class Report:
     causes: tuple[Cause, ...] = ()  # shared failures stated once; results refer to them by id
     facts: Mapping[str, Any] = field(default_factory=dict)  # what was read once, referred to by the results
     attempt: Mapping[str, Any] | None = None  # with --attempt: the call made, its answer, the effect re-read
+    left_out: Mapping[str, Any] | None = (
+        None  # {checks: [ids], reason}: checks not run by choice (--only/--skip)
+    )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -370,11 +416,13 @@ class Report:
         if self.causes:
             out["causes"] = [c.to_dict() for c in self.causes]
         out["results"] = [r.to_dict() for r in self.results]
+        if self.left_out:
+            out["left_out"] = to_plain(self.left_out)
         if self.facts:
             out["facts"] = to_plain(self.facts)
         if self.attempt is not None:
             out["attempt"] = to_plain(self.attempt)
-        out["requests"] = [to_plain(r) for r in self.requests]
+        out["requests"] = [_request(r, self.target) for r in self.requests]
         out["notes"] = list(self.notes)
         return out
 
@@ -398,11 +446,30 @@ class Report:
             causes=tuple(Cause.from_dict(c) for c in data.get("causes") or ()),
             facts=dict(data.get("facts") or {}),
             attempt=dict(data["attempt"]) if isinstance(data.get("attempt"), Mapping) else None,
+            left_out=dict(data["left_out"]) if isinstance(data.get("left_out"), Mapping) else None,
         )
 
     @property
     def exit_code(self) -> ExitCode:
+        """The verdict's code; 4 when a check raised (a bug: exit 4, never 0 or 1)."""
+        if any(c.kind == "internal" for c in self.causes):
+            return ExitCode.INTERNAL
         return self.verdict.exit_code
+
+
+def _request(record: Mapping[str, Any], target: Mapping[str, Any]) -> dict[str, Any]:
+    """One request as the report states it: what is absent (no error, no correlation id), the first attempt and the
+    API host of ``target`` are left out, so that each request is one short line."""
+    api_url = str(target.get("api_url") or "")
+    api_host = api_url.split("//", 1)[-1].split("/", 1)[0]
+    out = {}
+    for key, value in to_plain(record).items():
+        if value is None and key != "status":
+            continue
+        if (key == "attempt" and value == 1) or (key == "host" and value == api_host):
+            continue
+        out[key] = value
+    return out
 
 
 def to_plain(value: Any) -> Any:

@@ -1,7 +1,7 @@
 """Sandbox org fixtures: the YAML vocabulary, its strict validation, and the in-memory org it becomes.
 
-A fixture is a convenience vocabulary (DESIGN.md "Sandbox org fixture"), not an API shape: ``state:
-disconnected`` means "the call ended", which the response builders turn into ``endTime`` and disconnected
+A fixture is a convenience vocabulary (the built-in ones in ``gcdiag/sandbox/fixtures/`` show it whole), not an
+API shape: ``state: disconnected`` means "the call ended", which the response builders turn into ``endTime`` and disconnected
 participants (genesys-facts §3.3). Validation is strict because a sandbox that silently accepts ``file_role:
 CUSTOMER`` or a role granted in a division that does not exist would teach gcdiag's tests something the real
 API never does. Every error names the file, the key path (``conversations[0].recordings[1].file_role``) and

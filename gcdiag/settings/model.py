@@ -142,6 +142,8 @@ class Settings:
     subject: Credentials | None
     inspector: Credentials | None
     profile: str | None
+    profile_path: str | None = None  # the Genesys CLI config file the profile was read from
+    env_used: tuple[str, ...] = ()  # the environment variables the settings came from
     timeout: tuple[float, float] = (DEFAULT_TIMEOUT_CONNECT, DEFAULT_TIMEOUT_READ)
     deadline: float = DEFAULT_DEADLINE
     run_deadline: float = DEFAULT_RUN_DEADLINE
@@ -164,6 +166,8 @@ class Settings:
             "subject": ident(self.subject),
             "inspector": ident(self.inspector),
             "profile": self.profile,
+            "profile_path": self.profile_path,
+            "env_used": list(self.env_used),
             "timeout": list(self.timeout),
             "deadline": self.deadline,
             "run_deadline": self.run_deadline,

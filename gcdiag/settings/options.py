@@ -64,6 +64,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         "Region name (us_east_1) or domain (mypurecloud.ie).",
         group="target",
         setting=True,
+        metavar="REGION",
     ),
     _opt(
         "api_url",
@@ -72,6 +73,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         "API base URL (overrides the region; e.g. a proxy or the sandbox).",
         group="target",
         setting=True,
+        metavar="URL",
     ),
     _opt(
         "login_url",
@@ -80,6 +82,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         "Login base URL for the token endpoint.",
         group="target",
         setting=True,
+        metavar="URL",
     ),
     _opt(
         "client_id",
@@ -88,6 +91,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         "Subject OAuth client id (client-credentials grant).",
         group="identity",
         setting=True,
+        metavar="ID",
     ),
     _opt(
         "client_secret",
@@ -97,6 +101,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         group="identity",
         setting=True,
         secret=True,
+        metavar="SECRET",
     ),
     _opt(
         "token",
@@ -106,6 +111,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         group="identity",
         setting=True,
         secret=True,
+        metavar="TOKEN",
     ),
     _opt(
         "profile",
@@ -114,6 +120,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         "Profile of the Genesys CLI config (~/.gc/config.toml).",
         group="identity",
         setting=True,
+        metavar="NAME",
     ),
     _opt(
         "inspector_client_id",
@@ -122,6 +129,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         "Inspector OAuth client id (reads configuration).",
         group="inspector",
         setting=True,
+        metavar="ID",
     ),
     _opt(
         "inspector_client_secret",
@@ -131,6 +139,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         group="inspector",
         setting=True,
         secret=True,
+        metavar="SECRET",
     ),
     _opt(
         "inspector_token",
@@ -140,6 +149,16 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         group="inspector",
         setting=True,
         secret=True,
+        metavar="TOKEN",
+    ),
+    _opt(
+        "inspector_profile",
+        ("--inspector-profile",),
+        "GCDIAG_INSPECTOR_PROFILE",
+        "Profile of ~/.gc/config.toml whose credentials the inspector uses.",
+        group="inspector",
+        setting=True,
+        metavar="NAME",
     ),
     _opt(
         "timeout_connect",
@@ -151,6 +170,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         kind="float",
         minimum=0,
         maximum=MAX_SECONDS,
+        metavar="SECONDS",
     ),
     _opt(
         "timeout_read",
@@ -194,6 +214,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         kind="float",
         minimum=0.01,
         maximum=MAX_SECONDS,
+        metavar="SECONDS",
     ),
     _opt(
         "retries",
@@ -205,6 +226,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         kind="int",
         minimum=0,
         maximum=10,
+        metavar="N",
     ),
     _opt(
         "rate_limit",
@@ -216,6 +238,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         kind="float",
         minimum=0,
         maximum=1_000_000,
+        metavar="PER_MINUTE",
     ),
     _opt(
         "backoff",
@@ -226,6 +249,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         kind="float",
         minimum=0,
         maximum=60,
+        metavar="SECONDS",
     ),
     _opt(
         "retry_after_cap",
@@ -236,6 +260,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         kind="float",
         minimum=0,
         maximum=3600,
+        metavar="SECONDS",
     ),
     _opt(
         "output_format",
@@ -245,6 +270,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         group="output",
         kind="choice",
         choices=FORMATS,
+        metavar="FORMAT",
     ),
     _opt(
         "output_file",
@@ -253,6 +279,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         "Write the document to this file instead of stdout.",
         group="output",
         kind="file",
+        metavar="FILE",
     ),
     _opt(
         "force",
@@ -302,70 +329,97 @@ SHARED_OPTIONS: tuple[Option, ...] = (
 COMMAND_OPTIONS: dict[str, Option] = {
     o.key: o
     for o in (
-        _opt("only", ("--only",), "GCDIAG_ONLY", "Run only this check id (repeatable).", kind="multiple"),
-        _opt("skip", ("--skip",), "GCDIAG_SKIP", "Skip this check id (repeatable).", kind="multiple"),
+        _opt(
+            "only",
+            ("--only",),
+            "GCDIAG_ONLY",
+            "Run only this check (repeatable).",
+            kind="multiple",
+            metavar="CHECK",
+        ),
+        _opt(
+            "skip",
+            ("--skip",),
+            "GCDIAG_SKIP",
+            "Skip this check (repeatable).",
+            kind="multiple",
+            metavar="CHECK",
+        ),
         _opt(
             "checks_dir",
             ("--checks-dir",),
             "GCDIAG_CHECKS_DIR",
             "Also load checks from this directory.",
             kind="dir",
+            metavar="DIR",
         ),
         _opt(
             "error_body",
             ("--error-body",),
             "GCDIAG_ERROR_BODY",
-            "The error response you received (file, or - for stdin).",
+            "The error body you received (- for stdin).",
+            metavar="FILE",
         ),
         _opt(
             "scopes_enforced",
             ("--scopes-enforced",),
             "GCDIAG_SCOPES_ENFORCED",
-            "Whether the org enforces OAuth scopes (gcdiag cannot read it).",
+            "Does the org enforce OAuth scopes? (not readable)",
             kind="choice",
             choices=("yes", "no", "unknown"),
             default="unknown",
             show_default=True,
+            metavar="yes|no",
         ),
-        _opt("conversation_id", ("--conversation",), "GCDIAG_CONVERSATION", "Conversation id."),
-        _opt("recording_id", ("--recording",), "GCDIAG_RECORDING", "Recording id."),
+        _opt("conversation_id", ("--conversation",), "GCDIAG_CONVERSATION", "Conversation id.", metavar="ID"),
+        _opt("recording_id", ("--recording",), "GCDIAG_RECORDING", "Recording id.", metavar="ID"),
         _opt(
             "event_file",
             ("--event",),
             "GCDIAG_EVENT",
-            "A webhook/notification JSON payload to take the ids from (- for stdin).",
+            "A notification JSON to take the ids from (- for stdin).",
+            metavar="FILE",
         ),
         _opt(
             "event_query",
             ("--event-query",),
             "GCDIAG_EVENT_QUERY",
-            "JMESPath giving the conversation id, or {conversationId, recordingId}.",
+            "JMESPath to the ids in --event (conversationId, recordingId).",
+            metavar="JMESPATH",
         ),
-        _opt("call", ("--call",), "GCDIAG_CALL", 'The call you made, e.g. "POST /api/v2/...".'),
+        _opt(
+            "call",
+            ("--call",),
+            "GCDIAG_CALL",
+            "The call you made (its method and path).",
+            metavar="'METHOD PATH'",
+        ),
         _opt(
             "attempt",
             ("--attempt",),
             "GCDIAG_ATTEMPT",
-            "After the diagnosis, really make the call (mutates the org).",
+            "After the diagnosis, make the call for real (changes the org).",
             kind="flag",
         ),
-        _opt("yes", ("--yes", "-y"), "GCDIAG_YES", "Do not ask for confirmation of --attempt.", kind="flag"),
+        _opt("yes", ("--yes", "-y"), "GCDIAG_YES", "Do not ask before --attempt.", kind="flag"),
         _opt(
             "audit_window",
             ("--audit-window",),
             "GCDIAG_AUDIT_WINDOW",
-            "Audit look-back, days (realtime audit keeps 14).",
+            "Audit look-back (the realtime audit keeps 14).",
             kind="float",
             minimum=0.01,
             maximum=14,
             default=7.0,
             show_default=True,
+            metavar="DAYS",
         ),
         _opt(
             "division",
             ("--division",),
             "GCDIAG_DIVISION",
             "Evaluate for this division (id or name; * for all).",
+            metavar="DIVISION",
         ),
         _opt(
             "list_mode",
@@ -374,7 +428,21 @@ COMMAND_OPTIONS: dict[str, Option] = {
             "List the operations of --tag the identity can call.",
             kind="flag",
         ),
-        _opt("tag", ("--tag",), "GCDIAG_TAG", "API area, e.g. Recording."),
+        _opt("tag", ("--tag",), "GCDIAG_TAG", "API area, e.g. Recording.", metavar="TAG"),
+        _opt(
+            "quiet",
+            ("-q", "--quiet"),
+            "GCDIAG_QUIET",
+            "Print nothing: the exit code answers (0 yes, 1 no, 3 unknown).",
+            kind="flag",
+        ),
+        _opt(
+            "short",
+            ("--short",),
+            "GCDIAG_SHORT",
+            "Answer in one line: yes, or no - why (as kubectl auth can-i).",
+            kind="flag",
+        ),
         _opt(
             "catalog_max_age",
             ("--catalog-max-age",),
@@ -384,6 +452,7 @@ COMMAND_OPTIONS: dict[str, Option] = {
             minimum=0,
             default=7.0,
             show_default=True,
+            metavar="DAYS",
         ),
         _opt(
             "fail_on",
@@ -394,6 +463,7 @@ COMMAND_OPTIONS: dict[str, Option] = {
             choices=("fail", "warn"),
             default="fail",
             show_default=True,
+            metavar="fail|warn",
         ),
         _opt(
             "with_audit",
@@ -412,13 +482,15 @@ COMMAND_OPTIONS: dict[str, Option] = {
             maximum=16,
             default=4,
             show_default=True,
+            metavar="N",
         ),
-        _opt("scenario", ("--scenario",), "GCDIAG_SCENARIO", "Only checks of this scenario."),
+        _opt("scenario", ("--scenario",), "GCDIAG_SCENARIO", "Only checks of this scenario.", metavar="NAME"),
         _opt(
             "who_call",
             ("--call",),
             "GCDIAG_WHO_CAN_CALL",
             'List who can make this call "METHOD PATH" (its permissions, ANY or ALL).',
+            metavar="'METHOD PATH'",
         ),
         _opt(
             "recording_control",
@@ -440,6 +512,7 @@ COMMAND_OPTIONS: dict[str, Option] = {
             "GCDIAG_ALLOW",
             "An OAuth client, user or group id allowed to hold it (repeatable; a group allows its members).",
             kind="multiple",
+            metavar="ID",
         ),
     )
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,15 @@ from gcdiag.settings.model import Credentials, SettingsError
 #   value "localhost").
 # viper treats keys case-insensitively and writes them lower case, so a profile created as "DEFAULT" is found
 # as [default]: profile names are matched exactly first, then case-insensitively.
+# build/gc/cmd/root.go (read at v166.0.0, commit 44244cc5): --profile/-p defaults to "DEFAULT", and
+# createprofile.go names a new profile DEFAULT unless told otherwise; so the CLI uses that profile when none is
+# named, and gcdiag does the same when neither --profile nor GCDIAG_PROFILE is given (whoami says so).
+DEFAULT_PROFILE = "DEFAULT"
+# gcdiag's own key: the profile whose credentials are the inspector's. config.go reads each profile's keys by
+# name and reads no such key (INFERRED from that source: gc neither uses nor rejects it).
+INSPECTOR_KEY = "gcdiag_inspector_profile"
 PROFILE_KEYS_USED = frozenset(
-    {"environment", "client_credentials", "client_secret", "access_token", "grant_type"}
+    {"environment", "client_credentials", "client_secret", "access_token", "grant_type", INSPECTOR_KEY}
 )
 
 
@@ -54,8 +62,14 @@ CLI_GRANT_NONE, CLI_GRANT_CLIENT_CREDENTIALS, CLI_GRANT_IMPLICIT, CLI_GRANT_PKCE
 
 
 def default_gc_config_path() -> Path:
-    """Where the Genesys CLI keeps its profiles (``~/.gc/config.toml``, config.go)."""
+    """Where the Genesys CLI keeps its profiles: ``~/.gc/config.toml`` of the process's home (root.go)."""
     return Path.home() / ".gc" / "config.toml"
+
+
+def gc_config_path_in(env: Mapping[str, str]) -> Path | None:
+    """``~/.gc/config.toml`` with the home ``env`` names (HOME, else USERPROFILE), or None when it names none."""
+    home = env.get("HOME") or env.get("USERPROFILE")
+    return Path(home) / ".gc" / "config.toml" if home else None
 
 
 def present(value: Any) -> bool:
@@ -88,7 +102,26 @@ class Profile:
         return clean(value) if present(value) else None
 
 
+def load_default_profile(path: Path) -> tuple[Profile | None, list[str]]:
+    """The DEFAULT profile, used as the Genesys CLI uses it when no profile is named: None (and no error) when the
+    file or the profile does not exist; an unreadable file is a warning, since nothing asked for it."""
+    if not path.is_file():
+        return None, []
+    try:
+        return _load(DEFAULT_PROFILE, "the DEFAULT profile", path, missing_ok=True)
+    except SettingsError as exc:
+        return None, [f"{exc} (not used)"]
+
+
 def load_profile(name: str, via: str, path: Path) -> tuple[Profile, list[str]]:
+    """The profile ``name`` of ``path``, asked for by ``via`` (--profile, GCDIAG_PROFILE…); SettingsError when it
+    cannot be read or does not exist."""
+    profile, warnings = _load(name, via, path, missing_ok=False)
+    assert profile is not None
+    return profile, warnings
+
+
+def _load(name: str, via: str, path: Path, *, missing_ok: bool) -> tuple[Profile | None, list[str]]:
     # Imported here: most runs use flags or the environment, and start-up time matters for the CLI.
     if sys.version_info >= (3, 11):
         import tomllib
@@ -115,6 +148,8 @@ def load_profile(name: str, via: str, path: Path) -> tuple[Profile, list[str]]:
     if table is None:
         folded = [k for k in tables if k.lower() == name.lower()]
         table = folded[0] if len(folded) == 1 else None
+    if table is None and missing_ok:
+        return None, []
     if table is None:
         available = ", ".join(sorted(tables)) or "(none)"
         raise SettingsError(f"{via} {name}: no profile {name!r} in {path}; available profiles: {available}")

@@ -47,9 +47,12 @@ from gcdiag.settings.model import (
 from gcdiag.settings.options import SETTING_ENV as ENV
 from gcdiag.settings.options import SHARED_OPTIONS
 from gcdiag.settings.profile import (
+    INSPECTOR_KEY,
     Profile,
     clean,
     default_gc_config_path,
+    gc_config_path_in,
+    load_default_profile,
     load_profile,
     present,
     profile_credentials,
@@ -250,6 +253,47 @@ def _resolve_region(given: _Given) -> Region:
         raise SettingsError(f"{given.name}: {exc}{hint}") from None
 
 
+def _inspector_profile(
+    layers: _Layers, profile: Profile | None, path: Path | None, warnings: list[str]
+) -> tuple[Credentials | None, str]:
+    """The inspector from a profile: --inspector-profile/GCDIAG_INSPECTOR_PROFILE, else the subject profile's
+    ``gcdiag_inspector_profile`` key; and where that came from."""
+    given = layers.pick("inspector_profile")
+    name, via, source = None, "", "unset"
+    if given is not None:
+        name, via, source = str(given.value), given.name, given.source
+    elif profile is not None and profile.get(INSPECTOR_KEY) is not None:
+        name, via, source = str(profile.get(INSPECTOR_KEY)), profile.key_name(INSPECTOR_KEY), profile.source
+    if name is None:
+        return None, source
+    inspector_profile, more = load_profile(name, via, path or default_gc_config_path())
+    warnings += more
+    credentials = profile_credentials(inspector_profile, warnings)
+    if credentials is None:
+        raise SettingsError(
+            f"{via}: profile {inspector_profile.table!r} of {inspector_profile.path} has no credentials"
+        )
+    return credentials, source
+
+
+def _env_used(
+    env: Mapping[str, str],
+    sources: Mapping[str, str],
+    subject: Credentials | None,
+    inspector: Credentials | None,
+) -> tuple[str, ...]:
+    """The environment variables the settings were taken from (whoami says them)."""
+    used = [ENV[k] for k in ENV if sources.get(k) == "env"]
+    for who, prefix in ((subject, ""), (inspector, "inspector_")):
+        if who is not None and who.source == "env":
+            used += [
+                ENV[prefix + k]
+                for k in ("client_id", "client_secret", "token")
+                if present(env.get(ENV[prefix + k]))
+            ]
+    return tuple(dict.fromkeys(used))
+
+
 # --- entry point --------------------------------------------------------------------------------------------
 
 
@@ -270,14 +314,21 @@ def resolve_settings(
     bare = _Layers(flags, env, None)
     profile_given = bare.pick("profile")
     profile: Profile | None = None
+    config_path = gc_config_path or gc_config_path_in(env)
     if profile_given is not None:
         profile, profile_warnings = load_profile(
-            str(profile_given.value), profile_given.name, gc_config_path or default_gc_config_path()
+            str(profile_given.value), profile_given.name, config_path or default_gc_config_path()
         )
         warnings += profile_warnings
         sources["profile"] = profile_given.source
+    elif config_path is not None:
+        # The Genesys CLI uses its DEFAULT profile when none is named (root.go); so does gcdiag, when it exists.
+        profile, profile_warnings = load_default_profile(config_path)
+        warnings += profile_warnings
+        sources["profile"] = "default" if profile else "unset"
     else:
         sources["profile"] = "unset"
+    implicit = profile is not None and profile_given is None
     layers = _Layers(flags, env, profile)
 
     # Identities, each taken as a whole from one layer.
@@ -285,6 +336,8 @@ def resolve_settings(
     if subject is None and profile is not None:
         subject = profile_credentials(profile, warnings)
     inspector = _identity(layers, "inspector_", "inspector")
+    if inspector is None:
+        inspector, sources["inspector_profile"] = _inspector_profile(layers, profile, config_path, warnings)
     sources["subject"] = subject.source if subject else "unset"
     sources["inspector"] = inspector.source if inspector else "unset"
 
@@ -334,6 +387,10 @@ def resolve_settings(
         login_url = login_default
         sources["login_url"] = login_default_source
 
+    if implicit:
+        # Nobody asked for the DEFAULT profile: that a flag or variable overrode one of its values is no news.
+        warnings = [w for w in warnings if not (w.startswith("key ") and " ignored: " in w)]
+
     connect, sources["timeout_connect"] = _seconds(layers, "timeout_connect", DEFAULT_TIMEOUT_CONNECT)
     read, sources["timeout_read"] = _seconds(layers, "timeout_read", DEFAULT_TIMEOUT_READ)
     deadline, sources["deadline"] = _seconds(layers, "deadline", DEFAULT_DEADLINE)
@@ -354,6 +411,8 @@ def resolve_settings(
         subject=subject,
         inspector=inspector,
         profile=profile.name if profile else None,
+        profile_path=str(profile.path) if profile else None,
+        env_used=_env_used(env, sources, subject, inspector),
         timeout=(connect, read),
         deadline=deadline,
         run_deadline=run_deadline,

@@ -22,8 +22,101 @@ def load(text: str, loader: type | None = None) -> Any:
     return yaml.load(text, Loader=loader or SafeLoader)  # always a safe loader: no arbitrary objects
 
 
-def dump(data: Any) -> str:
-    """The one YAML dialect gcdiag writes: block style, keys in document order, unicode kept."""
-    return str(
-        yaml.dump(data, Dumper=SafeDumper, sort_keys=False, allow_unicode=True, default_flow_style=False)
+# A mapping or list of plain values that fits on one line is written on one line (``org: {id: …, name: …}``,
+# ``blocking_failures: [a.b, c.d]``); anything longer, or holding collections or multi-line text, is a block. A
+# list of records (mappings of plain values or short collections of them: the report's requests, the grants
+# considered) is one record a line, however long. Text is never folded: one
+# value, one line, as greppable as JSON.
+FLOW_WIDTH = 140
+WIDTH = 1_000_000
+
+
+def _scalar_width(value: Any) -> int | None:
+    """The width of a plain value written inline, or None when it must not be inline (multi-line text)."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return len(str(value)) + 1
+    if isinstance(value, str):
+        return None if "\n" in value else len(value) + 2  # + quotes, when needed
+    return None
+
+
+def _inline_width(value: Any) -> int | None:
+    """The width of ``value`` written inline (nested collections included), or None when it must not be."""
+    if isinstance(value, dict):
+        parts = [w for k, v in value.items() for w in (_scalar_width(k), _inline_width(v))]
+    elif isinstance(value, list):
+        parts = [_inline_width(v) for v in value]
+    else:
+        return _scalar_width(value)
+    if any(w is None for w in parts):
+        return None
+    return 2 + sum(w + 2 for w in parts if w is not None)
+
+
+def _fits(value: Any) -> bool:
+    width = _inline_width(value)
+    return width is not None and width <= FLOW_WIDTH
+
+
+def _record(item: Any) -> bool:
+    """A record: a mapping of plain values or short collections (a request, a grant considered, a change)."""
+    return (
+        isinstance(item, dict)
+        and bool(item)
+        and all(_scalar_width(k) is not None for k in item)
+        and all(
+            _scalar_width(v) is not None or _fits(v) or (isinstance(v, list) and all(_record(i) for i in v))
+            for v in item.values()
+        )
     )
+
+
+class _Dumper(SafeDumper):  # type: ignore[misc]
+    """The safe dumper, writing short collections and records inline."""
+
+
+def _represent_dict(dumper: Any, data: dict[Any, Any]) -> Any:
+    return dumper.represent_mapping(
+        "tag:yaml.org,2002:map", data.items(), flow_style=bool(data) and _fits(data)
+    )
+
+
+def _represent_list(dumper: Any, data: list[Any]) -> Any:
+    if data and not _fits(data) and all(_record(item) for item in data):
+        items = [_inline(dumper, item) for item in data]
+        return yaml.SequenceNode("tag:yaml.org,2002:seq", items, flow_style=False)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=bool(data) and _fits(data))
+
+
+def _inline(dumper: Any, value: Any) -> Any:
+    """``value`` as a node written on one line, however long (a record of a list of records)."""
+    if isinstance(value, dict):
+        pairs = [(dumper.represent_data(k), _inline(dumper, v)) for k, v in value.items()]
+        return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=True)
+    if isinstance(value, list):
+        return yaml.SequenceNode(
+            "tag:yaml.org,2002:seq", [_inline(dumper, v) for v in value], flow_style=True
+        )
+    return dumper.represent_data(value)
+
+
+_Dumper.add_representer(dict, _represent_dict)
+_Dumper.add_representer(list, _represent_list)
+
+
+def dump(data: Any, *, compact: bool = True) -> str:
+    """The one YAML dialect gcdiag writes: keys in document order, unicode kept, blocks, and short collections and
+    records on one line. ``compact=False`` writes blocks only, folded at 100 columns (for a person reading a piece
+    of evidence in a Markdown ticket)."""
+    if not compact:
+        return str(
+            yaml.dump(
+                data,
+                Dumper=SafeDumper,
+                sort_keys=False,
+                allow_unicode=True,
+                default_flow_style=False,
+                width=100,
+            )
+        )
+    return str(yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=WIDTH))

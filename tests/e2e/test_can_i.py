@@ -29,7 +29,8 @@ def test_allowed_names_the_deciding_grant(org: Org) -> None:
     assert code == 0
     assert results["auth.permissions"]["status"] == "pass"
     assert "Recording Viewer" in results["auth.permissions"]["summary"]
-    deciding = results["auth.permissions"]["evidence"]["evaluation"]["deciding_grant"]
+    evaluation = results["auth.permissions"]["evidence"]["evaluation"]
+    deciding = evaluation["considered"][evaluation["deciding_grant"]]  # the grant, stated once: its index
     assert deciding["role"]["name"] == "Recording Viewer" and deciding["division"]["id"] == "*"
 
 

@@ -84,3 +84,47 @@ def test_an_incomplete_diagnosis_exits_3(org: Org) -> None:
     done = gcdiag(*org.stop_args("-o", "json"), env=org.env(inspector=False))
     assert done.returncode == 3, done.stderr
     assert json.loads(done.stdout)["verdict"]["outcome"] == "incomplete"
+
+
+BROKEN = (
+    "import sys; import gcdiag.app.listings as listings\n"
+    "def broken(*args): raise RuntimeError('a bug')\n"
+    "listings.run_checks_list = broken\n"
+    "sys.argv = ['gcdiag', 'checks', 'list', *sys.argv[1:]]\n"
+    "from gcdiag.cli.main import main; main()\n"
+)
+
+
+def _broken(*args: str) -> Any:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("GENESYSCLOUD_", "GCDIAG_"))}
+    return subprocess.run(
+        [sys.executable, "-c", BROKEN, *args],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_bug_is_one_line_and_exit_4_and_debug_shows_the_traceback() -> None:
+    done = _broken()
+    assert done.returncode == 4, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "gcdiag: internal error: RuntimeError: a bug (run with --debug)"
+    ]
+    debug = _broken("--debug")
+    assert debug.returncode == 4  # the same code with the traceback, never 0 or 1
+    assert (
+        debug.stderr.startswith("Traceback (most recent call last):")
+        and "RuntimeError: a bug" in debug.stderr
+    )
+
+
+@pytest.mark.parametrize("org", ["healthy"], indirect=True)
+def test_verbose_logs_each_request_to_stderr(org: Org) -> None:
+    done = gcdiag("-v", *org.stop_args("-o", "json"), env=org.env())
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("gcdiag: ")]
+    assert any(" POST " in line and "/oauth/token → 200 (" in line for line in lines)
+    assert len([line for line in lines if " → " in line]) == len(json.loads(done.stdout)["requests"])

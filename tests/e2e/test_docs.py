@@ -115,3 +115,28 @@ def test_the_readme_check_example_and_its_tests_run(tmp_path: Path, monkeypatch:
             function()
     sys.modules.pop("my_checks.calls", None)
     sys.modules.pop("my_checks", None)
+
+
+def test_the_ci_recipe_runs_as_written(tmp_path: Path) -> None:
+    """docs/ci.md's embedded-sandbox recipe: sandbox start, credentials, inspector, smoke, JUnit — in a real shell."""
+    import subprocess
+    import sys
+    import xml.etree.ElementTree as ET
+
+    text = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    recipe = re.search(r"<!-- gcdiag-recipe: ci-sandbox -->\n```sh\n(.*?)```", text, re.S)
+    assert recipe is not None
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GENESYSCLOUD_", "GCDIAG_"))}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # where pip put gcdiag
+    env["HOME"] = str(tmp_path)
+    done = subprocess.run(
+        ["sh", "-c", recipe.group(1)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    root = ET.parse(tmp_path / "gcdiag-smoke.xml").getroot()
+    assert [s.get("name") for s in root.iter("testsuite")] == [
+        "the integration can pause the demo call",
+        "the integration may read conversations",
+    ]
+    assert root.get("failures") == "0" and root.get("errors") == "0"
+    assert "2/2 item(s) as expected" in done.stderr

@@ -262,7 +262,13 @@ class Outcome:
     elapsed: float
 
     def results(self) -> dict[str, dict[str, Any]]:
-        return {r["id"]: r for r in self.report["results"]}
+        """Each result by id; one that refers to a shared cause carries it (``_cause``), as the report states it
+        once for every result it stopped."""
+        causes = {c["id"]: c for c in self.report.get("causes") or ()}
+        return {
+            r["id"]: {**r, "_cause": causes[r["cause"]]} if r.get("cause") in causes else r
+            for r in self.report["results"]
+        }
 
 
 def fixture_data(name: str) -> dict[str, Any]:
@@ -378,7 +384,14 @@ def assert_no_verdict_without_data(out: Outcome, fixture: str) -> None:
 
 
 def _text(result: dict[str, Any]) -> str:
-    return " ".join([result["summary"], *result.get("fix", []), *result.get("see_more", [])])
+    cause = result.get("_cause") or {}
+    said = [
+        cause.get("summary", ""),
+        cause.get("detail", ""),
+        *cause.get("fix", []),
+        *cause.get("see_more", []),
+    ]
+    return " ".join([result["summary"], *result.get("fix", []), *result.get("see_more", []), *said])
 
 
 NAMED = {
@@ -437,7 +450,7 @@ def assert_retries_bounded(out: Outcome, plan: Plan) -> None:
         assert received <= 1 + bool(reauth), f"{identity} asked again after a token ({received} received)"
     for record in out.report["requests"]:
         bound = 1 + retries + (0 if record["path"] == TOKEN_PATH else 1)
-        assert 1 <= record["attempt"] <= bound, record
+        assert 1 <= record.get("attempt", 1) <= bound, record
 
 
 def assert_report_lists_every_request(out: Outcome) -> None:
@@ -547,7 +560,7 @@ def test_a_failing_login_host_costs_each_identity_one_retry_budget() -> None:
     tokens = Counter(s.identity for s in out.seen if s.path == TOKEN_PATH)
     assert sorted(tokens.values()) == [3, 3], tokens
     assert not [s for s in out.seen if s.path != TOKEN_PATH]  # no look-up was sent without a token
-    errors = [r for r in out.report["results"] if r["status"] == "error"]
+    errors = [r for r in out.results().values() if r["status"] == "error"]
     assert errors and all("POST /oauth/token" in _text(r) for r in errors)
     assert all("GET /api/v2/tokens/me" not in r["summary"] for r in errors)  # never blames the unsent request
 

@@ -81,7 +81,11 @@ def test_subject_alone_is_incomplete_with_the_permission_named(org: Org) -> None
     assert document["verdict"]["outcome"] == "incomplete"
     result = {r["id"]: r for r in document["results"]}["auth.permissions"]
     assert result["status"] == "error"
-    assert "oauth:client:view" in " ".join([result["summary"], *result["fix"], *result.get("see_more", [])])
+    # It refers to the shared cause, which the report states once with what would let gcdiag see.
+    cause = {c["id"]: c for c in document["causes"]}[result["cause"]]
+    assert cause["kind"] == "denied" and "GET /api/v2/oauth/clients/{clientId}" in cause["summary"]
+    assert "oauth:client:view" in " ".join(cause["see_more"])
+    assert "oauth:client:view" in " ".join(document["see_more"])
     assert all(r["status"] != "pass" for r in document["results"] if r["id"] in ("auth.permissions",))
 
 
@@ -189,3 +193,27 @@ def test_reports_never_cite_the_internal_fact_sheet(org: Org) -> None:
     for inspector in (True, False):
         result = org.run(*org.stop_args("-o", "json"), inspector=inspector)
         assert "FACTS" not in result.stdout and "FACTS" not in result.stderr
+
+
+@pytest.mark.parametrize("org", ["healthy"], indirect=True)
+def test_attempt_shows_the_exact_call_before_asking(org: Org, capsys: pytest.CaptureFixture[str]) -> None:
+    from gcdiag.app.commands import RecordingStopRequest, run_recording_stop
+    from gcdiag.app.invocation import Invocation
+
+    asked: list[str] = []
+
+    def decline(question: str) -> bool:
+        asked.append(capsys.readouterr().err)  # what was on the terminal when the question came
+        return False
+
+    inv = Invocation(options={"output_format": "json"}, environ=org.env(), stdin_isatty=True, confirm=decline)
+    code = run_recording_stop(inv, RecordingStopRequest(id=org.demo["conversation"], attempt=True))
+    call = (
+        f"PUT {org.sandbox.url}/api/v2/conversations/calls/{org.demo['conversation']}/recordingstate"
+        ' with body {"recordingState":"PAUSED"}, as the subject'
+    )
+    assert asked == [f"gcdiag: --attempt: {call}\n"]
+    document = json.loads(capsys.readouterr().out)
+    attempt = {r["id"]: r for r in document["results"]}["attempt.response"]
+    assert attempt["status"] == "skip" and "declined" in attempt["summary"] and code == 0
+    assert org.mutating_requests() == []  # declined: not made

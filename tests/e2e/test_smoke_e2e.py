@@ -49,8 +49,17 @@ def test_smoke_junit_fails_only_the_expectation_of_a_mismatched_item(org: Org, t
     )
     assert result.exit_code == 1
     root = ET.parse(out).getroot()
-    failed = [case.get("name") for case in root.iter("testcase") if case.find("failure") is not None]
-    assert failed == ["smoke.expectation"] * 3 and root.get("failures") == "3"
+    failed = [case for case in root.iter("testcase") if case.find("failure") is not None]
+    # Named by the smoke file's items; the message says which check decided and why.
+    assert [c.get("name") for c in failed] == [
+        "pause is refused #1",
+        "pause is refused #2",
+        "pause is refused #3",
+    ]
+    assert [s.get("name") for s in root.iter("testsuite")][:3] == [c.get("name") for c in failed]
+    assert root.get("failures") == "3"
+    message = failed[0].find("failure").get("message")  # type: ignore[union-attr]
+    assert message.startswith("expected would_succeed, got would_fail: auth.permissions — the OAuth client")
 
 
 def test_smoke_mismatch_is_exit_1(org: Org, tmp_path: Path) -> None:

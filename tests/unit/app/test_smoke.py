@@ -109,7 +109,7 @@ def test_exit_codes_and_run() -> None:
         [ITEM, ITEM],
         lambda item: report(Outcome.WOULD_FAIL, ("auth.permissions",)),
         fail_on_warn=False,
-        progress=lambda d, t: seen.append((d, t)),
+        progress=lambda d, t, _report: seen.append((d, t)),
     )
     assert code == 0 and len(reports) == 2 and reports[0].results[-1].id == "smoke.expectation"
     assert sorted(seen) == [(1, 2), (2, 2)]

@@ -161,7 +161,7 @@ CASES: list[Case] = [
     Case(
         "auth.token",
         Status.ERROR,
-        "could not read token_info",
+        "not run: GET x → 503",
         lambda: {"environment": ENV},
         lambda: {"token_info": denied("token_info", 503, "service.unavailable")},
     ),
@@ -455,7 +455,7 @@ CASES: list[Case] = [
     Case(
         "conversation.found",
         Status.ERROR,
-        "could not read conversation",
+        "not run: GET x refused (403)",
         lambda: {"inputs": inputs(), "environment": ENV},
         lambda: {"conversation": denied("conversation")},
     ),
@@ -539,7 +539,7 @@ CASES: list[Case] = [
     Case(
         "recording.kind",
         Status.ERROR,
-        "could not read recordings",
+        "not run: GET x refused (403)",
         lambda: {"target_call": target(role=None)},
         lambda: {"recordings": denied("recordings")},
     ),
@@ -567,7 +567,7 @@ CASES: list[Case] = [
     Case(
         "recording.found",
         Status.ERROR,
-        "could not read recordings",
+        "not run: GET x refused (403)",
         lambda: {"inputs": inputs()},
         lambda: {"recordings": denied("recordings")},
     ),

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 import pytest
 import requests
 import responses
-from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
 from gcdiag.client.api import TOKEN_FAILURE_HOLD_S, ApiClient
 from gcdiag.client.errors import ApiError
@@ -470,6 +470,39 @@ def test_connection_errors_retried_only_when_nothing_was_sent(rsps: responses.Re
     assert info.value.kind == "connection" and "may have reached the server" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("reason", "text"),
+    [
+        (
+            NameResolutionError("api.example", None, "Name or service not known"),
+            "could not resolve the host name (DNS)",
+        ),  # type: ignore[arg-type]
+        (NewConnectionError(None, "refused"), "connection refused"),  # type: ignore[arg-type]
+        (requests.exceptions.SSLError("certificate verify failed"), "TLS error"),
+    ],
+)
+def test_why_a_host_could_not_be_reached_is_named(
+    rsps: responses.RequestsMock, reason: Exception, text: str
+) -> None:
+    # The one-line cause of an unreachable host says which it was: DNS, refused, TLS.
+    url = f"{API}/api/v2/tokens/me"
+    if isinstance(reason, NewConnectionError) and not isinstance(reason, NameResolutionError):
+        reason.__cause__ = ConnectionRefusedError(111, "Connection refused")
+    error = (
+        reason
+        if isinstance(reason, requests.RequestException)
+        else requests.ConnectionError(
+            MaxRetryError(None, url, reason)  # type: ignore[arg-type]
+        )
+    )
+    rsps.add(responses.GET, url, body=error)
+    client = make(Credentials.bearer(GIVEN), retries=0)
+    with pytest.raises(ApiError) as info:
+        client.get_json("/api/v2/tokens/me")
+    assert info.value.status is None and info.value.message == text
+    assert [r.error for r in client.log.records()] == [text]
+
+
 def test_timeouts_and_no_redirects_on_every_request() -> None:
     seen: list[dict[str, Any]] = []
 
@@ -784,3 +817,16 @@ def test_api_response_is_plain_data() -> None:
 def test_get_json_of_an_empty_204(rsps: responses.RequestsMock) -> None:
     rsps.add(responses.GET, ME, status=204, body="")
     assert make(Credentials.bearer(GIVEN)).get_json("/api/v2/tokens/me") is None
+
+
+def test_the_request_log_tells_its_listener_as_each_request_ends() -> None:
+    heard: list[str] = []
+    log = RequestLog(lambda record: heard.append(record.line()))
+    log.add(
+        RequestRecord("GET", "/api/v2/tokens/me", 200, 12.3, "subject", correlation_id="c-1", host="api.x")
+    )
+    assert heard == ["gcdiag: subject GET api.x/api/v2/tokens/me → 200 (12 ms, correlation c-1)"]
+    log.add(RequestRecord("GET", "/x", None, 5000.0, "inspector", error="read timeout", attempt=2))
+    assert heard[-1] == "gcdiag: inspector GET /x → read timeout (5000 ms, attempt 2)"
+    log.add(RequestRecord("GET", "/x", 200, 1.0, "subject", error="truncated body"))
+    assert heard[-1].endswith("/x → 200 (truncated body) (1 ms)")  # a fault is shown as what it was

@@ -240,7 +240,7 @@ def test_a_failed_token_request_is_named_instead_of_the_unsent_look_up() -> None
     with facts_on(subject) as facts:
         _, error = facts.outcome("identity")
     assert error is not None and error.request == f"POST {TOKEN_PATH}"
-    assert "refused the subject credentials" in error.remedy and "login.example" in error.remedy
+    assert "the subject's client id and secret" in error.remedy and error.host == "login.example"
 
 
 def test_division_awareness_stops_reading_pages_once_every_permission_is_known() -> None:

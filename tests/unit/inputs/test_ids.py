@@ -12,6 +12,7 @@ GOOD = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 def test_uuid_accepted() -> None:
     assert validate_id(f" {GOOD} ", "ID") == GOOD
     assert is_id(GOOD.upper())
+    assert validate_id(GOOD.upper(), "ID") == GOOD  # normalised: Genesys ids are lower case (RFC 4122 §3)
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import pytest
 
 from gcdiag.client.deadline import RUN_DEADLINE, Deadline
 from gcdiag.facts.engine import FactDef, FactError, Facts, FactUnavailable
+from gcdiag.pipeline.causes import build_causes
 from gcdiag.pipeline.check import Check, FactView, check
 from gcdiag.pipeline.runner import ordered_fix, run_checks, select_checks
 from gcdiag.pipeline.scenarios import Scenario
@@ -68,10 +69,13 @@ def test_unavailable_fact_is_error_naming_the_remedy_never_pass() -> None:
     checks = [make("a.first", Status.PASS, needs=("ok", "secret_config"))]
     with Facts(DEFS, None) as facts:
         (result,) = run_checks(checks, facts)
-    assert result.status is Status.ERROR
-    assert "could not read secret_config" in result.summary
-    # Granting a read to gcdiag lets it see; it does not make the diagnosed call work (report schema 2).
-    assert result.see_more == ("grant oauth:client:view to the inspector",) and result.fix == ()
+    assert result.status is Status.ERROR and result.cause
+    # The result refers to the shared cause; the report states it once, with what would let gcdiag see: granting
+    # a read to gcdiag lets it see, it does not make the diagnosed call work (report schema 2).
+    (cause,) = build_causes([result], facts.errors().values())
+    assert cause.id == result.cause and "secret_config" in f"{cause.summary} {cause.detail}"
+    assert cause.see_more == ("grant oauth:client:view to the inspector",) and cause.fix == ()
+    assert result.see_more == () and result.fix == ()
 
 
 def test_exception_in_check_is_error() -> None:

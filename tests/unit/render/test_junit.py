@@ -197,7 +197,7 @@ def test_many_reports_one_suite_each_with_distinct_names() -> None:
     reports = [sample_report(), passing_report()]
     root = check_junit(render_many(reports, "junit", title="nightly <smoke>"))
     assert root.attrib["name"] == "nightly <smoke>"
-    assert [s.attrib["name"] for s in root] == ["gcdiag.recording-stop.1", "gcdiag.recording-stop.2"]
+    assert [s.attrib["name"] for s in root] == ["gcdiag.recording-stop [1]", "gcdiag.recording-stop [2]"]
     assert root.attrib["tests"] == str(sum(len(r.results) for r in reports))
     for suite in root:
         assert {c.attrib["classname"] for c in suite.iter("testcase")} == {suite.attrib["name"]}

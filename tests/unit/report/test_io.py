@@ -247,15 +247,16 @@ def test_schema_describes_every_key_of_to_dict() -> None:
     schema = report_schema()
     doc = sample_report().to_dict()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    # Schema 2's optional keys (causes, facts, attempt) appear only when a run has them.
-    assert set(schema["properties"]) == set(doc) | {"causes", "facts", "attempt"}
+    # Schema 2's optional keys (causes, facts, attempt, left_out) appear only when a run has them.
+    assert set(schema["properties"]) == set(doc) | {"causes", "facts", "attempt", "left_out"}
     assert schema["additionalProperties"] is False
     assert set(schema["properties"]["verdict"]["properties"]) == set(doc["verdict"])
     assert schema["properties"]["verdict"]["additionalProperties"] is False
     result = schema["$defs"]["result"]
     keys = set().union(*(set(r) for r in doc["results"]))
+    # title: schema 1 reports carry it; schema 2 leaves it out (the check's fixed description).
     assert (
-        set(result["properties"]) == keys | {"cause", "fix_as_code"}
+        set(result["properties"]) == keys | {"cause", "title", "fix_as_code"}
         and result["additionalProperties"] is False
     )
     assert schema["properties"]["gcdiag"]["properties"]["report_schema"] == {"enum": [1, 2]}

@@ -25,6 +25,7 @@ FLAG_KEYS = [
     "inspector_client_secret",
     "inspector_token",
     "profile",
+    "inspector_profile",
     "timeout_connect",
     "timeout_read",
     "deadline",
@@ -99,6 +100,7 @@ def test_env_names_match_the_brief_and_the_cli() -> None:
     assert ENV["token"] == "GENESYSCLOUD_ACCESS_TOKEN"
     assert ENV["api_url"] == "GENESYSCLOUD_API_URL" and ENV["login_url"] == "GENESYSCLOUD_LOGIN_URL"
     assert ENV["inspector_token"] == "GCDIAG_INSPECTOR_TOKEN" and ENV["profile"] == "GCDIAG_PROFILE"
+    assert ENV["inspector_profile"] == "GCDIAG_INSPECTOR_PROFILE"
     from gcdiag.settings.options import SHARED_OPTIONS
 
     cli_env = {o.key: o.env for o in SHARED_OPTIONS if o.setting}
@@ -460,3 +462,54 @@ def test_default_config_path_is_under_home(tmp_path: Path, monkeypatch: pytest.M
 def test_no_profile_means_no_file_is_read(tmp_path: Path) -> None:
     missing = tmp_path / "nope.toml"
     assert resolve_settings(flags(), {}, gc_config_path=missing).profile is None
+
+
+# --- the DEFAULT profile and the inspector's profile -----------------------------------------------------------
+
+
+def test_the_default_profile_is_used_without_profile_as_the_cli_does(gc_config: Path) -> None:
+    # gc's --profile defaults to DEFAULT (written [default]): with no --profile and no credentials elsewhere, its
+    # credentials and region are used.
+    s = resolve_settings(flags(), {}, gc_config_path=gc_config)
+    assert s.profile == "DEFAULT" and s.sources["profile"] == "default" and s.profile_path == str(gc_config)
+    assert s.subject is not None and s.subject.client_id == "profile-client-id"
+    assert s.region is not None and s.region.name == "eu_west_1"
+    # Flags and variables still win, an identity whole; overriding a value nobody asked for is not warned about.
+    env = {"GENESYSCLOUD_API_URL": "http://127.0.0.1:9", "GENESYSCLOUD_ACCESS_TOKEN": TOKEN}
+    s = resolve_settings(flags(), env, gc_config_path=gc_config)
+    assert s.subject is not None and s.subject.kind == "token" and s.api_url == "http://127.0.0.1:9"
+    assert s.warnings == ()
+    assert s.env_used == ("GENESYSCLOUD_API_URL", "GENESYSCLOUD_ACCESS_TOKEN")
+
+
+def test_no_default_profile_is_no_error(tmp_path: Path) -> None:
+    s = resolve_settings(flags(), {"HOME": str(tmp_path)})
+    assert s.profile is None and s.sources["profile"] == "unset" and s.warnings == ()
+    config = tmp_path / ".gc" / "config.toml"
+    config.parent.mkdir()
+    config.write_text("[prod]\nenvironment = 'mypurecloud.ie'\n")
+    assert resolve_settings(flags(), {"HOME": str(tmp_path)}).profile is None  # no [default]: nothing used
+    config.write_text("[default\n")
+    s = resolve_settings(flags(), {"HOME": str(tmp_path)})
+    assert s.profile is None and "is not valid TOML" in s.warnings[0]  # a broken file nobody named: a warning
+    with pytest.raises(SettingsError, match="not valid TOML"):
+        resolve_settings(flags(profile="default"), {"HOME": str(tmp_path)})  # named: an error
+
+
+def test_a_profile_names_the_inspector(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[default]\nenvironment = 'mypurecloud.ie'\nclient_credentials = 'subject-id'\n"
+        f"client_secret = '{PROFILE_SECRET}'\ngcdiag_inspector_profile = 'admin'\n"
+        "[admin]\nclient_credentials = 'admin-id'\nclient_secret = 'admin-secret'\n"
+        "[other]\nclient_credentials = 'other-id'\nclient_secret = 'other-secret'\n"
+    )
+    s = resolve_settings(flags(), {}, gc_config_path=config)
+    assert s.inspector is not None and s.inspector.client_id == "admin-id" and s.warnings == ()
+    assert s.sources["inspector_profile"] == "profile:DEFAULT"
+    s = resolve_settings(flags(inspector_profile="other"), {}, gc_config_path=config)
+    assert s.inspector is not None and s.inspector.client_id == "other-id"
+    s = resolve_settings(flags(), {"GCDIAG_INSPECTOR_TOKEN": TOKEN}, gc_config_path=config)
+    assert s.inspector is not None and s.inspector.kind == "token"  # the variables still win
+    with pytest.raises(SettingsError, match="no profile 'nope'"):
+        resolve_settings(flags(inspector_profile="nope"), {}, gc_config_path=config)
