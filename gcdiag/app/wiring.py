@@ -54,14 +54,22 @@ def open_session(inv: Invocation, settings: Settings) -> Session:
     if inv.option("retry_after_cap") is not None:
         options["retry_after_cap"] = float(inv.option("retry_after_cap"))
     log = RequestLog()
+    opened: list[Session] = []
     if inv.option("verbose"):
-        # -v: each request on stderr as it ends, through the one output path (redacted like everything else).
+        # -v: each request on stderr as it ends, through the one output path (redacted like everything else,
+        # the tokens issued so far included: a server may echo one, encoded, in a correlation id).
         from gcdiag.app.output import Output
 
         output = Output(inv)
-        secrets = [s for c in (settings.subject, settings.inspector) if c for s in c.secret_values()]
-        log = RequestLog(lambda record: output.note(record.line(), secrets))
-    return Session.open(settings, log=log, **options)
+        given = [s for c in (settings.subject, settings.inspector) if c for s in c.secret_values()]
+
+        def secrets() -> list[str]:
+            return opened[0].secrets() if opened else given
+
+        log = RequestLog(lambda record: output.note(record.line(), secrets()))
+    session = Session.open(settings, log=log, **options)
+    opened.append(session)
+    return session
 
 
 def check_timeout(inv: Invocation) -> float:

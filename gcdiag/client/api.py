@@ -244,8 +244,9 @@ class ApiClient:
 
     def issued_tokens(self) -> list[str]:
         """Tokens this client obtained (for the redactor: they must never appear in output)."""
-        with self._token_lock:
-            return list(self._issued)
+        # Not under the token lock: a request log listener (-v) asks for them while a token fetch holds it.
+        # Appending to and copying a list are atomic in CPython.
+        return list(self._issued)
 
     # -- public requests --
 

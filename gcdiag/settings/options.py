@@ -285,7 +285,7 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         "force",
         ("--force",),
         "GCDIAG_FORCE",
-        "Replace an --output-file that exists; catalog refresh: keep a swagger far smaller than the bundled one.",
+        "Replace an output file that exists; catalog refresh: keep a swagger far smaller than the bundled one.",
         group="output",
         kind="flag",
     ),

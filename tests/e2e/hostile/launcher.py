@@ -32,7 +32,8 @@ def main() -> None:
         out.write(f"maxrss_kb {usage.ru_maxrss}\n")
     code = os.waitstatus_to_exitcode(status)
     if code < 0:  # ended by a signal: end the same way, so the caller sees it
-        signal.signal(-code, signal.SIG_DFL)
+        if -code not in (signal.SIGKILL, signal.SIGSTOP):  # those two cannot be handled, nor need to be
+            signal.signal(-code, signal.SIG_DFL)
         os.kill(os.getpid(), -code)
     sys.exit(code)
 
