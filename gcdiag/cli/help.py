@@ -20,6 +20,8 @@ EXIT_CODES_NOTES = (
     "demo: the exit code of the diagnosis it runs (seed-403: 1).",
     "report show: the highest exit code among the reports it re-renders (a saved verdict, not a new one).",
     "whoami, can-i --list: 0, or 3 when something could not be read; 1 when the credentials were refused.",
+    "4 is one line (--debug adds the traceback); a check that raised, exited or timed out still shows in the "
+    "report. 130: Ctrl-C stops at once, with no report.",
 )
 PROFILES_TEXT = """\
 gcdiag reads the profiles of the Genesys Cloud CLI (gc) in ~/.gc/config.toml, by the CLI's own rules:

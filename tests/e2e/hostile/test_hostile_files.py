@@ -29,6 +29,10 @@ from .runner import (
     run_gcdiag,
 )
 
+# Every test runs gcdiag as a child process (about a second each): the quick loop (-m "not slow") leaves
+# them to the full run; the unit tests of the pieces (client/test_transfer, util/test_documents, ...) stay in it.
+pytestmark = pytest.mark.slow
+
 FILE_LIMIT_S = 5.0
 FAKE_SECRET = "FAKE-SECRET-hostile-5f2c9a1b7e"
 # Nothing listens there: a run that got past the input checks fails fast instead of hanging.

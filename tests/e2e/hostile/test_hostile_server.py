@@ -37,6 +37,10 @@ from .runner import (
 )
 from .server import CONVERSATION_PATH, TOKEN_PATH
 
+# Every test runs gcdiag as a child process (about a second each): the quick loop (-m "not slow") leaves
+# them to the full run; the unit tests of the pieces (client/test_transfer, util/test_documents, ...) stay in it.
+pytestmark = pytest.mark.slow
+
 API_PATHS = r"^/api/"
 CONVERSATION = CONVERSATION_PATH.pattern
 TOKEN = f"^{TOKEN_PATH}$"
