@@ -455,7 +455,26 @@ class ApiClient:
                 # The limiter models the per-token API limit; the login host has its own (genesys-facts §6
                 # namespaces).
                 if self.limiter is not None:
-                    self.limiter.acquire()
+                    left, nearest = self._time_left(limit, run_limit)
+                    if self.limiter.acquire(within=left) is None:
+                        start = time.perf_counter()
+                        self._record(
+                            method,
+                            template,
+                            host,
+                            start,
+                            attempt,
+                            error="not sent: rate limit past the deadline",
+                        )
+                        raise ApiError(
+                            kind="deadline",
+                            method=method,
+                            path=template,
+                            identity=self.identity,
+                            note=f"the client-side rate limit (--rate-limit) has no slot before {nearest.text()} passes",
+                            host=host,
+                            attempts=attempt,
+                        )
             left, nearest = self._time_left(limit, run_limit)
             start = time.perf_counter()
             if left <= 0:

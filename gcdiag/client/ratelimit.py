@@ -37,8 +37,9 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._stamps: deque[float] = deque()
 
-    def acquire(self) -> float:
-        """Block until a request may go; returns the seconds waited."""
+    def acquire(self, within: float = math.inf) -> float | None:
+        """Block until a request may go; returns the seconds waited, or None (at once, nothing taken) when no
+        slot frees up ``within`` seconds: the request's deadline would pass while it waited."""
         if not self.enabled:
             return 0.0
         waited = 0.0
@@ -51,6 +52,8 @@ class RateLimiter:
                     self._stamps.append(now)
                     return waited
                 delay = self._stamps[0] + self._window - now
+            if waited + delay > within:
+                return None
             # Sleep outside the lock so other threads can check (and the clock can move) meanwhile.
             self._sleep(max(delay, 0.0))
             waited += max(delay, 0.0)

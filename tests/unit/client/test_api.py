@@ -723,6 +723,16 @@ def test_limiter_allows_n_per_minute_then_waits() -> None:
     assert limiter.acquire() > 0
 
 
+def test_the_limiter_does_not_wait_past_a_deadline() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(2, clock=clock, sleep=clock.sleep, margin=0.0)
+    assert limiter.acquire(within=1.0) == 0.0 and limiter.acquire(within=1.0) == 0.0
+    assert (
+        limiter.acquire(within=59.0) is None and clock.now == 0.0
+    )  # no slot for 60 s: not waited, not taken
+    assert limiter.acquire(within=61.0) == pytest.approx(60.0)
+
+
 def test_limiter_never_exceeds_the_rate_in_any_window_across_threads() -> None:
     clock = FakeClock()
     limiter = RateLimiter(4, clock=clock, sleep=clock.sleep)
@@ -777,7 +787,7 @@ def test_the_limiter_is_acquired_before_every_attempt(rsps: responses.RequestsMo
             super().__init__(0)
             self.count = 0
 
-        def acquire(self) -> float:
+        def acquire(self, within: float = float("inf")) -> float | None:
             self.count += 1
             return 0.0
 
