@@ -74,7 +74,9 @@ class OutputPrefs:
             verbose=bool(inv.option("verbose")),
             debug=bool(inv.option("debug")),
             redact=bool(inv.option("redact")),
-            fix_forms=fix_forms(inv.option("fix_format")),
+            # A terminal table shows a fix's curl line under its step; the other forms are one flag away
+            # (a ticket, a report file and the data formats carry every form).
+            fix_forms=fix_forms(inv.option("fix_format") or ("api" if fmt is Format.TABLE else None)),
         )
 
 

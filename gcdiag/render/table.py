@@ -295,8 +295,12 @@ def render_lines(
     lines = _table(report, color, layout)
     lines += ["", *_verdict(report, color, layout)]
     if report.fix:
-        code = [_code(entry, fix_forms, layout) for entry in fix_code(report)]
+        entries = fix_code(report)
+        code = [_code(entry, fix_forms, layout) for entry in entries]
         lines += ["", *_numbered("Fix:", report.fix, layout, code)]
+        hidden = [f for f in FIX_FORMS if f not in fix_forms]
+        if hidden and any(entries):
+            lines.append(f"  (also as {' or '.join(hidden)}: --fix-format {'|'.join([*hidden, 'all'])})")
     if report.see_more:
         lines += ["", *_numbered(SEE_MORE_TITLE, report.see_more, layout)]
     if report.notes:

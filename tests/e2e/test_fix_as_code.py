@@ -53,10 +53,15 @@ def test_the_seed_report_carries_the_fix_as_api_terraform_and_gc(org: Org) -> No
     assert code["terraform"]["resource"] == "genesyscloud_auth_role"
     assert 'resource "genesyscloud_auth_role" "recording_viewer"' in code["terraform"]["snippet"]
     assert code["gc"]["commands"][-1] == f"gc authorization roles update {role} -f role-updated.json"
-    # Every view shows it under the step.
-    for fmt in ("table", "markdown", "junit", "csv"):
+    # Every view shows it under the step; the terminal table shows the curl line and says how to get the others.
+    for fmt in ("markdown", "junit", "csv"):
         text = org.run(*org.stop_args("-o", fmt)).stdout
         assert "genesyscloud_auth_role" in text and "gc authorization roles update" in text, fmt
+    table = org.run(*org.stop_args()).stdout
+    assert "curl -sS -X PUT" in table and "genesyscloud_auth_role" not in table
+    assert "(also as terraform or gc: --fix-format terraform|gc|all)" in table
+    every = org.run(*org.stop_args("--fix-format", "all")).stdout
+    assert "genesyscloud_auth_role" in every and "gc authorization roles update" in every
     only = org.run(*org.stop_args("--fix-format", "gc")).stdout
     assert "gc authorization roles update" in only and "genesyscloud_auth_role" not in only
 
