@@ -226,6 +226,10 @@ def build_report(
     verdict_results = results
     results = [r for r in results if r.id not in not_run]
     causes = build_causes(results, facts.errors().values(), requests)
+    if identity is not None and getattr(identity, "via_inspector", False):
+        # The subject got no token, but the inspector read its OAuth client: the diagnosis went past the missing
+        # token (the rest of the table is evaluated), so that cause does not stop it.
+        causes = tuple(replace(c, stops=False) if c.id == "token-subject" else c for c in causes)
     # One wording per cause: each result that could not run past it says the cause's label.
     labels = {c.id: c.label for c in causes}
     results = [
