@@ -68,6 +68,7 @@ def test_a_refused_read_of_the_conversation_places_it_outside_the_subjects_divis
     assert any("inspector read GET /api/v2/conversations/{conversationId}" in s for s in division["see_more"])
     assert "client-credentials token is unconfirmed" in division["detail"]  # divisionspermitted for a client
     assert "FAIL~" in table and "~ inferred" in table
+    assert document["verdict"]["summary"].endswith("(inferred: see auth.division for the evidence)")
 
 
 def test_an_inspector_that_reads_the_conversation_keeps_the_division_observed() -> None:
@@ -117,6 +118,7 @@ def test_reads_answered_without_their_scope_show_the_org_does_not_enforce_scopes
     scopes = _result(document, "auth.scopes")
     assert scopes["status"] == "pass" and scopes["basis"] == "inferred"
     assert "does not enforce scopes" in scopes["summary"]
+    assert document["verdict"]["summary"].endswith("every blocking check passed (auth.scopes by inference)")
     assert any("recordings (subject) → 200" in b["rule"] for b in scopes["because"])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -13,7 +14,7 @@ from gcdiag.pipeline.causes import build_causes
 from gcdiag.pipeline.check import Check, FactView, check
 from gcdiag.pipeline.runner import ordered_fix, run_checks, select_checks
 from gcdiag.pipeline.scenarios import Scenario
-from gcdiag.report.model import CheckResult, Outcome, Status, decide
+from gcdiag.report.model import Basis, CheckResult, Outcome, Status, decide
 
 SCENARIO = Scenario("demo", "t", order=("a.first", "a.second", "a.third"))
 
@@ -191,6 +192,17 @@ def test_success_with_a_blocking_warning_says_so_instead_of_every_check_passed()
     verdict = decide([r("a.a", Status.PASS), r("a.w", Status.WARN)], subject="PUT /x")
     assert verdict.outcome is Outcome.WOULD_SUCCEED
     assert verdict.summary == "PUT /x would succeed: no blocking check failed (warning: a.w)"
+
+
+def test_a_verdict_that_rests_on_an_inference_says_so() -> None:
+    inferred = replace(r("a.i", Status.PASS), basis=Basis.INFERRED)
+    verdict = decide([r("a.a", Status.PASS), inferred], subject="PUT /x")
+    assert verdict.summary == "PUT /x would succeed: every blocking check passed (a.i by inference)"
+    failed = replace(r("a.f", Status.FAIL), basis=Basis.INFERRED)
+    assert decide([failed], subject="PUT /x").summary == (
+        "PUT /x would fail: a.f fail (inferred: see a.f for the evidence)"
+    )
+    assert decide([r("a.f", Status.FAIL)], subject="PUT /x").summary == "PUT /x would fail: a.f fail"
 
 
 def test_fix_order_blocking_failures_first_then_errors_then_warnings() -> None:
