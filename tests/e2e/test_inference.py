@@ -65,6 +65,12 @@ def test_a_refused_read_of_the_conversation_places_it_outside_the_subjects_divis
     assert "GET /api/v2/conversations/{conversationId} by the subject → 403" in rules
     assert "conversation:communication:view only in Home" in rules
     assert {b.get("fact") for b in division["because"]} >= {"conversation", "refused_read"}
+    refusal = document["requests"][division["because"][0]["request"]]  # the evidence names the request
+    assert (refusal["path"], refusal["status"], refusal["identity"]) == (
+        "/api/v2/conversations/{conversationId}",
+        403,
+        "subject",
+    )
     assert any("inspector read GET /api/v2/conversations/{conversationId}" in s for s in division["see_more"])
     assert "client-credentials token is unconfirmed" in division["detail"]  # divisionspermitted for a client
     assert "FAIL~" in table and "~ inferred" in table

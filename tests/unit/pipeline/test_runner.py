@@ -278,3 +278,18 @@ def test_a_verdict_its_results_contradict_is_found() -> None:
     # Non-blocking results never change the verdict.
     extra = [r("a.first", Status.PASS), r("smoke.expectation", Status.FAIL, blocking=False)]
     assert verdict_disagreement(decide(extra), extra) is None
+
+
+def test_a_because_names_its_request_only_when_one_request_matches() -> None:
+    from gcdiag.facts.engine import Provenance
+    from gcdiag.pipeline.runner import _request_of
+
+    read = Provenance("GET", "/api/v2/x/{id}", "subject", 403)
+    requests = [
+        {"method": "GET", "path": "/api/v2/y", "identity": "subject", "status": 200},
+        {"method": "GET", "path": "/api/v2/x/{id}", "identity": "subject", "status": 403},
+    ]
+    assert _request_of("GET /api/v2/x/{id} by the subject → 403", [read], requests) == 1
+    assert _request_of("a rule naming no request", [read], requests) is None
+    # Two alike records (query parameters are not recorded): which one is unknown, so neither is named.
+    assert _request_of("GET /api/v2/x/{id} → 403", [read], [*requests, requests[1]]) is None
