@@ -107,7 +107,9 @@ def auth_token(facts: FactView) -> Finding:
 def _refused_token(problem: FactError, client: Any, client_problem: FactError | None) -> Finding | None:
     """The subject's token request was refused and the inspector read its OAuth client (or found none): the cause
     in plain words. None when the inspector did not read it (no inspector, or its read failed otherwise)."""
-    if not problem.request.endswith(" " + TOKEN_PATH):
+    # Any refusal of the token request (400/401/403): which one each case gets is UNCONFIRMED (genesys-facts §1.4),
+    # so the verdict rests on the client's state as the inspector read it, never on the error body.
+    if not problem.request.endswith(" " + TOKEN_PATH) or problem.status not in (400, 401, 403):
         return None
     refused = f"{problem.status} {problem.code}".strip()
     token = Because(fact="token_info", rule=f"the subject's token request was refused ({refused})")
@@ -189,7 +191,7 @@ def _refused_token(problem: FactError, client: Any, client_problem: FactError | 
             evidence=evidence,
             cause=cause_id(problem),
         )
-    if state == "active":
+    if state == "active" and grant == GRANT_CLIENT_CREDENTIALS:
         return Finding(
             Status.FAIL,
             f"no token: the client secret was refused ({refused}); the OAuth client {name} exists, is active and "

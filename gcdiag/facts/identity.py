@@ -29,8 +29,13 @@ def fetch_user(facts: Facts) -> Any:
 
 def token_refused(error: FactError) -> bool:
     """The subject's token request itself was refused (wrong secret; an unknown, disabled or inactive client):
-    the credentials were answered, not the network."""
-    return error.request.endswith(" " + TOKEN_PATH) and error.status in (400, 401)
+    the credentials were answered, not the network. Which status and error the token endpoint gives each case is
+    UNCONFIRMED (genesys-facts §1.4: OAuth-style errors, inferred from third-party code), so any refusal counts and
+    nothing depends on the body: the inspector's read of the client says which case it is."""
+    return error.request.endswith(" " + TOKEN_PATH) and error.status in REFUSED_TOKEN_STATUSES
+
+
+REFUSED_TOKEN_STATUSES = (400, 401, 403)
 
 
 def fetch_refused_client(facts: Facts) -> Any:

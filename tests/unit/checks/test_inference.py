@@ -5,6 +5,7 @@ concludes (pass or fail, marked inferred, with its chain of evidence) and one wh
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from checks.auth import auth_division, auth_scopes, auth_token
@@ -214,3 +215,22 @@ def test_without_the_inspectors_read_the_token_error_is_said_as_before() -> None
     assert finding.status is Status.FAIL and finding.basis is Basis.OBSERVED
     assert finding.summary.startswith("the token was rejected (401 invalid_client)")
     assert _token(None).summary.startswith("the token was rejected")
+
+
+def test_the_verdict_on_a_disabled_client_does_not_depend_on_the_token_endpoints_answer() -> None:
+    # Which status and error body the token endpoint gives a disabled client is unconfirmed (genesys-facts §1.4).
+    for status, code in ((400, "unauthorized_client"), (401, "invalid_client"), (403, "")):
+        error = dataclasses.replace(TOKEN_REFUSED, status=status, code=code, reason="anything")
+        finding = run_check(
+            auth_token,
+            problems={"token_info": error},
+            environment=ENV,
+            refused_client=_client(state="disabled"),
+        )
+        assert finding.status is Status.FAIL and "is disabled" in finding.summary
+
+
+def test_a_client_of_unknown_grant_type_is_not_said_to_have_a_wrong_secret() -> None:
+    assert _token(_client(state="active", authorizedGrantType=None)).summary.startswith(
+        "the token was rejected"
+    )
