@@ -3,15 +3,16 @@
 Each scenario's expected verdict, deciding check and key phrases were written from the org's set-up before gcdiag
 ran on it:
 
-* division from a refusal: the integration holds pauseOthers and conversation:communication:view only in Home,
-  the call is in Support, no inspector → its read of the conversation is refused → ``auth.division`` fails,
+* division from a refusal (the built-in org refused-division): the integration holds pauseOthers and
+  conversation:communication:view only in Home, the call is in Support, no inspector → its read of the conversation is refused → ``auth.division`` fails,
   inferred, naming Home and the inspector read that would confirm the division; would_fail, exit 1.
 * scopes enforced: a user token without ``recordings:readonly`` in an org that enforces scopes, no inspector →
   its read of the recordings is refused although the user holds recording:recording:view in all divisions →
   ``auth.scopes`` fails, inferred (the token lacks ``conversations``); would_fail, exit 1.
 * scopes not enforced: the same token where the org does not enforce scopes → the read is answered →
   ``auth.scopes`` passes, inferred; would_succeed, exit 0.
-* disabled client with an inspector → ``auth.token`` fails saying "disabled" and how to enable it; the rest of the
+* disabled client with an inspector (the built-in org disabled-client, and seed-403 with a disabled or inactive
+  client) → ``auth.token`` fails saying "disabled" and how to enable it; the rest of the
   table is evaluated from the inspector's reads; exit 1 (auth.token decides).
 * wrong secret with an inspector → ``auth.token`` fails, inferred: the client is active, so the secret; the rest
   is evaluated; exit 1.
@@ -27,6 +28,7 @@ from typing import Any
 import pytest
 
 from gcdiag.report.io import validate_report_dict
+from gcdiag.testing import sandbox_org
 
 from .conftest import Org, custom_org
 
@@ -52,8 +54,16 @@ def _home_only(data: dict[str, Any]) -> None:
     client["role_divisions"] = [{"role": VIEWER, "division": HOME}, {"role": PAUSE_CONTROL, "division": HOME}]
 
 
-def test_a_refused_read_of_the_conversation_places_it_outside_the_subjects_divisions(tmp_path: Path) -> None:
-    with custom_org("wrong-division", _home_only, tmp_path) as org:
+@pytest.mark.parametrize("fixture", ["refused-division", "wrong-division, home only"])
+def test_a_refused_read_of_the_conversation_places_it_outside_the_subjects_divisions(
+    fixture: str, tmp_path: Path
+) -> None:
+    # The built-in org refused-division is wrong-division with the viewer role granted in Home only.
+    with (
+        sandbox_org(fixture)
+        if fixture == "refused-division"
+        else custom_org("wrong-division", _home_only, tmp_path)
+    ) as org:
         code, document = _report(org, inspector=False)
         table = org.run(*org.stop_args(), inspector=False).stdout
     assert code == 1
@@ -78,8 +88,6 @@ def test_a_refused_read_of_the_conversation_places_it_outside_the_subjects_divis
 
 
 def test_an_inspector_that_reads_the_conversation_keeps_the_division_observed() -> None:
-    from gcdiag.testing import sandbox_org
-
     with sandbox_org("wrong-division") as org:
         code, document = _report(org)
     division = _result(document, "auth.division")
@@ -129,8 +137,6 @@ def test_reads_answered_without_their_scope_show_the_org_does_not_enforce_scopes
 
 
 def test_without_a_telling_read_enforcement_stays_an_error_naming_the_setting() -> None:
-    from gcdiag.testing import sandbox_org
-
     with sandbox_org("user-scope") as org:  # the token has every scope of the reads gcdiag makes
         code, document = _report(org, inspector=False)
     scopes = _result(document, "auth.scopes")
@@ -166,9 +172,17 @@ def test_a_client_that_gets_no_token_is_read_through_the_inspector(state: str, t
     assert "auth.permissions" in table and "checks not run: no token" not in table
 
 
-def test_a_wrong_secret_is_named_when_the_inspector_finds_the_client_active() -> None:
-    from gcdiag.testing import sandbox_org
+def test_a_disabled_client_whose_grants_would_do_fails_on_its_token_alone() -> None:
+    with sandbox_org("disabled-client") as org:  # healthy, with the integration's OAuth client disabled
+        code, document = _report(org)
+    assert code == 1 and document["verdict"]["blocking_failures"] == ["auth.token"]
+    assert "is disabled" in document["verdict"]["summary"]
+    blocking = {r["id"]: r["status"] for r in document["results"] if r["blocking"]}
+    assert {blocking[c] for c in ("auth.permissions", "auth.division", "conversation.state")} == {"pass"}
+    assert document["fix"] == [_result(document, "auth.token")["fix"][0]]
 
+
+def test_a_wrong_secret_is_named_when_the_inspector_finds_the_client_active() -> None:
     env = {"GENESYSCLOUD_OAUTHCLIENT_SECRET": "not-the-secret"}
     with sandbox_org("seed-403") as org:
         code, document = _report(org, env=env)
@@ -186,8 +200,6 @@ def test_a_wrong_secret_is_named_when_the_inspector_finds_the_client_active() ->
 
 
 def test_an_unknown_client_id_is_named_by_the_inspectors_404() -> None:
-    from gcdiag.testing import sandbox_org
-
     env = {"GENESYSCLOUD_OAUTHCLIENT_ID": "0f1e2d3c-4b5a-4987-8765-43210fedcba9"}
     with sandbox_org("seed-403") as org:
         code, document = _report(org, env=env)
