@@ -206,3 +206,11 @@ def test_an_unknown_client_id_is_named_by_the_inspectors_404() -> None:
     assert code == 1
     token = _result(document, "auth.token")
     assert token["status"] == "fail" and "no OAuth client with the subject's client id" in token["summary"]
+
+
+def test_whoami_says_the_identity_was_read_by_the_inspector_when_the_subject_got_no_token() -> None:
+    with sandbox_org("disabled-client") as org:
+        result = org.run("whoami")
+    assert result.exit_code == 1  # the subject's credentials are refused: every call made with them fails
+    assert "state disabled" in result.stdout
+    assert "read by the inspector (the subject got no token)" in " ".join(result.stdout.split())
