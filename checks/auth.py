@@ -298,7 +298,8 @@ def auth_scopes(facts: FactView) -> Finding:
             return Finding(
                 Status.FAIL,
                 f"{summary}, and the org enforces scopes: the subject's own reads were refused for want of a scope",
-                detail="Scopes and permissions are both required where scopes are enforced (genesys-facts §1.2).",
+                detail="Scopes and permissions are both required where scopes are enforced (genesys-facts §1.2). "
+                "Not ruled out: an access policy (ABAC) that denied those reads (genesys-facts §4).",
                 fix=fix,
                 see_more=(
                     "To state the setting instead of inferring it: --scopes-enforced yes|no (an admin sees it under "
