@@ -144,6 +144,9 @@ class Recording:
     # Recording.archiveDate / deleteDate: "The date the recording will be archived/deleted" [SDK-M:recording].
     archive_date: timedelta | datetime | None = None
     delete_date: timedelta | datetime | None = None
+    # Fixture vocabulary only (not a Recording field): the participant whose ad hoc recording this file is, so
+    # that participant's Call.recordingId ("the recording associated with this call" [SDK-M:call]) names it.
+    participant_id: str | None = None
 
 
 @dataclass
@@ -928,7 +931,21 @@ def _conversation(
     raw_recordings = r.items(c, "recordings", p)
     for j, rec in enumerate(raw_recordings):
         q = f"{p}.recordings[{j}]"
-        r.mapping(rec, q, ("id", "file_role"), ("file_state", "media_subtype", "archive_date", "delete_date"))
+        r.mapping(
+            rec,
+            q,
+            ("id", "file_role"),
+            ("file_state", "media_subtype", "archive_date", "delete_date", "participant"),
+        )
+        owner = rec.get("participant")
+        if owner is not None:
+            if owner not in {x.id for x in participants}:
+                r.fail(f"{q}.participant", f"unknown participant id {owner!r} (not in participants)")
+            if rec.get("file_role") != "ADHOC":
+                r.fail(
+                    f"{q}.participant",
+                    "expected only on an ADHOC recording (ad hoc recording is per participant)",
+                )
         subtype = rec.get("media_subtype")
         dates = {
             k: r.when(rec, k, q, None) if rec.get(k) is not None else None
@@ -946,6 +963,7 @@ def _conversation(
                 else r.choice(rec, "media_subtype", q, vocab.MEDIA_SUBTYPES),
                 archive_date=dates["archive_date"],
                 delete_date=dates["delete_date"],
+                participant_id=None if owner is None else str(owner),
             )
         )
     r.ids(raw_recordings, f"{p}.recordings")

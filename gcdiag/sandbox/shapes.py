@@ -358,11 +358,22 @@ def _call_recording_state(conv: Conversation, participant: Participant) -> str:
 
 
 def _recording_id(conv: Conversation, participant: Participant) -> str | None:
+    """Call.recordingId: the participant's own ad hoc file when the fixture names one, else the first file of the
+    kind that records this leg (ADHOC for an ad-hoc-only leg, otherwise CUSTOMER_EXPERIENCE)."""
     wanted = "ADHOC" if participant.adhoc and not participant.recording else "CUSTOMER_EXPERIENCE"
     if not (participant.recording or participant.adhoc):
         return None
+    if wanted == "ADHOC":
+        own = [
+            rec
+            for rec in conv.recordings
+            if rec.file_role == "ADHOC" and rec.participant_id == participant.id
+        ]
+        shared = [rec for rec in conv.recordings if rec.file_role == "ADHOC" and rec.participant_id is None]
+        for rec in own or shared:
+            return rec.id
     for rec in conv.recordings:
-        if rec.file_role == wanted:
+        if rec.file_role == wanted and rec.participant_id in (None, participant.id):
             return rec.id
     return conv.recordings[0].id if conv.recordings else None
 
