@@ -171,7 +171,10 @@ def render_doc() -> str:
     lines += [
         "",
         f"{len(names())} scenarios. Each file's `expect:` block holds the expert's reasoning (citing",
-        "[genesys-facts](genesys-facts.md) sections) and the exact phrases checked.",
+        "[genesys-facts](genesys-facts.md) sections) and the exact phrases checked; its fields are described in",
+        "`gcdiag/sandbox/scenario.py`. To add a scenario: copy the closest file, change the org, write the `expect:`",
+        "block *before* running gcdiag on it, then run `python -m tests.scenarios.catalogue` and",
+        "`pytest tests/scenarios`. Every file is also a sandbox org: `gcdiag sandbox serve --org FILE`.",
         "",
     ]
     return "\n".join(lines)
