@@ -521,6 +521,8 @@ def _put_oauth_client(api: SandboxApi, ctx: Ctx) -> Response:
     if state not in vocab.CLIENT_STATES:
         raise bad_request(f"Value [{state}] is not valid for field [state]")
     client.name, client.state, client.role_divisions = name, str(state), list(dict.fromkeys(pairs))
+    if client.state != "inactive":
+        client.date_to_delete = None  # only an inactive client is due for deletion (genesys-facts §1.4)
     if isinstance(body.get("description"), str):
         client.description = body["description"]
     return json_response(200, shapes.oauth_client(api.org, client))

@@ -78,6 +78,9 @@ class OAuthClient:
     ]  # (role id, division id or "*"); a missing division is resolved to home
     description: str
     token_validity: int
+    # OAuthClient.dateToDelete: "The time at which this client will be deleted" [SDK-M:o_auth_client]; an
+    # inactive client "will be deleted" (genesys-facts §1.4), so only an inactive one carries it.
+    date_to_delete: timedelta | datetime | None = None
 
     @property
     def grant_type(self) -> str:
@@ -620,7 +623,14 @@ def _build(data: dict[str, Any], source: str) -> Org:
             c,
             p,
             ("id", "name", "secret", "grant"),
-            ("scopes", "state", "role_divisions", "description", "access_token_validity_seconds"),
+            (
+                "scopes",
+                "state",
+                "role_divisions",
+                "description",
+                "access_token_validity_seconds",
+                "date_to_delete",
+            ),
         )
         grant = r.choice(c, "grant", p, vocab.GRANT_TYPES)
         scopes = _scopes(r, c, p)
@@ -638,13 +648,20 @@ def _build(data: dict[str, Any], source: str) -> Org:
                 "client_credentials clients (genesys-facts §1.1)",
             )
         client_id = r.text(c, "id", p)
+        state = r.choice(c, "state", p, vocab.CLIENT_STATES, "active")
+        to_delete = r.when(c, "date_to_delete", p, None) if c.get("date_to_delete") is not None else None
+        if to_delete is not None and state != "inactive":
+            r.fail(
+                f"{p}.date_to_delete",
+                "expected only with state: inactive (an inactive client will be deleted)",
+            )
         clients[client_id] = OAuthClient(
             id=client_id,
             name=r.text(c, "name", p),
             secret=r.text(c, "secret", p),
             grant=grant,
             scopes=scopes,
-            state=r.choice(c, "state", p, vocab.CLIENT_STATES, "active"),
+            state=state,
             role_divisions=rds,
             description=r.text(c, "description", p, ""),
             token_validity=r.number(
@@ -655,6 +672,7 @@ def _build(data: dict[str, Any], source: str) -> Org:
                 vocab.TOKEN_VALIDITY_MIN,
                 vocab.TOKEN_VALIDITY_MAX,
             ),
+            date_to_delete=to_delete,
         )
     r.ids(raw_clients, "oauth_clients")
 

@@ -101,6 +101,8 @@ def oauth_client(org: Org, client: OAuthClient) -> dict[str, Any]:
     out["scope"] = list(client.scopes)
     out["roleDivisions"] = [{"roleId": r, "divisionId": d} for r, d in client.role_divisions]
     out["state"] = client.state
+    if client.date_to_delete is not None:
+        out["dateToDelete"] = utc(org.at(client.date_to_delete))
     out["selfUri"] = f"{API}/oauth/clients/{client.id}"
     return out
 
@@ -131,6 +133,11 @@ def token_info(
             "authorizedGrantType": client.grant_type,
             "scope": list(client.scopes),
             "state": client.state,
+            **(
+                {"dateToDelete": utc(org.at(client.date_to_delete))}
+                if client.date_to_delete is not None
+                else {}
+            ),
             "organization": named_org(org),
         },
         "dateTokenIdles": idles,

@@ -267,6 +267,13 @@ def test_catalogue_conversations_and_recordings_deserialize(sdk: Any, scenario: 
         assert raw
 
 
+def test_inactive_client_deserializes(sdk: Any) -> None:
+    with Sandbox(load_fixture(CATALOGUE / "inactive-client.yaml")) as sb:
+        client = api_client(sdk, sb, sb.org.demo["inspector_client"])
+        raw = conforms(client, sdk.OAuthApi(client).get_oauth_client(sb.org.demo["subject_client"]))
+        assert raw["state"] == "inactive" and raw["dateToDelete"]
+
+
 def test_cloned_trustee_user_token_info_deserializes(sdk: Any) -> None:
     with Sandbox(load_fixture(CATALOGUE / "trustee-cloned-user.yaml")) as sb:
         client = api_client(sdk, sb, token=sb.org.demo["subject_token"])

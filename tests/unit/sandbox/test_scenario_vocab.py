@@ -98,6 +98,10 @@ def test_an_inactive_client_gets_no_token(sandbox: Callable[..., Any]) -> None:
         timeout=10,
     )
     assert response.status_code == 401 and response.json()["error"] == "invalid_client"
+    # The inspector sees the state and when the client will be deleted (OAuthClient.dateToDelete).
+    seen = inspector(sb).json(f"/api/v2/oauth/clients/{client}")
+    assert seen["state"] == "inactive"
+    assert datetime.fromisoformat(seen["dateToDelete"].replace("Z", "+00:00")) > sb.org.epoch
 
 
 _SEED = fixture_data("seed-403")
@@ -139,6 +143,7 @@ def test_expect_is_validated(
         ),
         (("conversations", 0, "recordings", 0, "archive_date"), "soon", "archive_date", "relative time"),
         (("tokens",), "cloned", "tokens", "a list"),
+        (("oauth_clients", 1, "date_to_delete"), "+3d", "oauth_clients[1].date_to_delete", "state: inactive"),
     ],
 )
 def test_new_vocabulary_is_validated(
