@@ -944,9 +944,7 @@ def _patch_participant(api: SandboxApi, ctx: Ctx) -> Response:
         if not isinstance(value, bool):
             raise bad_request(f"Value [{value}] is not valid for field [recording]")
         # `recording`: "True to enable ad-hoc recording of this participant, otherwise false" (genesys-facts §3.2 d):
-        # it switches the ad hoc recorder only; a policy (customer experience) recording keeps running. On a
-        # participant that records nothing ad hoc, `false` changes nothing and still answers 202: UNCONFIRMED (the
-        # real answer may be an error); gcdiag's verdicts must not depend on it.
+        # it switches the ad hoc recorder only; a policy (customer experience) recording keeps running.
         if participant.adhoc != value:
             participant.adhoc = value
             if value and conv.recording_state == "NONE":
