@@ -363,22 +363,31 @@ def _required(target: TargetCall) -> tuple[str | None, list[str]]:
     title="The identity's roles grant the call's permission",
     scenarios=("recording-stop", "can-i"),
     blocking=True,
-    needs=("identity", "target_call", "grants"),
+    needs=("identity", "target_call"),
+    wants=("grants", "permitted_divisions"),
     fix=(
         "Add the required permission to a role the identity holds, or grant it a role that has the permission. "
         "For a pause: conversation:recording:pauseOthers (UI: Conversation > Recording > PauseOthers)."
     ),
 )
 def auth_permissions(facts: FactView) -> Finding:
-    """Evaluates the call's ANY/ALL permissions against every role the identity holds (wildcard policies included)."""
+    """Evaluates the call's ANY/ALL permissions against every role the identity holds (wildcard policies included).
+    When the roles cannot be read, the subject's own divisionspermitted answer may still show the permission held
+    in no division at all (a failure, inferred)."""
     ident: Identity = facts["identity"]
     target: TargetCall = facts["target_call"]
-    grant_set: GrantSet = facts["grants"]
     ptype, perms = _required(target)
     if target.operation is None:
         return Finding(Status.SKIP, "no operation to check permissions for (see endpoint.exists)")
     if not perms and not target.extra_permissions:
         return Finding(Status.PASS, f"{target.text} documents no permission requirement")
+    grant_set: GrantSet | None = facts["grants"]
+    if grant_set is None:
+        problem = facts.problem("grants")
+        assert problem is not None, "grants is wanted: missing only with a problem"
+        return _permission_held_nowhere(ptype, perms, facts["permitted_divisions"], ident, problem) or unseen(
+            problem
+        )
     evaluation = evaluate(ptype, perms, grant_set.grants, None)
     evidence: dict[str, Any] = {
         "call": target.text,
@@ -437,6 +446,92 @@ def auth_permissions(facts: FactView) -> Finding:
     if ident.kind == "client_credentials" and target.route == "secure-pause":
         detail += "\n" + CC_NOTE
     return Finding(Status.FAIL, summary, detail=detail, fix=tuple(fix), evidence=evidence, changes=changes)
+
+
+def _held_nowhere(
+    ptype: str | None, perms: Sequence[str], permitted: Mapping[str, PermittedDivisions] | None
+) -> list[str]:
+    """The required permissions Genesys' divisionspermitted answer shows held in no division, when that settles
+    the requirement as not held (every one of an ANY requirement, any one of an ALL); else []."""
+    if not perms or not permitted or not all(p in permitted for p in perms):
+        return []
+    nowhere = [p for p in perms if not permitted[p].all_divisions and not permitted[p].divisions]
+    settled = bool(nowhere) if ptype == "ALL" else len(nowhere) == len(perms)
+    return nowhere if settled else []
+
+
+def _permission_held_nowhere(
+    ptype: str | None,
+    perms: list[str],
+    permitted: Mapping[str, PermittedDivisions] | None,
+    ident: Identity,
+    problem: FactError,
+) -> Finding | None:
+    """The roles could not be read, but the subject's own GET /api/v2/authorization/divisionspermitted/paged/me
+    lists the required permission in no division: the identity does not hold it (inferred). None when that read
+    does not settle it. Only this direction is inferred: where the answer says the permission is held, the roles
+    that grant it stay unseen (for a client-credentials token what that endpoint evaluates is unconfirmed, and
+    unconfirmed good news is not a pass)."""
+    nowhere = _held_nowhere(ptype, perms, permitted)
+    if not nowhere:
+        return None
+    need = _req_text(ptype, perms)
+    lacking = " or ".join(nowhere) if ptype != "ALL" else ", ".join(nowhere)
+    holder = _holder(ident)
+    summary = (
+        f"{holder} lacks {need}: its own divisionspermitted/paged/me read lists {lacking} in no division, and its "
+        "roles could not be read"
+    )
+    detail = (
+        "A permission held in no division is not held at all, so the call is refused whatever its target."
+    )
+    if ident.kind == "client_credentials":
+        # genesys-facts §4 UNCONFIRMED: Genesys documents divisionspermitted/paged/me for "the current user".
+        summary += (
+            " (unconfirmed for a client-credentials token: what that endpoint evaluates without a user)"
+        )
+        detail += (
+            " Genesys documents divisionspermitted/paged/me for the current user; what it evaluates for a "
+            "client-credentials token is unconfirmed (best guess: the OAuth client's role divisions). An inspector "
+            "that can read the OAuth client's roles confirms it."
+        )
+    steps = permission_fix_steps(
+        evaluate(ptype, perms, (), None),
+        (),
+        identity_kind=ident.kind,
+        client_name=ident.client_name,
+        client_id=ident.client_id,
+        user=ident.user_name,
+        division_label="all divisions (*) or the conversation's division",
+        user_id=ident.user_id,
+        client_grant_type=ident.grant_type,
+    )
+    refused = f"{problem.request} → {problem.status} {problem.code}".strip()
+    return Finding(
+        Status.FAIL,
+        summary,
+        detail=detail,
+        fix=tuple(s.text for s in steps),
+        see_more=(problem.remedy,) if problem.remedy else (),
+        evidence={
+            "grants_problem": problem.line(),
+            "divisionspermitted": [permitted[p].to_dict() for p in perms] if permitted else [],
+        },
+        changes=_changes(steps),
+        basis=Basis.INFERRED,
+        because=(
+            Because(fact="grants", rule=f"{refused}: the identity's roles could not be read"),
+            *(
+                Because(
+                    fact="permitted_divisions",
+                    rule=f"GET /api/v2/authorization/divisionspermitted/paged/me?permission={p} (subject) → no "
+                    "division, allDivsPermitted false",
+                )
+                for p in nowhere
+            ),
+            Because(rule=f"a permission held in no division is not held → the identity lacks {need}"),
+        ),
+    )
 
 
 def _changes(steps: list[FixStep]) -> tuple[tuple[str, Any], ...]:
@@ -523,7 +618,9 @@ def auth_division(facts: FactView) -> Finding:
     elif permitted_problem is not None:
         evidence["divisionspermitted_problem"] = permitted_problem.line()
 
-    if evaluation is not None and not evaluation.permission_ok:
+    if (evaluation is not None and not evaluation.permission_ok) or (
+        evaluation is None and _held_nowhere(ptype, perms, facts["permitted_divisions"])
+    ):
         return Finding(
             Status.SKIP,
             f"the identity holds {_req_text(ptype, perms)} in no division at all: see auth.permissions",

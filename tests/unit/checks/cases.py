@@ -250,6 +250,27 @@ CASES: list[Case] = [
     Case(
         "auth.permissions",
         Status.FAIL,
+        "lists conversation:recording:pauseOthers in no division, and its roles could not be read",
+        lambda: {"identity": identity(), "target_call": target(), "permitted_divisions": permitted(False)},
+        lambda: {"grants": denied("oauth_client")},
+        name="roles-unread-held-nowhere",
+    ),
+    Case(
+        # Held somewhere per divisionspermitted, roles unread: unconfirmed good news is not a pass.
+        "auth.permissions",
+        Status.ERROR,
+        "not run: GET x refused (403)",
+        lambda: {
+            "identity": identity(),
+            "target_call": target(),
+            "permitted_divisions": permitted(False, (HOME, "Home")),
+        },
+        lambda: {"grants": denied("oauth_client")},
+        name="roles-unread-held-somewhere",
+    ),
+    Case(
+        "auth.permissions",
+        Status.FAIL,
         "Recording Viewer",
         lambda: {"identity": identity(), "target_call": target(), "grants": grants((VIEWER, "*"))},
     ),
@@ -355,9 +376,10 @@ CASES: list[Case] = [
         },
     ),
     Case(
+        # Held in no division per the subject's own answer: a missing permission, which auth.permissions decides.
         "auth.division",
-        Status.FAIL,
-        "in no division (divisionspermitted",
+        Status.SKIP,
+        "in no division at all: see auth.permissions",
         lambda: {
             "identity": identity(),
             "target_call": target(),
