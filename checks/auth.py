@@ -746,6 +746,13 @@ def _division_from_refusal(
     need = _req_text(ptype, perms)
     refused = f"{refusal.request} by the subject → {refusal.status} {refusal.code}".strip()
     because = [Because(fact="conversation", rule=f"{refused}: the subject may not read the conversation")]
+    if refusal.inspector_refused:
+        because.append(
+            Because(
+                fact="conversation",
+                rule=f"{refusal.request} by the inspector → 403 too: nobody could read the conversation's division",
+            )
+        )
     if perms and all(aware.get(p) is False for p in perms):
         return None  # not division-aware: the observed answer is in the caller's ordinary path
     if everywhere:
@@ -818,7 +825,11 @@ def _division_from_refusal(
             "divisions (*).",
         ),
         see_more=(
-            f"To confirm the conversation's division: have an inspector read {refusal.request} (it needs "
+            # The inspector was refused too: its grant is what would confirm it (the same step as the refused
+            # read's, stated once in the report).
+            refusal.remedy
+            if refusal.inspector_refused and refusal.remedy
+            else f"To confirm the conversation's division: have an inspector read {refusal.request} (it needs "
             f"{view_need}): --inspector-client-id/--inspector-client-secret or --inspector-token.",
         ),
         evidence={"refused_read": refusal.to_dict(), "held_in": sorted(held_in), "view_in": sorted(view_in)},

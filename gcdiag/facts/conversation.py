@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from gcdiag.facts import shapes
 from gcdiag.facts.context import RunContext
-from gcdiag.facts.engine import SUBJECT, FactError, Facts, FactUnavailable
+from gcdiag.facts.engine import INSPECTOR, SUBJECT, FactError, Facts, FactUnavailable, Provenance
 from gcdiag.facts.grants import division_awareness, permitted_in
-from gcdiag.facts.http import http
+from gcdiag.facts.http import http, requirement_text
 from gcdiag.facts.types import Identity, PermittedDivisions, ReadRefusal, TargetDivisions
 from gcdiag.genesys.constants import ALL_DIVISIONS
 from gcdiag.genesys.targets import TargetCall, choose_target_call, given_call
@@ -24,15 +25,62 @@ def conversation_id(facts: Facts) -> str:
 
 
 def fetch_conversation(facts: Facts) -> Any:
-    return http(
-        facts,
-        "conversation",
-        "reader",
-        "GET",
-        "/api/v2/conversations/{conversationId}",
-        path_params={"conversationId": conversation_id(facts)},
-        shape=shapes.CONVERSATION,
-        expect_id=("id", conversation_id(facts), "conversation"),
+    """The conversation, read by the reader. When an inspector's read is refused (403), the subject reads it too:
+    its answer is the conversation all the same, and its refusal is evidence (:func:`fetch_refused_read`). The
+    error then kept is the subject's refusal, with the inspector's remedy: the inspector's read is what would let
+    gcdiag see the conversation."""
+
+    def read(identity: str) -> Any:
+        return http(
+            facts,
+            "conversation",
+            identity,
+            "GET",
+            "/api/v2/conversations/{conversationId}",
+            path_params={"conversationId": conversation_id(facts)},
+            shape=shapes.CONVERSATION,
+            expect_id=("id", conversation_id(facts), "conversation"),
+        )
+
+    try:
+        return read("reader")
+    except FactUnavailable as exc:
+        inspector = exc.error
+        if inspector.identity != INSPECTOR or inspector.status != 403:
+            raise
+    try:
+        return read(SUBJECT)
+    except FactUnavailable as exc:
+        if exc.error.status != 403:
+            raise FactUnavailable(
+                inspector
+            ) from None  # no token, another failure: nothing more to reason from
+        ctx: RunContext = facts.context
+        op = ctx.catalog.get(*CONVERSATION_READ)
+        request = f"{CONVERSATION_READ[0]} {CONVERSATION_READ[1]}"
+        both = (
+            f"{exc.error.reason}; the inspector's read was refused too ({inspector.status} {inspector.code})"
+        )
+        # A conversation is division-protected: the inspector needs the read's permission where the conversation
+        # is, and which division that is is what gcdiag cannot see; all divisions (*) covers it whichever it is.
+        remedy = (
+            f"To let gcdiag read {request} and confirm the conversation's division: the inspector identity needs "
+            f"{requirement_text(op)} in all divisions (*) (or in the conversation's division); its read was refused "
+            f"({inspector.status} {inspector.code}), and so was the subject's."
+        ).replace(" )", ")")
+        raise FactUnavailable(replace(exc.error, reason=both.strip(), remedy=remedy)) from None
+
+
+def inspector_refused(facts: Facts, request: str) -> Provenance | None:
+    """The inspector's refused request for ``request`` (``METHOD /template``) among the conversation read's."""
+    method, path = request.split(" ", 1)
+    return next(
+        (
+            p
+            for p in facts.provenance("conversation")
+            if p.identity == INSPECTOR and p.status == 403 and (p.method, p.path) == (method, path)
+        ),
+        None,
     )
 
 
@@ -61,10 +109,13 @@ def fetch_refused_read(facts: Facts) -> ReadRefusal | None:
         aware = division_awareness(facts, "refused_read", permissions)
     except FactUnavailable:
         aware = {p: None for p in permissions}
+    request = f"{CONVERSATION_READ[0]} {CONVERSATION_READ[1]}"
     return ReadRefusal(
-        request=f"{CONVERSATION_READ[0]} {CONVERSATION_READ[1]}",
+        request=request,
         status=403,
         code=error.code,
+        inspector_refused=inspector_refused(facts, request) is not None,
+        remedy=error.remedy,
         permission_type=op.permission_type if op else None,
         permissions=permissions,
         scopes=tuple(op.scopes) if op and op.scopes is not None else None,

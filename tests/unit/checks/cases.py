@@ -738,12 +738,20 @@ CASES: list[Case] = [
         "not a voice call",
         lambda: {"conversation": conversation(participants=[{"id": "p", "chats": [{}]}])},
     ),
-    Case("auth.trustee", Status.PASS, "not a trustee", lambda: {"token_info": token_info()}),
+    Case("auth.trustee", Status.PASS, "not a trustee", lambda: {"identity": identity("user")}),
     Case(
         "auth.trustee",
         Status.WARN,
         "cloned trustee user of org org-9",
-        lambda: {"token_info": token_info(clonedUser={"id": "u", "organization": {"id": "org-9"}})},
+        lambda: {"identity": identity("user", cloned_user=True, cloned_user_org="org-9")},
+    ),
+    Case(
+        # Read from tokens/me, or by the inspector from the OAuth client when the subject got no token: either way
+        # a client-credentials token has no user, so it is never a cloned user's.
+        "auth.trustee",
+        Status.SKIP,
+        "grant type is CLIENT-CREDENTIALS: its tokens have no user",
+        lambda: {"identity": identity(source="inspector", org_id=None)},
     ),
 ]
 

@@ -260,3 +260,14 @@ def test_a_permission_divisionspermitted_lists_nowhere_is_missing_when_the_roles
         permitted_divisions=permitted(False),
     )
     assert user.status is Status.FAIL and "unconfirmed" not in user.summary
+
+
+def test_the_inspector_refused_too_its_grant_is_what_would_confirm_the_division() -> None:
+    remedy = (
+        "the inspector identity needs the permission conversation:communication:view in all divisions (*)"
+    )
+    refusal = dataclasses.replace(refused_read((HOME, "Home")), inspector_refused=True, remedy=remedy)
+    finding = _division(refused_read=refusal)
+    assert finding.status is Status.FAIL and finding.basis is Basis.INFERRED
+    assert finding.see_more == (remedy,)  # the same step as the refused read's: the report states it once
+    assert "by the inspector → 403 too" in finding.because[1].rule
