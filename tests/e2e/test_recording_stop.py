@@ -63,7 +63,7 @@ def test_seed_403_names_permission_role_and_corrected_call(org: Org) -> None:
     assert result.exit_code == 1
     out = result.stdout
     assert PAUSE in out
-    assert "Recording Viewer" in out
+    assert "'Supervisor'" in out  # the org's existing role that grants it (not the client's own viewer role)
     conversation = org.demo["conversation"]
     assert f"/api/v2/conversations/calls/{conversation}/recordingstate" in out
     assert '{"recordingState":"PAUSED"}' in out and "$TOKEN" in out
@@ -71,7 +71,7 @@ def test_seed_403_names_permission_role_and_corrected_call(org: Org) -> None:
     assert code == 1
     assert document["verdict"]["blocking_failures"] == ["endpoint.exists", "auth.permissions"]
     fixes = "\n".join(document["fix"])
-    assert "Recording Viewer" in fixes and PAUSE in fixes
+    assert "the existing role 'Supervisor'" in fixes and PAUSE in fixes and "Recording Viewer" not in fixes
 
 
 @pytest.mark.parametrize("org", ["healthy"], indirect=True)
@@ -172,7 +172,7 @@ def test_error_body_evidence(org: Org, tmp_path: Any) -> None:
 def test_demo_command(org: Org) -> None:
     result = org.run("demo", "--no-color")
     assert result.exit_code == 1
-    assert PAUSE in result.stdout and "Recording Viewer" in result.stdout
+    assert PAUSE in result.stdout and "'Supervisor'" in result.stdout
 
 
 def test_skipping_a_blocking_check_cannot_make_the_call_succeed(org: Org) -> None:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gcdiag.facts.engine import FactError
-from gcdiag.facts.types import AuditChanges, InteractionAudits, TargetDivisions
+from gcdiag.facts.types import AuditChanges, InteractionAudits, OrgRole, TargetDivisions
+from gcdiag.genesys.authz import Role
 from gcdiag.genesys.errors import parse_error_body
 from gcdiag.genesys.targets import given_call
 from gcdiag.report.model import Status
@@ -33,6 +34,9 @@ from gcdiag.testing.facts import (
     recordings,
     target,
 )
+
+DISCONNECTER = Role("role-disc", "Call Control", ("conversation:communication:disconnect",))
+PARTICIPANT_PAUSE = Role("role-ppause", "Participant Pause", ("conversation:recording:pause",))
 
 
 def where() -> TargetDivisions:
@@ -269,6 +273,41 @@ CASES: list[Case] = [
             "grants": grants((VIEWER, "*")),
         },
         name="recording-flag-prefers-call-record",
+    ),
+    Case(
+        "auth.permissions",
+        Status.ERROR,
+        "depends on an unconfirmed fact",
+        lambda: {
+            "identity": identity("user"),
+            "target_call": target(f"PATCH /api/v2/conversations/calls/{CONV}", kind="user"),
+            "grants": grants((DISCONNECTER, "*")),
+        },
+        name="only-the-inferred-pause-string-missing",
+    ),
+    Case(
+        "auth.permissions",
+        Status.FAIL,
+        "it holds conversation:recording:pause, which does not substitute",
+        lambda: {
+            "identity": identity("user"),
+            "target_call": target(kind="user"),
+            "grants": grants((PARTICIPANT_PAUSE, "*")),
+        },
+        name="near-miss-pause",
+    ),
+    Case(
+        "auth.permissions",
+        Status.FAIL,
+        "the existing role 'Pauser'",
+        lambda: {
+            "identity": identity(),
+            "target_call": target(),
+            "grants": grants((VIEWER, "*")),
+            "org_roles": (OrgRole(VIEWER), OrgRole(PAUSER)),
+            "target_divisions": where(),
+        },
+        name="existing-role-in-the-conversations-division",
     ),
     # auth.division
     Case(
