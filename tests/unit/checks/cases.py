@@ -39,6 +39,42 @@ DISCONNECTER = Role("role-disc", "Call Control", ("conversation:communication:di
 PARTICIPANT_PAUSE = Role("role-ppause", "Participant Pause", ("conversation:recording:pause",))
 
 
+def recorders(adhoc: str = "NONE", cx: str = "NONE") -> dict[str, str]:
+    return {
+        "adhocState": adhoc,
+        "customerExperienceState": cx,
+        "agentExperienceState": "NONE",
+        "snippetState": "NONE",
+    }
+
+
+def adhoc_on_agent(policy_too: bool = False) -> dict[str, Any]:
+    """The agent (p-agent) records ad hoc; the customer leg records by policy only when ``policy_too``."""
+    cx = "ACTIVE" if policy_too else "NONE"
+    return conversation(
+        participants=[
+            {
+                "id": "p-customer",
+                "purpose": "customer",
+                "calls": [
+                    {"state": "connected", "recording": policy_too, "recordersState": recorders(cx=cx)}
+                ],
+            },
+            {
+                "id": "p-agent",
+                "purpose": "agent",
+                "userId": "user-1",
+                "calls": [
+                    {"state": "connected", "recording": True, "recordersState": recorders("ACTIVE", cx)}
+                ],
+            },
+        ]
+    )
+
+
+FLAG = "PATCH /api/v2/conversations/calls/{conversationId}/participants/"
+
+
 def where() -> TargetDivisions:
     return TargetDivisions((SUPPORT,), f"Support ({SUPPORT})", "conversation")
 
@@ -551,6 +587,50 @@ CASES: list[Case] = [
         Status.SKIP,
         "has ended",
         lambda: {"conversation": conversation(endTime="2026-11-28T10:05:00.000Z")},
+    ),
+    # recording.participant
+    Case(
+        "recording.participant",
+        Status.PASS,
+        "participant p-agent is the one whose ad hoc recording runs",
+        lambda: {
+            "target_call": target(FLAG + "p-agent", "ADHOC", conv=adhoc_on_agent()),
+            "conversation": adhoc_on_agent(),
+        },
+    ),
+    Case(
+        "recording.participant",
+        Status.FAIL,
+        "participant p-customer (customer) has no ad hoc recording to switch off; the ad hoc recording runs on "
+        "participant p-agent",
+        lambda: {
+            "target_call": target(FLAG + "p-customer", "ADHOC", conv=adhoc_on_agent()),
+            "conversation": adhoc_on_agent(),
+        },
+        name="another-leg",
+    ),
+    Case(
+        "recording.participant",
+        Status.FAIL,
+        "is not a participant of conversation",
+        lambda: {
+            "target_call": target(FLAG + "p-nobody", "ADHOC", conv=adhoc_on_agent()),
+            "conversation": adhoc_on_agent(),
+        },
+        name="unknown-participant",
+    ),
+    Case(
+        "recording.participant",
+        Status.SKIP,
+        "not a participant-flag call",
+        lambda: {"target_call": target(), "conversation": conversation()},
+    ),
+    Case(
+        "recording.kind",
+        Status.WARN,
+        "a policy (CUSTOMER_EXPERIENCE) recording runs too and keeps running",
+        lambda: {"target_call": target(FLAG + "p-agent", "ADHOC", conv=adhoc_on_agent(True))},
+        name="both-run-flag",
     ),
     # recording.kind
     Case(
