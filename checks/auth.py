@@ -295,10 +295,17 @@ def _org_roles(facts: FactView, permissions: list[str]) -> tuple[list[Role] | No
     listed: tuple[OrgRole, ...] | None = facts["org_roles"]
     if listed is None:
         problem = facts.problem("org_roles")
-        why = f" ({problem.line()})" if problem is not None else ""
+        read = (
+            f" ({problem.short().removeprefix('could not read org_roles: ')})" if problem is not None else ""
+        )
+        remedy = (
+            problem.remedy
+            if problem is not None and problem.remedy
+            else "use an inspector identity with authorization:role:view"
+        )
         return None, (
-            f"gcdiag could not read the org's roles{why}: an inspector with authorization:role:view lets it "
-            "propose an existing role that already grants the permission.",
+            f"To propose an existing role that already grants the permission, gcdiag must read the org's "
+            f"roles{read}: {remedy.rstrip('.')}.",
         )
     return [r.role for r in listed if not any(r.is_conditional(p) for p in permissions)], ()
 

@@ -67,12 +67,17 @@ def grant_role_to_user(role: str, division: str, user: str) -> str:
     )
 
 
-def create_role(permission: str) -> str:
+def create_role(permission: str, *, roles_read: bool = True) -> str:
     """The first half of a fix that needs a new role (named for its purpose, never after an identity)."""
+    unread = (
+        ""
+        if roles_read
+        else " (or use an existing role that grants it: gcdiag could not read the org's roles to look for one)"
+    )
     return (
         f"Create a role named for its purpose, for example {NEW_ROLE_NAME!r}, with {permission} (UI: "
-        f"{permission_label(permission)}; API: POST /api/v2/authorization/roles, needs authorization:role:add), "
-        "then: "
+        f"{permission_label(permission)}; API: POST /api/v2/authorization/roles, needs authorization:role:add)"
+        f"{unread}; then "
     )
 
 
@@ -182,14 +187,15 @@ def permission_fix_steps(
         purpose = purpose_role(permission, grants)
         if existing:
             best = existing[0]
-            others = other_grants(best, permission)
+            others = other_grants(best, permission, grants)
             step = grant(
                 permission,
                 best,
                 f"the existing role {best.name!r} (id {best.id}), which grants {permission},",
             )
             also = (
-                f" The role also grants {', '.join(others)}: check that the identity may have these too."
+                f" The role also grants {', '.join(others)}, which the identity does not hold yet: check that it "
+                "may have these too."
                 if others
                 else ""
             )
@@ -206,12 +212,8 @@ def permission_fix_steps(
             )
         else:
             step = grant(permission, None, "that role")
-            looked = (
-                ""
-                if org_roles is not None
-                else f" (or an existing role that grants {permission}: gcdiag could not read the org's roles)"
-            )
-            steps.append(replace(step, text=create_role(permission) + step.text + looked))
+            first = create_role(permission, roles_read=org_roles is not None)
+            steps.append(replace(step, text=first + step.text[:1].lower() + step.text[1:]))
     if wanted and evaluation.requirement_type == "ANY" and len(evaluation.required) > 1:
         chosen = (
             f" {prefer} is the one for what this call does (inferred: Genesys lists permissions per operation, "
@@ -262,14 +264,15 @@ def _controls(role: Role, besides: str = "") -> list[str]:
     return [p for p in LIVE_RECORDING_CONTROL if p != besides and role.grant_reason(p)]
 
 
-def other_grants(role: Role, permission: str) -> list[str]:
-    """What else ``role`` grants (permission strings and policies), so the fix says what assigning it gives."""
-    out = [p for p in role.permissions if p != permission]
-    for policy in role.policies:
-        actions = [a for a in policy.actions if f"{policy.domain}:{policy.entity}:{a}" != permission]
-        if actions:
-            out.append(f"{policy.domain}:{policy.entity}:{','.join(actions)}")
-    return out
+def other_grants(role: Role, permission: str, held: Sequence[Grant] = ()) -> list[str]:
+    """What else ``role`` grants (its permissions, one per action of each policy), leaving out ``permission`` and
+    what the ``held`` grants already give: what assigning the role adds besides the fix."""
+    granted = list(role.permissions) + [
+        f"{policy.domain}:{policy.entity}:{action}" for policy in role.policies for action in policy.actions
+    ]
+    return [
+        p for p in dict.fromkeys(granted) if p != permission and not any(g.role.grant_reason(p) for g in held)
+    ]
 
 
 # Permissions an identity may hold instead of the one a call lists, and why each does not substitute. Genesys

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from gcdiag.report.io import validate_report_dict
 
@@ -184,3 +185,35 @@ def test_applying_the_client_grant_fixes_the_division(tmp_path: Path) -> None:
         assert results(after)["auth.division"]["status"] == "pass"
         grants_after = org.sandbox.org.clients[client].role_divisions
         assert set(grants_before) < set(grants_after) and len(grants_after) == len(grants_before) + 1
+
+
+def test_fix_and_see_more_are_separate_and_unrepeated_in_every_format(tmp_path: Path) -> None:
+    """The org's roles cannot be read (403 on the list): the fix of the call is still concrete (a new role named
+    for its purpose; the subject's 'Recording Viewer' is not a recording-control role), and what would let gcdiag
+    look for an existing role is a separate see_more step — never in fix, never twice, in every format."""
+
+    def roles_list_denied(data: dict[str, Any]) -> None:
+        data["faults"] = {
+            "fail": [{"path_regex": "^/api/v2/authorization/roles$", "status": 403, "times": 100}]
+        }
+
+    with custom_org("seed-403", roles_list_denied, tmp_path) as org:
+        document = diagnose(org)
+        permissions = results(document)["auth.permissions"]
+        assert permissions["status"] == "fail"
+        assert permissions["fix"][0].startswith("Create a role named for its purpose")
+        assert (
+            "gcdiag could not read the org's roles" in permissions["fix"][0]
+        )  # the fix says what it could not do
+        (more,) = [s for s in document["see_more"] if s.startswith("To propose an existing role")]
+        assert "authorization:role:view" in more
+        assert more not in document["fix"]
+        for steps in (document["fix"], document["see_more"]):
+            assert len(steps) == len(set(steps))
+        table = org.run(*org.stop_args("--no-color")).stdout
+        assert table.count("To let gcdiag see more:") == 1
+        assert table.index("Fix:") < table.index("To let gcdiag see more:")
+        markdown = org.run(*org.stop_args("-o", "markdown")).stdout
+        assert "To propose an existing role that already grants the permission" in markdown
+        data = yaml.safe_load(org.run(*org.stop_args("-o", "yaml")).stdout)
+        assert data["see_more"] == document["see_more"] and data["fix"] == document["fix"]

@@ -283,3 +283,27 @@ def test_attempt_of_a_secure_pause_already_on_changes_nothing_and_says_so(org: O
     assert second["attempt"]["effect"] == "not_observed"
     assert any("already there before the call" in w for w in second["attempt"]["why"])
     assert statuses(second)["attempt.response"] == "fail"
+
+
+def test_when_only_the_inferred_pause_string_is_missing_the_verdict_says_it_depends_on_it(
+    tmp_path: Any,
+) -> None:
+    """Expected before running: Sam Agent (user token with the conversations scope) is a participant and holds
+    conversation:communication:disconnect, the one permission PATCH /api/v2/conversations/calls/{id} lists; the
+    route also needs Conversation > Recording > Pause, whose string conversation:recording:pause is inferred and
+    in none of his roles. Not a failure: an incomplete verdict that says it depends on an unconfirmed fact."""
+    from .conftest import custom_org
+
+    def with_conversations_scope(data: dict[str, Any]) -> None:
+        for holder in (*data["tokens"], *(c for c in data["oauth_clients"] if c.get("scopes"))):
+            holder["scopes"] = [*holder["scopes"], "conversations"]
+
+    with custom_org("user-scope", with_conversations_scope, tmp_path) as org:
+        conv = org.demo["conversation"]
+        code, document = report_of(org, "--call", f"PATCH /api/v2/conversations/calls/{conv}")
+        assert code == 3 and document["verdict"]["outcome"] == "incomplete"
+        assert "depends on an unconfirmed fact" in document["verdict"]["summary"]
+        assert "conversation:recording:pause" in document["verdict"]["summary"]
+        result = {r["id"]: r for r in document["results"]}["auth.permissions"]
+        assert result["status"] == "error" and "UNCONFIRMED" in result["summary"]
+        assert statuses(document)["auth.participant"] == "pass"

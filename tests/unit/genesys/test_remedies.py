@@ -41,6 +41,12 @@ def test_an_existing_role_that_grants_it_is_assigned_in_the_targets_division() -
     assert first.change.role == SUPERVISOR and first.change.division_id == SUPPORT
     assert "the existing role 'Supervisor'" in first.text and "in the division Support" in first.text
     assert "Aardvark" not in first.text and "Recording Viewer" not in first.text
+    assert "also grants" not in first.text  # what else Supervisor grants, the identity holds already
+    bare = steps([AARDVARK], [AARDVARK, SUPERVISOR])[0]
+    assert (
+        "The role also grants conversation:communication:view, recording:recording:view, which the identity"
+        in (bare.text)
+    )
 
 
 def test_the_least_privileged_role_wins_and_a_wildcard_admin_role_is_never_proposed() -> None:
