@@ -264,7 +264,9 @@ def auth_permissions(facts: FactView) -> Finding:
             client_id=ident.client_id,
             user=ident.user_name,
             division_label=(
-                f"the division {where.label} (the conversation's; or all divisions, *)"
+                f"the division {where.label} ("
+                + ("the conversation's; " if where.source == "conversation" else "")
+                + "or all divisions, *)"
                 if where is not None and where.ids
                 else "all divisions (*) or the conversation's division"
             ),

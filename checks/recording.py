@@ -111,6 +111,15 @@ def recording_kind(facts: FactView) -> Finding:
     pause = f"{SECURE_PAUSE[0]} {SECURE_PAUSE[1]}"
     flag = f"{PARTICIPANT_FLAG[0]} {PARTICIPANT_FLAG[1]}"
     if kind == "CUSTOMER_EXPERIENCE":
+        if target.route == "participant-flag" and "ADHOC" in target.running_kinds:
+            whose = f" of participant {target.adhoc_participants[0]}" if target.adhoc_participants else ""
+            return Finding(
+                Status.WARN,
+                f"the participant recording flag switches off only the ad hoc recording{whose}; the policy "
+                "(CUSTOMER_EXPERIENCE) recording keeps running",
+                fix=tuple(also_running(target)),
+                evidence={**evidence, "running": list(target.running_kinds)},
+            )
         if target.route == "participant-flag":
             return Finding(
                 Status.WARN,

@@ -160,7 +160,7 @@ def judge(
             "answers then is not documented)"
         )
     seen = (
-        f"it was so before the call already ({was})"
+        why[0]  # a reason waiting cannot change: say it at once
         if done_before
         else f"{expected.what} was not observed ({now})"
     )

@@ -355,7 +355,9 @@ def also_running(target: TargetCall) -> list[str]:
         if "CUSTOMER_EXPERIENCE" in kinds:
             return [
                 "A policy (CUSTOMER_EXPERIENCE) recording runs too, which the participant flag does not stop: "
-                f'secure-pause it with {SECURE_PAUSE[0]} {SECURE_PAUSE[1]} {{"recordingState": "PAUSED"}}.'
+                f"secure-pause it with {SECURE_PAUSE[0]} "
+                f"{_fill(SECURE_PAUSE[1], {'conversationId': target.conversation_id or '{conversationId}'})} "
+                'with body {"recordingState": "PAUSED"}.'
             ]
         return []
     if "ADHOC" in kinds:

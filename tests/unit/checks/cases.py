@@ -628,6 +628,14 @@ CASES: list[Case] = [
     Case(
         "recording.kind",
         Status.WARN,
+        "switches off only the ad hoc recording of participant p-agent; the policy (CUSTOMER_EXPERIENCE) recording "
+        "keeps running",
+        lambda: {"target_call": target(FLAG + "p-agent", "CUSTOMER_EXPERIENCE", conv=adhoc_on_agent(True))},
+        name="both-run-flag-policy-recording-asked",
+    ),
+    Case(
+        "recording.kind",
+        Status.WARN,
         "a policy (CUSTOMER_EXPERIENCE) recording runs too and keeps running",
         lambda: {"target_call": target(FLAG + "p-agent", "ADHOC", conv=adhoc_on_agent(True))},
         name="both-run-flag",
