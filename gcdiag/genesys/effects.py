@@ -126,10 +126,11 @@ def judge(
             after="",
         )
     if after is None or before is None:
+        when = "read the conversation before the call" if before is None else "re-read the conversation"
         return EffectCheck(
             Effect.UNKNOWN,
-            f"answered {status}, but gcdiag could not re-read the conversation to see whether {expected.what}"
-            + (f" ({after_problem})" if after_problem else ""),
+            f"answered {status}, but gcdiag could not {when} to see whether {expected.what}"
+            + (f" ({after_problem})" if after_problem and before is not None else ""),
             expected=expected.what,
             before="" if before is None else _state(expected, before),
             after="",

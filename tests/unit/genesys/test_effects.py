@@ -68,3 +68,10 @@ def test_the_flag_on_the_ad_hoc_leg_is_confirmed_when_its_recorder_stops() -> No
 def test_without_a_re_read_the_effect_is_unknown() -> None:
     found = judge(target(), 202, paused(False), None, after_problem="GET … → 403")
     assert found.effect is Effect.UNKNOWN and "403" in found.summary
+
+
+def test_without_a_read_before_the_call_the_effect_is_unknown_and_says_which_read() -> None:
+    found = judge(target(), 202, None, paused(True))
+    assert (
+        found.effect is Effect.UNKNOWN and "could not read the conversation before the call" in found.summary
+    )
