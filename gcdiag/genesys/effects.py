@@ -140,7 +140,11 @@ def judge(
     done_before, done_now = _done(expected, before), _done(expected, after)
     if done_now and not done_before:
         return EffectCheck(
-            Effect.CONFIRMED, f"answered {status}, and {expected.what}: {now}", expected.what, was, now
+            Effect.CONFIRMED,
+            f"answered {status}, and the effect shows: {now} (before: {was})",
+            expected.what,
+            was,
+            now,
         )
     why: list[str] = []
     if done_before and expected.participant is not None:
