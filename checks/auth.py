@@ -17,7 +17,13 @@ from gcdiag.facts.types import (
 from gcdiag.genesys.authz import Evaluation, Role, evaluate, scopes_cover
 from gcdiag.genesys.constants import ALL_DIVISIONS, GRANT_CLIENT_CREDENTIALS, TOKEN_PATH
 from gcdiag.genesys.remedies import FixStep, near_misses, permission_fix_steps
-from gcdiag.genesys.targets import PAUSE_PERMISSION_INFERRED, SECURE_PAUSE, TargetCall
+from gcdiag.genesys.targets import (
+    PAUSE_PERMISSION_INFERRED,
+    SECURE_PAUSE,
+    SECURE_PAUSE_PERMISSION,
+    SECURE_PAUSE_WITHOUT_PARTICIPATION,
+    TargetCall,
+)
 from gcdiag.pipeline import Basis, Because, FactError, FactView, Finding, Status, cause_id, check, unseen
 
 CC_NOTE = (
@@ -421,19 +427,23 @@ def auth_permissions(facts: FactView) -> Finding:
         summary += f"; it holds {', '.join(p for p, _ in near)}, which do{'es' if len(near) == 1 else ''} not substitute"
         detail += "\nHeld, but no substitute: " + "; ".join(f"{p} ({why})" for p, why in near) + "."
     see_more: tuple[str, ...] = ()
+    fix: list[str] = []
+    needed = Evaluation(**{**evaluation.__dict__, "held_elsewhere": ()})
+    also = extra_missing
     if ident.kind == "client_credentials" and target.requires_participant:
         # No permission makes this route work: a client-credentials token has no user, so it is never a
-        # participant (genesys-facts §3.2, INFERRED). The fix is the route that does not need one.
-        changes: tuple[tuple[str, Any], ...] = ()
-        fix = [
-            f"This route works only for a user who is a participant; for the OAuth client use {SECURE_PAUSE[0]} "
-            f'{SECURE_PAUSE[1]} with {{"recordingState": "PAUSED"}}, which needs conversation:recording:pauseOthers.'
-        ]
-    else:
-        org_roles, see_more = _org_roles(facts, [*perms, *extra_missing])
+        # participant (genesys-facts §3.2, INFERRED). The fix is the route that does not need one, and the
+        # permission that one needs when the client lacks it.
+        fix = [SECURE_PAUSE_WITHOUT_PARTICIPATION]
+        needed = evaluate("ANY", [SECURE_PAUSE_PERMISSION], grant_set.grants, None)
+        needed = Evaluation(**{**needed.__dict__, "held_elsewhere": ()})
+        also = []
+    changes: tuple[tuple[str, Any], ...] = ()
+    if not needed.allowed or also:
+        org_roles, see_more = _org_roles(facts, [*needed.required, *also])
         where: TargetDivisions | None = facts["target_divisions"]
         steps = permission_fix_steps(
-            Evaluation(**{**evaluation.__dict__, "held_elsewhere": ()}),
+            needed,
             grant_set.grants,
             identity_kind=ident.kind,
             client_name=ident.client_name,
@@ -447,13 +457,13 @@ def auth_permissions(facts: FactView) -> Finding:
                 else "all divisions (*) or the conversation's division"
             ),
             prefer=target.preferred_permission,
-            also_required=extra_missing,
+            also_required=also,
             user_id=ident.user_id,
             client_grant_type=ident.grant_type,
             division_ids=where.ids if where is not None else (),
             org_roles=org_roles,
         )
-        fix, changes = [s.text for s in steps], _changes(steps)
+        fix, changes = fix + [s.text for s in steps], _changes(steps)
     if ident.kind == "client_credentials" and target.route == "secure-pause":
         detail += "\n" + CC_NOTE
     return Finding(
@@ -865,9 +875,7 @@ def auth_participant(facts: FactView) -> Finding:
         return Finding(
             Status.FAIL,
             "a client-credentials token has no user, so it can never be a participant of the call",
-            fix=(
-                f'Use {alternative} with {{"recordingState": "PAUSED"}} and conversation:recording:pauseOthers.',
-            ),
+            fix=(SECURE_PAUSE_WITHOUT_PARTICIPATION,),
         )
     participants = [p.get("userId") for p in (facts["conversation"] or {}).get("participants") or ()]
     if ident.user_id and ident.user_id in participants:

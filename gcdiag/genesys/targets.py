@@ -25,6 +25,9 @@ SECURE_PAUSE = ("PUT", "/api/v2/conversations/calls/{conversationId}/recordingst
 SECURE_PAUSE_ANY_MEDIA = ("PATCH", "/api/v2/conversations/{conversationId}/recordingstate")
 PARTICIPANT_FLAG = ("PATCH", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}")
 PARTICIPANT_PATCH = ("PATCH", "/api/v2/conversations/calls/{conversationId}")
+SECURE_PAUSE_PERMISSION = (
+    "conversation:recording:pauseOthers"  # the …/recordingstate operations (genesys-facts §3.2 a-b)
+)
 # "Conversation > Recording > Pause" (Genesys forum); its string form is INFERRED (genesys-facts §10.12).
 PAUSE_PERMISSION_INFERRED = "conversation:recording:pause"
 
@@ -35,6 +38,14 @@ ROUTES = {
     PARTICIPANT_PATCH: "participant-patch",
 }
 
+
+# One wording for one step: auth.participant and auth.permissions both send a client-credentials token on the
+# participant route to secure pause, and a fix list must not say it twice (genesys-facts §3.2 a, c).
+SECURE_PAUSE_WITHOUT_PARTICIPATION = (
+    f'Use {SECURE_PAUSE[0]} {SECURE_PAUSE[1]} with {{"recordingState": "PAUSED"}}: it needs '
+    "conversation:recording:pauseOthers and no participation (a client-credentials token has no user, so it is "
+    "never a participant)."
+)
 
 RECORD_FLAG_PERMISSION = "conversation:call:record"  # INFERRED for the recording flag (genesys-facts §3.2 d)
 

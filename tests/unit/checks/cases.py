@@ -308,7 +308,8 @@ CASES: list[Case] = [
     Case(
         "auth.permissions",
         Status.FAIL,
-        "for the OAuth client use PUT /api/v2/conversations/calls/{conversationId}/recordingstate",
+        'Use PUT /api/v2/conversations/calls/{conversationId}/recordingstate with {"recordingState": "PAUSED"}: '
+        "it needs conversation:recording:pauseOthers and no participation",
         lambda: {
             "identity": identity(),
             "target_call": target(f"PATCH /api/v2/conversations/calls/{CONV}"),

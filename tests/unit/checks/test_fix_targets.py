@@ -71,3 +71,35 @@ def test_the_recommended_flag_call_targets_the_ad_hoc_leg_not_the_first_recorded
     chosen = target(None, "ADHOC", conv=adhoc_on_agent(policy_too=True))
     assert chosen.route == "participant-flag" and chosen.participant_id == "p-agent"
     assert chosen.concrete_path.endswith("/participants/p-agent")
+
+
+def test_a_client_on_the_participant_route_is_sent_to_secure_pause_once_with_the_permission_it_lacks() -> (
+    None
+):
+    """auth.participant and auth.permissions say the same step in the same words (so the report's fix has it once),
+    and auth.permissions adds the grant the client needs for secure pause — not for the route it cannot use."""
+    from gcdiag.facts.types import OrgRole
+    from gcdiag.pipeline.runner import ordered_fix
+    from gcdiag.report.model import CheckResult
+    from gcdiag.testing.facts import PAUSER, VIEWER, grants, identity
+
+    call = target(f"PATCH /api/v2/conversations/calls/{CONV}")
+    permissions = run_check(
+        CHECKS["auth.permissions"],
+        identity=identity(),
+        target_call=call,
+        grants=grants((VIEWER, "*")),
+        org_roles=(OrgRole(VIEWER), OrgRole(PAUSER)),
+    )
+    participant = run_check(
+        CHECKS["auth.participant"], identity=identity(), target_call=call, conversation=conversation()
+    )
+    assert permissions.fix[0] == participant.fix[0]
+    assert "the existing role 'Pauser'" in permissions.fix[1]
+    assert "conversation:communication:disconnect" not in " ".join(permissions.fix)
+    results = [
+        CheckResult(i, i, f.status, True, f.summary, fix=f.fix)
+        for i, f in (("auth.permissions", permissions), ("auth.participant", participant))
+    ]
+    fix, _ = ordered_fix(results)
+    assert sum("recordingstate" in step for step in fix) == 1
