@@ -103,3 +103,18 @@ def test_a_client_on_the_participant_route_is_sent_to_secure_pause_once_with_the
     ]
     fix, _ = ordered_fix(results)
     assert sum("recordingstate" in step for step in fix) == 1
+
+
+def test_a_role_whose_policy_for_the_permission_is_conditional_is_not_proposed() -> None:
+    from gcdiag.facts.types import OrgRole
+    from gcdiag.testing.facts import PAUSER, VIEWER, grants, identity
+
+    finding = run_check(
+        CHECKS["auth.permissions"],
+        identity=identity(),
+        target_call=target(),
+        grants=grants((VIEWER, "*")),
+        org_roles=(OrgRole(VIEWER), OrgRole(PAUSER, ("conversation:recording",))),
+    )
+    assert finding.status is Status.FAIL
+    assert "Pauser" not in finding.fix[0] and finding.fix[0].startswith("Create a role named for its purpose")

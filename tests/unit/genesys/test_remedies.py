@@ -84,3 +84,22 @@ def test_near_misses_say_why_they_do_not_substitute_and_mark_the_inferred_pause_
     assert "participant" in found["conversation:recording:pause"]
     # A call that controls no recording has no near miss among these.
     assert near_misses(["directory:user:view"], [Grant(VIEWER, "*")]) == []
+
+
+def test_a_user_is_granted_the_existing_role_through_a_bulk_grant_in_the_division() -> None:
+    grants = [Grant(VIEWER, ALL_DIVISIONS, subject_id="user-1")]
+    first = permission_fix_steps(
+        evaluate("ANY", [PAUSE], grants, None),
+        grants,
+        identity_kind="user",
+        client_name=None,
+        client_id=None,
+        user="Sam Agent",
+        user_id="user-1",
+        division_label="the division Support",
+        division_ids=(SUPPORT,),
+        org_roles=[VIEWER, SUPERVISOR],
+    )[0]
+    assert first.text.startswith("Grant the user Sam Agent the existing role 'Supervisor'")
+    assert "POST /api/v2/authorization/roles/{roleId}" in first.text
+    assert first.change is not None and first.change.division_id == SUPPORT
