@@ -250,7 +250,7 @@ def test_a_permission_divisionspermitted_lists_nowhere_is_missing_when_the_roles
     assert finding.status is Status.FAIL and finding.basis is Basis.INFERRED
     assert [b.fact for b in finding.because] == ["grants", "permitted_divisions", None]
     assert "unconfirmed for a client-credentials token" in finding.summary
-    assert finding.see_more == ("grant oauth:client:view",)  # the refused read's remedy confirms it
+    assert finding.see_more[0] == "grant oauth:client:view"  # the refused read's remedy confirms it
     # A user token: divisionspermitted is documented for the current user, so no caveat.
     user = run_check(
         auth_permissions,
