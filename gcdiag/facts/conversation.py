@@ -51,13 +51,13 @@ def fetch_conversation(facts: Facts) -> Any:
     try:
         return read(SUBJECT)
     except FactUnavailable as exc:
-        if exc.error.status != 403:
-            raise FactUnavailable(
-                inspector
-            ) from None  # no token, another failure: nothing more to reason from
+        request = f"{CONVERSATION_READ[0]} {CONVERSATION_READ[1]}"
+        # Only the read's own refusal is evidence; a refused token request (which may be a 403 too) is not, nor
+        # another failure: then the inspector's refusal stands, with nothing more to reason from.
+        if exc.error.status != 403 or exc.error.request != request:
+            raise FactUnavailable(inspector) from None
         ctx: RunContext = facts.context
         op = ctx.catalog.get(*CONVERSATION_READ)
-        request = f"{CONVERSATION_READ[0]} {CONVERSATION_READ[1]}"
         both = (
             f"{exc.error.reason}; the inspector's read was refused too ({inspector.status} {inspector.code})"
         )

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from gcdiag.client.errors import ApiError
 from gcdiag.facts.engine import FactUnavailable
 from gcdiag.facts.types import Identity, ReadRefusal, ScopeEnforcement
+from gcdiag.genesys.constants import TOKEN_PATH
 
 from .test_fetchers import CLIENT, CONV, DIVISIONS, HOME, ROLE, ROLE_BODY, FakeReader, facts_on, token_info
 
@@ -218,3 +220,21 @@ def test_refused_to_both_the_subjects_refusal_is_evidence_and_the_inspectors_gra
     assert refusal.inspector_refused and refusal.remedy == error.remedy
     assert f"the inspector identity needs the permission {VIEW} in all divisions (*)" in refusal.remedy
     assert refusal.permitted[VIEW].divisions == ((HOME, "Home"),)
+
+
+class _TokenRefused403(FakeReader):
+    """The subject's token request refused with 403 (which status a disabled client gets is unconfirmed)."""
+
+    def request(self, method: str, template: str, **kw: Any) -> Any:
+        raise ApiError(kind="auth", method="POST", path=TOKEN_PATH, identity=self.identity, status=403)
+
+
+def test_a_subject_refused_its_token_is_no_refused_read_even_with_a_403() -> None:
+    # A 403 from the token endpoint is about the token, not the conversation: the inspector's refusal stands and
+    # nothing is inferred from it.
+    subject = _TokenRefused403("subject", {})
+    inspector = FakeReader("inspector", {"GET /api/v2/conversations/{conversationId}": DENIED})
+    with facts_on(subject, inspector, conversation_id=CONV) as facts:
+        _, error = facts.outcome("conversation")
+        assert error is not None and error.identity == "inspector"
+        assert facts.get("refused_read") is None
