@@ -17,12 +17,6 @@ from gcdiag.sandbox.fixture import Org
 FIXTURE_DIR = Path(gcdiag.sandbox.__file__).parent / "fixtures"
 
 
-def fixture_data(name: str) -> dict[str, Any]:
-    """The raw YAML of a built-in fixture, to derive variants from."""
-    data: dict[str, Any] = yaml.safe_load((FIXTURE_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
-    return data
-
-
 class Api:
     """A requests session against one sandbox with one bearer token."""
 
