@@ -13,6 +13,7 @@ import yaml
 import gcdiag.sandbox
 from gcdiag.sandbox import Sandbox, load_fixture
 from gcdiag.sandbox.fixture import Org
+from gcdiag.testing import fixture_data as fixture_data  # re-exported for the tests here
 
 FIXTURE_DIR = Path(gcdiag.sandbox.__file__).parent / "fixtures"
 
