@@ -415,6 +415,13 @@ COMMAND_OPTIONS: dict[str, Option] = {
             metavar="DAYS",
         ),
         _opt(
+            "interaction_audit",
+            ("--interaction-audit",),
+            "GCDIAG_INTERACTION_AUDIT",
+            "Also read the recording actions on the conversation (quality interaction audit query; slower).",
+            kind="flag",
+        ),
+        _opt(
             "division",
             ("--division",),
             "GCDIAG_DIVISION",
