@@ -149,7 +149,8 @@ class Settings:
     run_deadline: float = DEFAULT_RUN_DEADLINE
     retries: int = DEFAULT_RETRIES
     rate_limit_per_minute: float = DEFAULT_RATE_LIMIT_PER_MINUTE
-    ca_bundle: str | None = None  # --ca-bundle: the CA certificates to trust (None: REQUESTS_CA_BUNDLE or the system's)
+    # --ca-bundle: the CA certificates to trust (None: REQUESTS_CA_BUNDLE or the system's)
+    ca_bundle: str | None = None
     # "flag" | "env" | "profile:NAME" | "default" | "unset" (no value) | "derived from <key> (<source>)"
     sources: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()

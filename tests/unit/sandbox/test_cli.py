@@ -114,7 +114,9 @@ def test_serve_tls_on_two_ports_prints_the_login_url_and_the_ca_bundle() -> None
         api = proc.stdout.readline().strip().removeprefix("listening on ")
         login = proc.stdout.readline().strip().removeprefix("login on ")
         ca = proc.stdout.readline().strip().removeprefix("ca bundle ")
-        assert api.startswith("https://127.0.0.1:") and login.startswith("https://127.0.0.1:") and api != login
+        assert (
+            api.startswith("https://127.0.0.1:") and login.startswith("https://127.0.0.1:") and api != login
+        )
         assert Path(ca).is_file()
         token = requests.post(
             login + "/oauth/token",
