@@ -723,6 +723,19 @@ def test_limiter_allows_n_per_minute_then_waits() -> None:
     assert limiter.acquire() > 0
 
 
+def test_the_limiter_says_when_requests_start_waiting_and_counts_the_wait_once() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(2, clock=clock, sleep=clock.sleep, margin=0.0)
+    told: list[float] = []
+    limiter.on_wait = told.append
+    assert limiter.acquire() == 0.0 and limiter.acquire() == 0.0 and limiter.waited == 0.0
+    assert limiter.acquire() == pytest.approx(60.0)
+    assert told == [pytest.approx(60.0)] and limiter.waited == pytest.approx(60.0)
+    # Full again; no slot for 60 s within a 1 s deadline: not waited, not told, not counted.
+    assert limiter.acquire() == 0.0
+    assert limiter.acquire(within=1.0) is None and len(told) == 1 and limiter.waited == pytest.approx(60.0)
+
+
 def test_the_limiter_does_not_wait_past_a_deadline() -> None:
     clock = FakeClock()
     limiter = RateLimiter(2, clock=clock, sleep=clock.sleep, margin=0.0)
