@@ -38,7 +38,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth
@@ -55,10 +55,12 @@ from gcdiag.client.retry import RETRY_STATUSES, Attempt, Decision, RetryPolicy
 from gcdiag.client.transfer import AnswerTooLarge, DeadlineReached, exchange
 from gcdiag.client.urls import build_path, host_of, strip_base_url
 from gcdiag.genesys.constants import TOKEN_PATH
-from gcdiag.genesys.errors import ParsedError, parse_error_body
 from gcdiag.settings.model import CLIENT_CREDENTIALS, DEFAULT_DEADLINE, Credentials
 from gcdiag.util.documents import DocumentError, load_json
 from gcdiag.util.files import MB, size_text
+
+if TYPE_CHECKING:  # imported where used: it is off the start-up path
+    from gcdiag.genesys.errors import ParsedError
 
 SUBJECT = "subject"
 INSPECTOR = "inspector"
@@ -578,6 +580,8 @@ class ApiClient:
                     method, template, host, start, attempt, status=status, correlation_id=correlation_id
                 )
                 return response
+
+            from gcdiag.genesys.errors import parse_error_body  # only for an answer that is not 2xx
 
             parsed = parse_error_body(response.content, status, response.headers.get("Content-Type"))
             left, nearest = self._time_left(limit, run_limit)
