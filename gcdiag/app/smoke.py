@@ -114,6 +114,10 @@ def run_smoke(
     return reports, smoke_exit_code(expectations)
 
 
+# The requests one item makes beyond the look-ups the run shares: the conversation and its recordings.
+ITEM_REQUESTS = 2
+
+
 def rate_limit_wait_text(delay: float, per_minute: float) -> str:
     """What the progress line says when the client-side rate limit makes the run wait."""
     return f"waiting {delay:.0f} s for the rate limit ({per_minute:g} requests/min per token)"
@@ -167,7 +171,14 @@ def run_smoke_command(inv: Invocation, req: SmokeRequest) -> int:
     cache = RequestCache()
     skip = () if req.with_audit else ("audit.recent-changes",)
 
+    # Items wait for the rate limit before they start, not inside their look-ups: a request may wait for a slot
+    # only until its deadline, so an item started into a full window would lose its reads instead of waiting.
+    reader = session.inspector or session.subject
+    pace = reader.limiter if reader is not None else None
+
     def one(item: SmokeItem) -> Report:
+        if pace is not None:
+            pace.wait_for_room(ITEM_REQUESTS)
         scenario = SCENARIOS[item.scenario]
         skips = tuple(
             s for s in skip if any(c.id == s and item.scenario in c.scenarios for c in checkset.checks)
@@ -196,7 +207,10 @@ def run_smoke_command(inv: Invocation, req: SmokeRequest) -> int:
     limiters = [c.limiter for c in (session.subject, session.inspector) if c is not None and c.limiter]
 
     def waiting(delay: float) -> None:
-        # Called by the client-side rate limit as requests start waiting for it: say so, and for how long.
+        # Called by the client-side rate limit as requests start waiting for it: say so, and for how long
+        # (a wait under a second is counted in the summary but not announced).
+        if delay < 1.0:
+            return
         text = rate_limit_wait_text(delay, settings.rate_limit_per_minute)
         with said:
             if bar is not None:

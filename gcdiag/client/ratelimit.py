@@ -58,6 +58,37 @@ class RateLimiter:
             if self._waiters == 0:
                 self.waited += max(self._clock() - self._since, 0.0)
 
+    def wait_for_room(self, slots: int) -> float:
+        """Block, taking nothing, until ``slots`` requests could go at once (at most the whole window's worth);
+        returns the seconds waited. A caller that paces its own work (smoke, an item at a time) waits here, so
+        that its requests then find a slot well within their deadlines."""
+        if not self.enabled:
+            return 0.0
+        slots = max(1, min(slots, self._count))
+        waited = 0.0
+        waiting = False
+        try:
+            while True:
+                starts = False
+                with self._lock:
+                    now = self._clock()
+                    while self._stamps and now - self._stamps[0] >= self._window:
+                        self._stamps.popleft()
+                    if len(self._stamps) + slots <= self._count:
+                        return waited
+                    # The slot that frees last among the ones needed.
+                    delay = self._stamps[len(self._stamps) + slots - self._count - 1] + self._window - now
+                    if not waiting:
+                        waiting = True
+                        starts = self._start_waiting(now)
+                if starts and self.on_wait is not None:
+                    self.on_wait(max(delay, 0.0))
+                self._sleep(max(delay, 0.0))
+                waited += max(delay, 0.0)
+        finally:
+            if waiting:
+                self._stop_waiting()
+
     def acquire(self, within: float = math.inf) -> float | None:
         """Block until a request may go; returns the seconds waited, or None (at once, nothing taken) when no
         slot frees up ``within`` seconds: the request's deadline would pass while it waited."""
