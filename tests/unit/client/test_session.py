@@ -90,3 +90,14 @@ def test_the_session_warms_as_many_connections_as_the_next_round_needs(sandbox: 
     session = Session.open(with_inspector)
     session.warm_up().join(10)
     assert sandbox.connections() == {"api": WARM_READER + WARM_SUBJECT_BESIDE_INSPECTOR, "login": 2}
+
+
+def test_the_ca_bundle_is_read_once_for_all_connections(sandbox: Sandbox) -> None:
+    sandbox.reset()
+    with client(sandbox) as api:
+        api.preconnect(3)
+        api.get_json("/api/v2/tokens/me")
+        adapter = api.session.get_adapter(api.api_url)
+        contexts = getattr(adapter, "_contexts", {})
+        assert list(contexts) == [sandbox.ca_bundle]  # one context, shared by the 3 + 1 connections
+        assert sandbox.connections()["api"] == 3
