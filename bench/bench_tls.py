@@ -140,7 +140,9 @@ def main() -> None:
     if len(args.latencies) >= 2:
         for name, points in (("gcdiag", ours), ("script", theirs)):
             k, fixed = fit(points)
-            print(f"{name}: wall = {fixed:.3f} s + {k:.2f} x latency ({k:.2f} round trips, {fixed:.3f} s fixed)")
+            print(
+                f"{name}: wall = {fixed:.3f} s + {k:.2f} x latency ({k:.2f} round trips, {fixed:.3f} s fixed)"
+            )
 
 
 if __name__ == "__main__":

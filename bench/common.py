@@ -102,7 +102,19 @@ def tls_sandbox(org: str = "seed-403", *extra: str) -> Iterator[TlsSandbox]:
     """``gcdiag sandbox serve --tls --login-port 0`` in a subprocess: two hosts over HTTPS, as Genesys serves
     them; a new connection costs two round trips of the latency (TCP and TLS 1.3) before its first request."""
     proc = subprocess.Popen(
-        [*gcdiag_cmd(), "sandbox", "serve", "--org", org, "--port", "0", "--login-port", "0", "--tls", *extra],
+        [
+            *gcdiag_cmd(),
+            "sandbox",
+            "serve",
+            "--org",
+            org,
+            "--port",
+            "0",
+            "--login-port",
+            "0",
+            "--tls",
+            *extra,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -40,7 +40,9 @@ def main() -> int:
     )
     token.raise_for_status()
     http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-    conversation = http.get(f"{args.api_url}/api/v2/conversations/{args.conversation}", timeout=30, verify=verify)
+    conversation = http.get(
+        f"{args.api_url}/api/v2/conversations/{args.conversation}", timeout=30, verify=verify
+    )
     client = http.get(f"{args.api_url}/api/v2/oauth/clients/{subject}", timeout=30, verify=verify)
     roles = [rd.get("roleId") for rd in client.json().get("roleDivisions") or ()] if client.ok else []
     print(f"conversation {conversation.status_code}, OAuth client {client.status_code}, roles {roles}")

@@ -110,3 +110,15 @@ def test_unknown_expected_check_id_is_exit_2(org: Org, tmp_path: Path) -> None:
     result = org.run("smoke", str(path))
     assert result.exit_code == 2 and "auth.permisions" in result.stderr
     assert org.sandbox.requests() == []
+
+
+def test_smoke_never_runs_the_interaction_audit(org: Org, tmp_path: Path) -> None:
+    # Not even with --with-audit and the recording-stop variable set: the 4-deep chain stays out of smoke.
+    before = len(org.sandbox.requests())
+    result = org.run(
+        "smoke", str(smoke_file(org, tmp_path)), "--with-audit", env={"GCDIAG_INTERACTION_AUDIT": "1"}
+    )
+    assert result.exit_code == 0, result.output
+    made = org.sandbox.requests()[before:]
+    assert any(r["path"] == "/api/v2/audits/query/realtime" for r in made)  # the audit check did run
+    assert not [r for r in made if "/quality/" in r["path"]]
