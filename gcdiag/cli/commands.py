@@ -30,6 +30,7 @@ from gcdiag.cli.root import cli
     "skip",
     "checks_dir",
     "audit_window",
+    "interaction_audit",
     "scopes_enforced",
 )
 @shared_options

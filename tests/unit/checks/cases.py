@@ -785,6 +785,22 @@ CASES: list[Case] = [
         },
         name="older-actions",
     ),
+    # --interaction-audit not given (the default): no value and no problem; the check says it did not look
+    Case(
+        "audit.recent-changes",
+        Status.PASS,
+        "were not looked up: the interaction audit query is slow",
+        lambda: {"inputs": inputs(), "audit_changes": audit_changes(), "interaction_audits": None},
+        name="interaction-audit-off",
+    ),
+    Case(
+        "audit.recent-changes",
+        Status.ERROR,
+        "not run: GET x refused (403)",
+        lambda: {"inputs": inputs(), "interaction_audits": None},
+        lambda: {"audit_changes": denied("audit_changes")},
+        name="interaction-audit-off-and-changes-denied",
+    ),
     Case(
         "audit.recent-changes",
         Status.ERROR,

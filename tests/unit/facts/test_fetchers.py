@@ -316,9 +316,17 @@ def test_interaction_audits_are_polled_to_completion_and_read_newest_first(state
             ),
         },
     )
-    with facts_on(subject, conversation_id=CONV) as facts:
+    with facts_on(subject, conversation_id=CONV, interaction_audit=True) as facts:
         audits = facts.get("interaction_audits")
     assert audits.entries == ({"action": "Update", "entityType": "Recording"},) and not audits.more
+
+
+def test_the_interaction_audit_is_not_read_unless_asked_for() -> None:
+    # No route: any request would fail the look-up; not asked for, it sends none and has no value.
+    subject = FakeReader("subject", {})
+    with facts_on(subject, conversation_id=CONV) as facts:
+        assert facts.outcome("interaction_audits") == (None, None)
+        assert facts.provenance("interaction_audits") == []
 
 
 # --- shapes: an answer of the wrong shape is an error naming the field, never a fact (#13) -------------------
