@@ -324,7 +324,7 @@ def auth_division(facts: FactView) -> Finding:
     evaluation = evaluate(ptype, perms, grant_set.grants, conv_divs, aware) if grant_set else None
     if evaluation is not None:
         evidence["evaluation"] = evaluation.to_dict()
-        if evaluation.division_assumed:
+        if evaluation.division_assumed and evaluation.permission_ok:  # held nowhere: nothing rests on it
             evidence["note"] = (
                 f"divisionAware unknown for {', '.join(evaluation.division_assumed)}: assumed division-aware "
                 "(unconfirmed)"  # genesys-facts §4 UNCONFIRMED
@@ -408,6 +408,13 @@ def auth_division(facts: FactView) -> Finding:
         fix = [
             f"Grant a role with {_req_text(ptype, perms)} in the division {conv_label}, or in all divisions (*)."
         ]
+    if evaluation is not None and evaluation.division_assumed:
+        # The failure rests on it (a permission that is not division-aware applies in any division), so the
+        # summary says so, not only the evidence (genesys-facts §4 UNCONFIRMED).
+        caveat += (
+            f"; assuming {', '.join(evaluation.division_assumed)} is division-aware: GET "
+            "/api/v2/authorization/permissions did not say (unconfirmed)"
+        )
     return Finding(Status.FAIL, summary + caveat, fix=tuple(fix), evidence=evidence, changes=changes)
 
 
@@ -450,9 +457,10 @@ def _held_divisions(permitted: dict[str, PermittedDivisions] | None, evaluation:
 @check(
     id="auth.participant",
     title="The caller is a participant (only for the participant route)",
-    scenarios=("recording-stop",),
+    scenarios=("recording-stop", "can-i"),
     blocking=True,
-    needs=("identity", "target_call", "conversation"),
+    needs=("identity", "target_call"),
+    wants=("conversation",),
     fix=(
         "Use PUT /api/v2/conversations/calls/{conversationId}/recordingstate, which needs "
         "conversation:recording:pauseOthers and no participation."
@@ -473,6 +481,9 @@ def auth_participant(facts: FactView) -> Finding:
                 f'Use {alternative} with {{"recordingState": "PAUSED"}} and conversation:recording:pauseOthers.',
             ),
         )
+    problem = facts.problem("conversation")
+    if problem is not None:
+        return unseen(problem)
     participants = [p.get("userId") for p in (facts["conversation"] or {}).get("participants") or ()]
     if ident.user_id and ident.user_id in participants:
         return Finding(Status.PASS, f"the user {ident.user_name or ident.user_id} is a participant")

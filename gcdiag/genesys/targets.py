@@ -62,6 +62,20 @@ class TargetCall:
         return f"{self.method} {self.path}"
 
     @property
+    def path_params(self) -> dict[str, str]:
+        """The path parameters given concretely (``{"conversationId": "3fa8…"}``), by aligning the concrete path
+        with the template; a parameter still written as ``{placeholder}`` is left out."""
+        out = {}
+        for want, got in zip(self.path.split("/"), self.concrete_path.split("/")):
+            if (
+                want.startswith("{")
+                and want.endswith("}")
+                and not (got.startswith("{") and got.endswith("}"))
+            ):
+                out[want[1:-1]] = got
+        return out
+
+    @property
     def preferred_permission(self) -> str | None:
         """Of the operation's ANY list, the permission that matches what this call does, when gcdiag can tell.
 

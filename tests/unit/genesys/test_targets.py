@@ -72,3 +72,12 @@ def test_given_call_for_can_i() -> None:
     assert given_call(CATALOG, ("GET", "/api/v2/nothing")).operation is None
     t = given_call(CATALOG, ("get", f"/api/v2/conversations/{CONV}"))
     assert t.operation is not None and t.concrete_path == f"/api/v2/conversations/{CONV}"
+
+
+def test_path_params_are_the_ids_given_concretely() -> None:
+    call = given_call(
+        CATALOG, ("PATCH", f"/api/v2/conversations/calls/{CONV}/participants/{{participantId}}")
+    )
+    assert call.path == "/api/v2/conversations/calls/{conversationId}/participants/{participantId}"
+    assert call.path_params == {"conversationId": CONV}  # a {placeholder} is not a value
+    assert given_call(CATALOG, ("GET", "/api/v2/nothing/here")).path_params == {}
