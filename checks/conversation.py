@@ -11,7 +11,7 @@ from typing import Any
 
 from gcdiag.facts.types import TargetIds
 from gcdiag.genesys.targets import ROUTES, TargetCall
-from gcdiag.pipeline import FactView, Finding, Status, cause_id, check, unseen
+from gcdiag.pipeline import FactError, FactView, Finding, Status, cause_id, check, unseen
 
 # The calls that act on a live recording: only these need the call to be live (conversation.state).
 RECORDING_CONTROL = frozenset(ROUTES.values())
@@ -68,9 +68,9 @@ def conversation_found(facts: FactView) -> Finding:
                 f"conversation {conversation_id} was not found at {env['api_url']} (region {env['region'] or 'custom'})",
                 # genesys-facts §3.5 (404 for an unknown or other-org id: best guess), §9 (regions: INFERRED)
                 detail="Genesys answered 404. Likely causes (unconfirmed): a wrong id, or an id from another org or "
-                "another region (each region is a separate cloud). It is not a user's id (GET /api/v2/users/{userId} "
-                "did not find it either); whether it is a recording's or a participant's id no read can tell (the "
-                "API reads those only under their conversation).",
+                f"another region (each region is a separate cloud). {_user_lookup(facts.problem('id_kind'))} Whether "
+                "it is a recording's or a participant's id no read can tell (the API reads those only under their "
+                "conversation).",
                 fix=(
                     "Check the id (a conversation id, not a recording or participant id).",
                     f"Check the region: gcdiag asked {env['api_url']}; pass --region for the org's region.",
@@ -95,6 +95,13 @@ def conversation_found(facts: FactView) -> Finding:
             "divisions": divisions,
         },
     )
+
+
+def _user_lookup(problem: FactError | None) -> str:
+    """What the look-up of the id as a user's showed: nothing is said to be so that was not seen."""
+    if problem is None:
+        return "It is not a user's id either (GET /api/v2/users/{userId} did not find it)."
+    return f"Whether it is a user's id gcdiag could not tell ({problem.short()})."
 
 
 def _what_else(value: str, conversation: dict[str, Any], recordings: list[dict[str, Any]]) -> str:

@@ -498,7 +498,7 @@ CASES: list[Case] = [
     Case(
         "conversation.found",
         Status.FAIL,
-        "was not found at https://api.mypurecloud.com",
+        "It is not a user's id either",
         lambda: {"target_ids": target_ids(), "environment": ENV},
         lambda: {"conversation": denied("conversation", 404, "not.found")},
     ),
@@ -518,6 +518,17 @@ CASES: list[Case] = [
         },
         lambda: {"conversation": denied("conversation", 404, "not.found")},
         name="user-id",
+    ),
+    Case(
+        "conversation.found",
+        Status.FAIL,
+        "Whether it is a user's id gcdiag could not tell (could not read id_kind: GET x → 403",
+        lambda: {"target_ids": target_ids(from_path=("conversationId",)), "environment": ENV_CAN_I},
+        lambda: {
+            "conversation": denied("conversation", 404, "not.found"),
+            "id_kind": denied("id_kind", 403, "missing.permissions"),
+        },
+        name="user-lookup-refused",
     ),
     Case(
         "conversation.found",
