@@ -131,7 +131,7 @@ def _what_else(value: str, conversation: dict[str, Any], recordings: list[dict[s
     scenarios=("recording-stop", "can-i"),
     blocking=True,
     needs=("target_ids",),
-    wants=("conversation", "recordings"),
+    wants=("conversation", "path_recordings"),
     fix=(
         "Use a participant id from the conversation's participants (GET /api/v2/conversations/{conversationId}) "
         "and a recording id from its recordings (GET /api/v2/conversations/{conversationId}/recordings)."
@@ -155,8 +155,8 @@ def conversation_path_ids(facts: FactView) -> Finding:
         return unseen(problem)  # a 404 is conversation.found's failure, stated once as the shared cause
     conversation: dict[str, Any] = facts["conversation"]
     participants = {str(p.get("id", "")).lower(): p for p in conversation.get("participants") or ()}
-    recordings: list[dict[str, Any]] = facts["recordings"] or []
-    rec_problem = facts.problem("recordings")
+    recordings: list[dict[str, Any]] = facts["path_recordings"] or []
+    rec_problem = facts.problem("path_recordings")
     found: list[str] = []
     wrong: list[str] = []
     evidence: dict[str, Any] = {

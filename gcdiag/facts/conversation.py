@@ -68,6 +68,21 @@ def fetch_target_ids(facts: Facts) -> TargetIds:
     )
 
 
+def fetch_path_recordings(facts: Facts) -> Any:
+    """The conversation's recordings, read only when an id in the call's path needs them: a recording id, or a
+    participant id that is none of the conversation's participants (it may be a recording's). can-i reads
+    nothing more than its path asks for."""
+    ids: TargetIds = facts.get("target_ids")
+    wanted = "recordingId" in ids.from_path
+    if not wanted and ids.participant_id:
+        conversation, _ = facts.outcome("conversation")
+        participants = {
+            str(p.get("id", "")).lower() for p in (conversation or {}).get("participants") or ()
+        }
+        wanted = isinstance(conversation, dict) and ids.participant_id not in participants
+    return facts.get("recordings") if wanted else None
+
+
 def fetch_id_kind(facts: Facts) -> dict[str, Any] | None:
     """What a conversation id that was not found is instead, when a read gcdiag may make tells.
 

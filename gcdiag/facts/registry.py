@@ -17,6 +17,7 @@ from gcdiag.facts.context import RunContext
 from gcdiag.facts.conversation import (
     fetch_conversation,
     fetch_id_kind,
+    fetch_path_recordings,
     fetch_recordings,
     fetch_target_call,
     fetch_target_divisions,
@@ -105,6 +106,12 @@ def fact_definitions() -> list[FactDef]:
             "target_ids",
             "the conversation, recording and participant ids diagnosed (given, or written in the call's path)",
             fetch_target_ids,
+        ),
+        FactDef(
+            "path_recordings",
+            "the conversation's recordings, when an id in the call's path needs them (else none read)",
+            fetch_path_recordings,
+            "reader",
         ),
         FactDef(
             "id_kind",

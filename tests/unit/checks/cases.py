@@ -560,7 +560,7 @@ CASES: list[Case] = [
                 participant_id="p-customer", from_path=("conversationId", "participantId", "recordingId")
             ),
             "conversation": conversation(),
-            "recordings": recordings(),
+            "path_recordings": recordings(),
         },
     ),
     Case(
@@ -581,7 +581,7 @@ CASES: list[Case] = [
         lambda: {
             "target_ids": target_ids(participant_id=REC, from_path=("conversationId", "participantId")),
             "conversation": conversation(),
-            "recordings": recordings(),
+            "path_recordings": recordings(),
         },
         name="recording-id-as-participant",
     ),
@@ -592,7 +592,7 @@ CASES: list[Case] = [
         lambda: {
             "target_ids": target_ids(recording_id="p-agent", from_path=("conversationId", "recordingId")),
             "conversation": conversation(),
-            "recordings": recordings(),
+            "path_recordings": recordings(),
         },
         name="participant-id-as-recording",
     ),
@@ -614,7 +614,7 @@ CASES: list[Case] = [
             "target_ids": target_ids(recording_id="r-other", from_path=("conversationId", "recordingId")),
             "conversation": conversation(),
         },
-        lambda: {"recordings": denied("recordings")},
+        lambda: {"path_recordings": denied("recordings")},
         name="recordings-unread",
     ),
     # conversation.state

@@ -493,3 +493,26 @@ def test_a_conversation_that_was_found_is_not_looked_up_as_a_user() -> None:
     with facts_on(FakeReader("subject", {}), inspector, conversation_id=CONV) as facts:
         assert facts.get("id_kind") is None
     assert [t for _, t, _ in inspector.log] == ["/api/v2/conversations/{conversationId}"]
+
+
+def test_the_recordings_are_read_only_when_an_id_in_the_path_needs_them() -> None:
+    recordings = (200, [{"id": "r1", "conversationId": CONV, "recordingFileRole": "ADHOC"}])
+    conversation = (200, {**CONVERSATION[1], "participants": [{"id": PART, "purpose": "customer"}]})
+    routes = {
+        "GET /api/v2/conversations/{conversationId}": conversation,
+        "GET /api/v2/conversations/{conversationId}/recordings": recordings,
+    }
+    flag = f"/api/v2/conversations/calls/{CONV}/participants/"
+    for path, read in (
+        (flag + PART, False),
+        (flag + USER, True),
+        (f"/api/v2/conversations/{CONV}/recordings/{USER}", True),
+    ):
+        inspector = FakeReader("inspector", routes)
+        call = ("PATCH" if "participants" in path else "GET", path)
+        with facts_on(FakeReader("subject", {}), inspector, scenario="can-i", call=call) as facts:
+            found = facts.get("path_recordings")
+        assert (found is not None) is read, path
+        assert (
+            "/api/v2/conversations/{conversationId}/recordings" in [t for _, t, _ in inspector.log]
+        ) is read
