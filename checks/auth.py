@@ -408,13 +408,8 @@ def auth_division(facts: FactView) -> Finding:
         fix = [
             f"Grant a role with {_req_text(ptype, perms)} in the division {conv_label}, or in all divisions (*)."
         ]
-    if evaluation is not None and evaluation.division_assumed:
-        # The failure rests on it (a permission that is not division-aware applies in any division), so the
-        # summary says so, not only the evidence (genesys-facts §4 UNCONFIRMED).
-        caveat += (
-            f"; assuming {', '.join(evaluation.division_assumed)} is division-aware: GET "
-            "/api/v2/authorization/permissions did not say (unconfirmed)"
-        )
+    if evaluation is not None:
+        caveat += _assumed(evaluation)
     return Finding(Status.FAIL, summary + caveat, fix=tuple(fix), evidence=evidence, changes=changes)
 
 
@@ -437,11 +432,28 @@ def _without_target_division(ptype: str | None, perms: list[str], facts: FactVie
             Status.PASS, "held in all divisions (*): whatever the target's division, a grant covers it"
         )
     where = ", ".join(sorted({c.division for c in held}))
+    assumed = _assumed_text([p for p in perms if aware.get(p) is None])  # evaluated with no target: say it here
     return Finding(
         Status.WARN,
-        f"held only in {where}: the call succeeds only for objects in {'that division' if ',' not in where else 'those divisions'}",
+        f"held only in {where}: the call succeeds only for objects in "
+        f"{'that division' if ',' not in where else 'those divisions'}{assumed}",
         fix=("Give the target's division with --division ID|NAME to check it.",),
         evidence={"evaluation": evaluation.to_dict()},
+    )
+
+
+def _assumed(evaluation: Evaluation) -> str:
+    """The division-aware assumption a verdict rests on, for its summary (not only the evidence): a permission that
+    is not division-aware applies in any division (genesys-facts §4 UNCONFIRMED when the API does not say)."""
+    return _assumed_text(list(evaluation.division_assumed))
+
+
+def _assumed_text(permissions: list[str]) -> str:
+    if not permissions:
+        return ""
+    return (
+        f"; assuming {', '.join(permissions)} is division-aware: GET /api/v2/authorization/permissions did not "
+        "say (unconfirmed)"
     )
 
 

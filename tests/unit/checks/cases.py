@@ -387,9 +387,22 @@ CASES: list[Case] = [
     Case(
         "auth.division",
         Status.WARN,
-        "the call succeeds only for objects in that division",
+        "the call succeeds only for objects in that division; assuming conversation:recording:pauseOthers is "
+        "division-aware",
         lambda: {"identity": identity(), "target_call": target(), "grants": grants((PAUSER, HOME))},
         name="no-target-some-divisions",
+    ),
+    Case(
+        "auth.division",
+        Status.WARN,
+        "the call succeeds only for objects in that division",
+        lambda: {
+            "identity": identity(),
+            "target_call": target(),
+            "grants": grants((PAUSER, HOME)),
+            "permission_info": {"conversation:recording:pauseOthers": True},
+        },
+        name="no-target-some-divisions-known-aware",
     ),
     Case(
         "auth.division",
