@@ -97,7 +97,7 @@ def auth_token(facts: FactView) -> Finding:
     title="The token's OAuth scopes cover the call (user tokens only)",
     scenarios=("recording-stop", "can-i"),
     blocking=True,
-    needs=("identity", "target_call", "inputs"),
+    needs=("identity", "target_call", "inputs", "environment"),
     fix=(
         "Authorize the OAuth client for the scope the call needs (Admin > Integrations > Authorized Applications "
         "for the client's scopes), then get a new token."
@@ -130,7 +130,14 @@ def auth_scopes(facts: FactView) -> Finding:
         return Finding(
             Status.WARN,
             f"gcdiag's catalog does not know which scopes {op.method} {op.path} needs",
-            detail="Run `gcdiag catalog refresh` to read the region's swagger, which lists each operation's scopes.",
+            # Only a Genesys region serves the swagger a refresh reads; a sandbox or gateway without a region
+            # does not (a refresh from it is refused), so nothing tells the user to refresh there.
+            detail=(
+                "Run `gcdiag catalog refresh` to read the region's swagger, which lists each operation's scopes."
+                if facts["environment"]["region"]
+                else f"A Genesys region's swagger lists each operation's scopes; {facts['environment']['api_url']} "
+                "is not a Genesys region's API host, so gcdiag uses its bundled catalog."
+            ),
             evidence=evidence,
         )
     basis = (

@@ -153,7 +153,8 @@ def load_catalog(
         operations = _operations_from(raw_ops, source)
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         reason = one_line(exc, 200)
-        return _bundled(f"live catalog cache {target} is unreadable ({reason}); run gcdiag catalog refresh")
+        advice = "; run gcdiag catalog refresh" if region_host else ""  # nothing suggests a refresh elsewhere
+        return _bundled(f"live catalog cache {target} is unreadable ({reason}){advice}")
 
     moment = now or datetime.now(timezone.utc)
     if moment.tzinfo is None:

@@ -187,8 +187,13 @@ class FixAsCode:
                 "notes": list(self.terraform_notes),
                 "source": TERRAFORM_SOURCE,
             },
-            "gc": {"commands": list(self.gc), "notes": list(self.gc_notes), "source": CLI_SOURCE},
-            "notes": list(self.notes),
+            # Notes are left out when there are none, as a report leaves out every empty value.
+            "gc": {
+                "commands": list(self.gc),
+                **({"notes": list(self.gc_notes)} if self.gc_notes else {}),
+                "source": CLI_SOURCE,
+            },
+            **({"notes": list(self.notes)} if self.notes else {}),
         }
 
 

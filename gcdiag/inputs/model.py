@@ -27,13 +27,16 @@ class Inputs:
     event: dict[str, Any] | None = None  # what --event resolved (for the report)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
+        # What was not given (None: no recording id, scopes enforcement unknown) is left out, as a report leaves out
+        # every default; readers take a missing key as None.
+        given: dict[str, Any] = {
             "conversation_id": self.conversation_id,
             "recording_id": self.recording_id,
             "given_call": f"{self.call[0]} {self.call[1]}" if self.call else None,
             "audit_window_days": self.audit_window_days,
             "scopes_enforced": self.scopes_enforced,
         }
+        out = {k: v for k, v in given.items() if v is not None}
         if self.division:
             out["division"] = self.division
         if self.permissions:

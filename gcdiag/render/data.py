@@ -14,6 +14,7 @@ from typing import Any
 from gcdiag import __version__
 from gcdiag.render.common import dump_yaml
 from gcdiag.report.model import REPORT_SCHEMA, Report
+from gcdiag.util.yamlio import OneLine
 
 SMOKE_KIND = "smoke"
 
@@ -22,8 +23,22 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+def laid_out(document: dict[str, Any]) -> dict[str, Any]:
+    """A report document with each part of a fix as code on one line (its change, each API request, the Terraform
+    and gc forms): code a person reads through a view (``report show``, ``--fix-format``), already escaped to one
+    line in YAML, so the document stays short enough to read. Only the YAML layout changes, never the data."""
+    for result in document.get("results") or ():
+        for entry in result.get("fix_as_code") or ():
+            for key, value in entry.items():
+                if key == "api" and isinstance(value, list):
+                    entry[key] = [OneLine(request) for request in value]
+                elif isinstance(value, (dict, list)):
+                    entry[key] = OneLine(value)
+    return document
+
+
 def render_yaml(report: Report) -> str:
-    return dump_yaml(report.to_dict())
+    return dump_yaml(laid_out(report.to_dict()))
 
 
 def render_json(report: Report) -> str:
@@ -50,7 +65,9 @@ def smoke_document(
 
 
 def render_many_yaml(reports: Sequence[Report], *, title: str = "", generated_at: str | None = None) -> str:
-    return dump_yaml(smoke_document(reports, title=title, generated_at=generated_at))
+    doc = smoke_document(reports, title=title, generated_at=generated_at)
+    doc["items"] = [laid_out(item) for item in doc["items"]]
+    return dump_yaml(doc)
 
 
 def render_many_json(reports: Sequence[Report], *, title: str = "", generated_at: str | None = None) -> str:

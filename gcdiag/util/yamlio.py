@@ -7,6 +7,7 @@ and representers as ``SafeLoader``/``SafeDumper``, and only the parsing and emit
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -25,9 +26,10 @@ def load(text: str, loader: type | None = None) -> Any:
 # A mapping or list of plain values that fits on one line is written on one line (``org: {id: …, name: …}``,
 # ``blocking_failures: [a.b, c.d]``); anything longer, or holding collections or multi-line text, is a block. A
 # list of records (mappings of plain values or short collections of them: the report's requests, the grants
-# considered) is one record a line, however long. Text is never folded: one
-# value, one line, as greppable as JSON.
-FLOW_WIDTH = 140
+# considered) is one record a line, however long; so is a value the writer wraps in :class:`OneLine`. Text is
+# never folded: one value, one line, as greppable as JSON; multi-line text is a literal block (``|``), its lines
+# as they are.
+FLOW_WIDTH = 180
 WIDTH = 1_000_000
 
 
@@ -71,6 +73,15 @@ def _record(item: Any) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class OneLine:
+    """A value written on one line however long, multi-line text escaped in it: data a person reads through a
+    view rather than in the document (a fix's API requests, Terraform and gc commands: code, already escaped).
+    Only the dumper sees it; the document's data is ``value``."""
+
+    value: Any
+
+
 class _Dumper(SafeDumper):  # type: ignore[misc]
     """The safe dumper, writing short collections and records inline."""
 
@@ -88,8 +99,18 @@ def _represent_list(dumper: Any, data: list[Any]) -> Any:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=bool(data) and _fits(data))
 
 
+def _represent_str(dumper: Any, data: str) -> Any:
+    # Multi-line text as a literal block: its lines as they are, not doubled and quoted (the emitter falls back to
+    # quoting where a block cannot say the text exactly, e.g. trailing spaces).
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|" if "\n" in data else None)
+
+
 def _inline(dumper: Any, value: Any) -> Any:
-    """``value`` as a node written on one line, however long (a record of a list of records)."""
+    """``value`` as a node written on one line, however long (a record of a list of records, a OneLine)."""
+    if isinstance(value, OneLine):
+        return _inline(dumper, value.value)
+    if isinstance(value, str) and "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')  # escaped: one line
     if isinstance(value, dict):
         pairs = [(dumper.represent_data(k), _inline(dumper, v)) for k, v in value.items()]
         return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=True)
@@ -102,6 +123,8 @@ def _inline(dumper: Any, value: Any) -> Any:
 
 _Dumper.add_representer(dict, _represent_dict)
 _Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(OneLine, _inline)
 
 
 def dump(data: Any, *, compact: bool = True) -> str:

@@ -172,13 +172,18 @@ CASES: list[Case] = [
         "auth.scopes",
         Status.SKIP,
         "scopes do not apply",
-        lambda: {"identity": identity(), "target_call": target(), "inputs": inputs()},
+        lambda: {"identity": identity(), "target_call": target(), "inputs": inputs(), "environment": ENV},
     ),
     Case(
         "auth.scopes",
         Status.PASS,
         "has a scope the call accepts",
-        lambda: {"identity": identity("user"), "target_call": target(kind="user"), "inputs": inputs()},
+        lambda: {
+            "identity": identity("user"),
+            "target_call": target(kind="user"),
+            "inputs": inputs(),
+            "environment": ENV,
+        },
     ),
     Case(
         "auth.scopes",
@@ -188,6 +193,7 @@ CASES: list[Case] = [
             "identity": identity("user", scopes=("conversations:readonly",)),
             "target_call": target(kind="user"),
             "inputs": inputs(),
+            "environment": ENV,
         },
     ),
     Case(
@@ -198,6 +204,7 @@ CASES: list[Case] = [
             "identity": identity("user", scopes=("conversations:readonly",)),
             "target_call": target(kind="user"),
             "inputs": inputs(scopes_enforced=True),
+            "environment": ENV,
         },
     ),
     Case(
@@ -208,6 +215,7 @@ CASES: list[Case] = [
             "identity": identity("user", scopes=()),
             "target_call": target(kind="user"),
             "inputs": inputs(scopes_enforced=False),
+            "environment": ENV,
         },
         name="not-enforced",
     ),
@@ -219,7 +227,20 @@ CASES: list[Case] = [
             "identity": identity("user"),
             "target_call": target("GET /api/v2/alerting/alerts/x", kind="user"),
             "inputs": inputs(),
+            "environment": ENV,
         },
+    ),
+    Case(
+        "auth.scopes",
+        Status.WARN,
+        "http://127.0.0.1:8080 is not a Genesys region's API host, so gcdiag uses its bundled catalog",
+        lambda: {
+            "identity": identity("user"),
+            "target_call": target("GET /api/v2/alerting/alerts/x", kind="user"),
+            "inputs": inputs(),
+            "environment": {**ENV, "api_url": "http://127.0.0.1:8080", "region": None},
+        },
+        name="sandbox",
     ),
     # auth.permissions
     Case(

@@ -421,6 +421,14 @@ def test_a_swagger_far_smaller_than_the_bundled_catalog_is_refused(server: Swagg
     assert refresh(server.url, cache_key="k", minimum=9).operations == 9
 
 
+def test_a_refused_swagger_leaves_the_cache_as_it_was(server: SwaggerServer, swagger: dict[str, Any]) -> None:
+    _write_cache("k", swagger, NOW)  # a catalog cached before (no validators: the download is unconditional)
+    before = cache_path("k").read_bytes()
+    with pytest.raises(CatalogError, match="far fewer"):
+        refresh(server.url, cache_key="k", minimum=1000)
+    assert cache_path("k").read_bytes() == before
+
+
 @pytest.mark.parametrize(("mode", "expected"), [("drip", "within the 0.5 s"), ("huge", "larger than 200 MB")])
 def test_a_download_ends_by_its_deadline_and_its_cap(server: SwaggerServer, mode: str, expected: str) -> None:
     server.mode = mode
@@ -549,6 +557,14 @@ def test_corrupt_cache_gives_the_bundled_catalog_with_a_reason(content: str) -> 
     assert catalog.source == "bundled"
     assert why.startswith("bundled catalog (live catalog cache ") and "unreadable" in why
     assert "gcdiag catalog refresh" in why and "\n" not in why
+
+
+def test_an_unreadable_cache_of_another_host_suggests_no_refresh() -> None:
+    # The sandbox or a gateway serves no region's swagger (a refresh from it is refused), so nothing says to refresh.
+    cache_path("127.0.0.1_8080").parent.mkdir(parents=True, exist_ok=True)
+    cache_path("127.0.0.1_8080").write_text("{not json", encoding="utf-8")
+    catalog, why = load_catalog(cache_key="127.0.0.1_8080", now=NOW, region_host=False)
+    assert catalog.source == "bundled" and "unreadable" in why and "refresh" not in why
 
 
 # --- matching on a live catalog -------------------------------------------------------------------------------
