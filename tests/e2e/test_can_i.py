@@ -176,17 +176,18 @@ def test_users_me_with_a_user_token_passes(org: Org) -> None:
 )
 def test_can_i_agrees_with_recording_stop(org: Org) -> None:
     """can-i of the very call recording-stop diagnoses (its concrete path) gives the same verdict, exit code and
-    deciding checks: one engine for both."""
-    stop = org.run(*org.stop_args("-o", "json"))
-    report = json.loads(stop.stdout)
-    target = report["facts"]["target_call"]
-    method = target["call"].split()[0]
-    code, results = can_i(org, method, target["concrete_path"])
-    verdict, stop_verdict = results["_"]["verdict"], report["verdict"]
-    assert code == stop.exit_code
-    assert verdict["outcome"] == stop_verdict["outcome"]
-    assert verdict["blocking_failures"] == stop_verdict["blocking_failures"]
-    assert verdict.get("blocking_errors") == stop_verdict.get("blocking_errors")
+    deciding checks: one engine for both. With --scopes-enforced yes too, where it changes the answer."""
+    for extra in ((), ("--scopes-enforced", "yes")) if org.name == "user-scope" else ((),):
+        stop = org.run(*org.stop_args("-o", "json", *extra))
+        report = json.loads(stop.stdout)
+        target = report["facts"]["target_call"]
+        method = target["call"].split()[0]
+        code, results = can_i(org, method, target["concrete_path"], *extra)
+        verdict, stop_verdict = results["_"]["verdict"], report["verdict"]
+        assert code == stop.exit_code, extra
+        assert verdict["outcome"] == stop_verdict["outcome"]
+        assert verdict["blocking_failures"] == stop_verdict["blocking_failures"]
+        assert verdict.get("blocking_errors") == stop_verdict.get("blocking_errors")
 
 
 @pytest.mark.parametrize("org", ["user-scope"], indirect=True)
