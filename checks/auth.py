@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gcdiag.facts.types import GrantSet, Identity, PermittedDivisions, TargetDivisions
+from gcdiag.facts.types import (
+    GrantSet,
+    Identity,
+    PermittedDivisions,
+    ReadRefusal,
+    ScopeEnforcement,
+    TargetDivisions,
+)
 from gcdiag.genesys.authz import Evaluation, evaluate, scopes_cover
-from gcdiag.genesys.constants import ALL_DIVISIONS
+from gcdiag.genesys.constants import ALL_DIVISIONS, GRANT_CLIENT_CREDENTIALS, TOKEN_PATH
 from gcdiag.genesys.remedies import FixStep, permission_fix_steps
 from gcdiag.genesys.targets import PAUSE_PERMISSION_INFERRED, SECURE_PAUSE, TargetCall
-from gcdiag.pipeline import FactView, Finding, Status, cause_id, check, unseen
+from gcdiag.pipeline import Basis, Because, FactError, FactView, Finding, Status, cause_id, check, unseen
 
 CC_NOTE = (
     "A client-credentials token has no user, and OAuth scopes do not apply to it: its rights come only from the "
@@ -31,14 +39,18 @@ def _named(name: str | None, entity_id: str | None) -> str:
     scenarios=("recording-stop", "can-i"),
     blocking=True,
     needs=("environment",),
-    wants=("token_info", "identity"),
     fix="Use a valid token for this org and region: check the client id/secret (or token) and --region.",
+    wants=("token_info", "identity", "refused_client"),
 )
 def auth_token(facts: FactView) -> Finding:
-    """Reads ``GET /api/v2/tokens/me``: org, OAuth client, grant type, user or none, trustee, idle expiry, client state."""
+    """Reads ``GET /api/v2/tokens/me``: org, OAuth client, grant type, user or none, trustee, idle expiry, client state.
+    When the subject got no token, the inspector's read of its OAuth client says why in plain words."""
     problem = facts.problem("token_info")
     env = facts["environment"]
     if problem is not None:
+        refused = _refused_token(problem, facts["refused_client"], facts.problem("refused_client"))
+        if refused is not None:
+            return refused
         if problem.status in (400, 401):
             return Finding(
                 Status.FAIL,
@@ -92,12 +104,122 @@ def auth_token(facts: FactView) -> Finding:
     return Finding(Status.PASS, summary, detail="; ".join(details), evidence=evidence)
 
 
+def _refused_token(problem: FactError, client: Any, client_problem: FactError | None) -> Finding | None:
+    """The subject's token request was refused and the inspector read its OAuth client (or found none): the cause
+    in plain words. None when the inspector did not read it (no inspector, or its read failed otherwise)."""
+    # Any refusal of the token request (400/401/403): which one each case gets is UNCONFIRMED (genesys-facts §1.4),
+    # so the verdict rests on the client's state as the inspector read it, never on the error body.
+    if not problem.request.endswith(" " + TOKEN_PATH) or problem.status not in (400, 401, 403):
+        return None
+    refused = f"{problem.status} {problem.code}".strip()
+    token = Because(fact="token_info", rule=f"the subject's token request was refused ({refused})")
+    client_id = dict(client_problem.params).get("clientId", "") if client_problem is not None else ""
+    if client_problem is not None and client_problem.status == 404:
+        return Finding(
+            Status.FAIL,
+            f"no token: the org has no OAuth client with the subject's client id (the inspector's read of it "
+            f"answered 404), so Genesys refused the token request ({refused})",
+            detail="Likely (inferred): a mistyped client id, a client deleted (an inactive client is deleted in "
+            "time), or a client of another org or region.",
+            fix=(
+                "Check the client id: use the id and secret of an active client-credentials OAuth client of this "
+                "org, in this region.",
+            ),
+            basis=Basis.INFERRED,
+            because=(
+                token,
+                Because(
+                    fact="refused_client",
+                    rule=f"the inspector's GET /api/v2/oauth/clients/{{clientId}} {client_id} → 404: no such client "
+                    "in this org → the client id is what Genesys refused",
+                ),
+            ),
+            evidence={"error": problem.to_dict(), "client_read": client_problem.to_dict()},
+            cause=cause_id(problem),
+        )
+    if not isinstance(client, dict):
+        return None
+    name = _named(client.get("name"), client.get("id"))
+    state = client.get("state")
+    grant = client.get("authorizedGrantType")
+    evidence = {"error": problem.to_dict(), "client": {"state": state, "authorizedGrantType": grant}}
+    read = Because(
+        fact="refused_client",
+        rule=f"the inspector read the OAuth client {name}: state {state!r}, authorizedGrantType {grant!r}",
+    )
+    rest = (
+        "The rest of this diagnosis is evaluated from the inspector's reads of the client (its role divisions) "
+        "and of the conversation."
+    )
+    # OAuthClient.state [SDK-M:o_auth_client]: "Disabled: Access tokens created by the client are invalid and new
+    # ones cannot be created"; "Inactive: Access tokens cannot be created with this OAuth client and it will be
+    # deleted". OAuthClientRequest.state takes the same values (active | disabled | inactive).
+    enable = (
+        f"Enable the OAuth client {name}: set its state to 'active' (PUT /api/v2/oauth/clients/{{clientId}} with "
+        'the client\'s fields and "state": "active", which needs oauth:client:edit), then get a new token.'
+    )
+    if state == "disabled":
+        return Finding(
+            Status.FAIL,
+            f"no token: the OAuth client {name} is disabled (OAuthClient.state 'disabled'): Genesys creates no new "
+            f"tokens for it and the ones it created are invalid",
+            detail=f"The token request was refused ({refused}). {rest}",
+            fix=(enable,),
+            evidence=evidence,
+            cause=cause_id(problem),
+        )
+    if state == "inactive":
+        return Finding(
+            Status.FAIL,
+            f"no token: the OAuth client {name} is inactive (OAuthClient.state 'inactive'): tokens cannot be "
+            "created with it, and Genesys will delete it",
+            detail=f"The token request was refused ({refused}). {rest}",
+            fix=(enable, "Or move the integration to an active client-credentials OAuth client."),
+            evidence=evidence,
+            cause=cause_id(problem),
+        )
+    if grant and grant != GRANT_CLIENT_CREDENTIALS:
+        return Finding(
+            Status.FAIL,
+            f"no token: the OAuth client {name} is a {grant} client, not a client-credentials one: its id and "
+            f"secret alone get no token ({refused})",
+            detail="A user-context grant needs a user to sign in (genesys-facts §1.2).",
+            fix=(
+                "Use a client-credentials OAuth client's id and secret, or a user's token from this client "
+                "(--token / GENESYSCLOUD_ACCESS_TOKEN).",
+            ),
+            evidence=evidence,
+            cause=cause_id(problem),
+        )
+    if state == "active" and grant == GRANT_CLIENT_CREDENTIALS:
+        return Finding(
+            Status.FAIL,
+            f"no token: the client secret was refused ({refused}); the OAuth client {name} exists, is active and "
+            "is a client-credentials client, so the secret is wrong",
+            detail=rest,
+            fix=(f"Use the current secret of the OAuth client {name}.",),
+            basis=Basis.INFERRED,
+            because=(
+                token,
+                read,
+                Because(
+                    rule="an active client-credentials client whose token request is refused → its secret "
+                    "(the only other credential) is what Genesys refused"
+                ),
+            ),
+            evidence=evidence,
+            cause=cause_id(problem),
+        )
+    return None
+
+
 @check(
     id="auth.scopes",
     title="The token's OAuth scopes cover the call (user tokens only)",
     scenarios=("recording-stop", "can-i"),
     blocking=True,
     needs=("identity", "target_call", "inputs", "environment"),
+    wants=("scope_enforcement",),
     fix=(
         "Authorize the OAuth client for the scope the call needs (Admin > Integrations > Authorized Applications "
         "for the client's scopes), then get a new token."
@@ -173,10 +295,56 @@ def auth_scopes(facts: FactView) -> Finding:
             "enforcement').",
             evidence=evidence,
         )
+    observed: ScopeEnforcement | None = facts["scope_enforcement"]
+    if observed is not None and observed.enforced is not None:
+        evidence["scope_reads"] = observed.to_dict()
+        # Every scope in the catalog for these reads is inferred from Genesys convention or Terraform unions
+        # (genesys-facts §2): each observation names its basis, and the conclusion is only as sure as they are.
+        because = tuple(Because(fact=o.fact, rule=o.line()) for o in (observed.refused or observed.allowed))
+        if observed.enforced:
+            return Finding(
+                Status.FAIL,
+                f"{summary}, and the org enforces scopes: the subject's own reads were refused for want of a scope",
+                detail="Scopes and permissions are both required where scopes are enforced (genesys-facts §1.2). "
+                "Not ruled out: an access policy (ABAC) that denied those reads (genesys-facts §4).",
+                fix=fix,
+                see_more=(
+                    "To state the setting instead of inferring it: --scopes-enforced yes|no (an admin sees it under "
+                    "Admin > Organization Settings > Settings > Enforce Scopes).",
+                ),
+                evidence=evidence,
+                basis=Basis.INFERRED,
+                because=(
+                    *because,
+                    Because(
+                        rule="a read refused although nothing but a scope could refuse it → the org enforces "
+                        f"scopes → the call, whose scope {need} the token lacks, is refused too"
+                    ),
+                ),
+            )
+        return Finding(
+            Status.PASS,
+            f"the token lacks {need}, but the org does not enforce scopes: the subject's reads succeeded without "
+            "their scopes",
+            detail="Without enforcement an app has the same access as its user (help article 'Enabling OAuth scope "
+            "enforcement').",
+            evidence=evidence,
+            basis=Basis.INFERRED,
+            because=(
+                *because,
+                Because(
+                    rule="reads answered although the token lacks their scopes → the org does not enforce scopes "
+                    f"→ the missing {need} does not refuse the call"
+                ),
+            ),
+        )
+    if observed is not None and observed.refused and observed.allowed:
+        evidence["scope_reads"] = observed.to_dict()
     return Finding(
         Status.ERROR,
         summary + "; whether that refuses the call depends on the org's Enforce Scopes setting, which gcdiag "
-        "cannot read",
+        "cannot read"
+        + (" (the subject's reads contradict each other on it)" if "scope_reads" in evidence else ""),
         detail="Orgs do not enforce scopes by default; an admin sees the setting under Admin > Organization "
         "Settings > Settings > Enforce Scopes.",
         fix=(*fix, "Tell gcdiag the setting with --scopes-enforced yes|no (env GCDIAG_SCOPES_ENFORCED)."),
@@ -294,7 +462,15 @@ def _req_text(ptype: str | None, perms: list[str]) -> str:
     scenarios=("recording-stop", "can-i"),
     blocking=True,
     needs=("identity", "target_call"),
-    wants=("target_divisions", "permitted_divisions", "grants", "permission_info"),
+    wants=(
+        "target_divisions",
+        "permitted_divisions",
+        "grants",
+        "permission_info",
+        "refused_read",
+        "scope_enforcement",
+        "inputs",
+    ),
     fix=(
         "Grant the role that has the permission in a division the conversation is in, or in all divisions (*)."
     ),
@@ -312,7 +488,7 @@ def auth_division(facts: FactView) -> Finding:
     if where is None:
         problem = facts.problem("target_divisions")
         if problem is not None:
-            return unseen(problem)
+            return _division_from_refusal(ptype, perms, facts, ident) or unseen(problem)
         return _without_target_division(ptype, perms, facts)
     conv_divs, conv_label = list(where.ids), where.label
     noun = "the conversation" if where.source == "conversation" else "the target"
@@ -418,6 +594,142 @@ def auth_division(facts: FactView) -> Finding:
     if evaluation is not None:
         caveat += _assumed(evaluation)
     return Finding(Status.FAIL, summary + caveat, fix=tuple(fix), evidence=evidence, changes=changes)
+
+
+def _divisions_of(
+    permission_type: str | None,
+    permissions: Sequence[str],
+    permitted: Mapping[str, PermittedDivisions] | None,
+    grant_set: GrantSet | None,
+) -> tuple[bool, dict[str, str], str] | None:
+    """Where the subject holds a requirement: (in all divisions, {division id: label}, where that was read), from
+    Genesys' own divisionspermitted answer when it covers every permission, else from the grants; None when
+    neither was read. For ANY, the union over the permissions; for ALL, where every one is held."""
+    if permitted and all(p in permitted for p in permissions):
+        entries = [permitted[p] for p in permissions]
+        source = "GET /api/v2/authorization/divisionspermitted/paged/me (subject)"
+        per = [(e.all_divisions, {d: f"{n} ({d})" if n else d for d, n in e.divisions}) for e in entries]
+    elif grant_set is not None:
+        source = grant_set.source
+        per = []
+        for p in permissions:
+            held = [g for g in grant_set.grants if g.role.grant_reason(p)]
+            per.append(
+                (
+                    any(g.division_id == ALL_DIVISIONS for g in held),
+                    {g.division_id: g.division_label for g in held if g.division_id != ALL_DIVISIONS},
+                )
+            )
+    else:
+        return None
+    if not per:
+        return None
+    if permission_type == "ALL":
+        everywhere = all(a for a, _ in per)
+        common = set.intersection(*(set(d) if not a else {"*"} for a, d in per))
+        labels = {d: lbl for _, ds in per for d, lbl in ds.items() if d in common or "*" in common}
+        return everywhere, labels, source
+    labels = {d: lbl for _, ds in per for d, lbl in ds.items()}
+    return any(a for a, _ in per), labels, source
+
+
+def _division_from_refusal(
+    ptype: str | None, perms: list[str], facts: FactView, ident: Identity
+) -> Finding | None:
+    """The subject's read of the conversation was refused: where it holds the read's permission, the conversation
+    is not. If every division in which it holds the call's permission is among those, the call is refused too
+    (inferred). None when the refusal does not settle it (the unseen error stands)."""
+    refusal: ReadRefusal | None = facts["refused_read"]
+    if refusal is None:
+        return None
+    grant_set: GrantSet | None = facts["grants"]
+    aware: dict[str, bool | None] = facts["permission_info"] or {}
+    held = _divisions_of(ptype, perms, facts["permitted_divisions"], grant_set)
+    if held is None:
+        return None
+    everywhere, held_in, held_source = held
+    need = _req_text(ptype, perms)
+    refused = f"{refusal.request} by the subject → {refusal.status} {refusal.code}".strip()
+    because = [Because(fact="conversation", rule=f"{refused}: the subject may not read the conversation")]
+    if perms and all(aware.get(p) is False for p in perms):
+        return None  # not division-aware: the observed answer is in the caller's ordinary path
+    if everywhere:
+        return Finding(
+            Status.PASS,
+            f"the identity holds {need} in all divisions (*): whichever division the conversation is in, a grant "
+            "covers it",
+            basis=Basis.INFERRED,
+            because=(
+                *because,
+                Because(fact="permitted_divisions", rule=f"{need} is held in all divisions ({held_source})"),
+            ),
+        )
+    if not held_in:
+        return None  # held nowhere: auth.permissions says so
+    if ident.kind == "user" and scopes_cover(refusal.scopes, ident.scopes) is not True:
+        enforced = facts["inputs"].scopes_enforced if facts["inputs"] is not None else None
+        observed: ScopeEnforcement | None = facts["scope_enforcement"]
+        if enforced is None and observed is not None:
+            enforced = observed.enforced
+        if enforced is not False:
+            return None  # the token lacks the read's scope: a scope may be what refused it
+        because.append(
+            Because(
+                fact="scope_enforcement", rule="the org does not enforce scopes: no scope refused the read"
+            )
+        )
+    view = _divisions_of(refusal.permission_type, refusal.permissions, refusal.permitted, grant_set)
+    if view is None:
+        return None
+    view_everywhere, view_in, view_source = view
+    view_need = _req_text(refusal.permission_type, list(refusal.permissions))
+    if view_everywhere or not view_in:
+        return (
+            None  # held in all divisions (something else refused it) or nowhere (no division to reason from)
+        )
+    if not set(held_in) <= set(view_in):
+        return None  # held where it may read conversations and elsewhere: the conversation may be elsewhere
+    where = ", ".join(sorted(held_in.values()))
+    views = ", ".join(sorted(view_in.values()))
+    because += [
+        Because(fact="refused_read", rule=f"the subject holds {view_need} only in {views} ({view_source})"),
+        Because(fact="permitted_divisions", rule=f"it holds {need} only in {where} ({held_source})"),
+        Because(
+            rule=f"a conversation is division-protected, so a refused read means it is in none of {views}; every "
+            f"division where {need} is held is among them → no grant of {need} covers the conversation"
+        ),
+    ]
+    assumed = [
+        p for p in (*perms, *refusal.permissions) if aware.get(p, refusal.division_aware.get(p)) is None
+    ]
+    detail = (
+        "Not ruled out (genesys-facts §4): an access policy (ABAC) denying the read, or a grant changed in the last "
+        "minutes."
+    )
+    if assumed:
+        detail += f" Assumed division-aware (unconfirmed): {', '.join(dict.fromkeys(assumed))}."
+    if ident.kind == "client_credentials" and "divisionspermitted" in held_source + view_source:
+        detail += (
+            " What divisionspermitted/paged/me evaluates for a client-credentials token is unconfirmed; an "
+            "inspector that reads the OAuth client's roles settles it."  # genesys-facts §4 UNCONFIRMED
+        )
+    return Finding(
+        Status.FAIL,
+        f"the identity holds {need} only in {where}, and its read of the conversation was refused: the "
+        "conversation is in another division, where the call would be refused too",
+        detail=detail,
+        fix=(
+            f"Grant a role with {need} in the conversation's division (which the subject may not read), or in all "
+            "divisions (*).",
+        ),
+        see_more=(
+            f"To confirm the conversation's division: have an inspector read {refusal.request} (it needs "
+            f"{view_need}): --inspector-client-id/--inspector-client-secret or --inspector-token.",
+        ),
+        evidence={"refused_read": refusal.to_dict(), "held_in": sorted(held_in), "view_in": sorted(view_in)},
+        basis=Basis.INFERRED,
+        because=tuple(because),
+    )
 
 
 def _without_target_division(ptype: str | None, perms: list[str], facts: FactView) -> Finding:

@@ -6,9 +6,10 @@ from typing import Any
 
 from gcdiag.facts import shapes
 from gcdiag.facts.context import RunContext
-from gcdiag.facts.engine import FactError, Facts, FactUnavailable
+from gcdiag.facts.engine import SUBJECT, FactError, Facts, FactUnavailable
+from gcdiag.facts.grants import division_awareness, permitted_in
 from gcdiag.facts.http import http
-from gcdiag.facts.types import Identity, TargetDivisions, TargetIds
+from gcdiag.facts.types import Identity, PermittedDivisions, ReadRefusal, TargetDivisions, TargetIds
 from gcdiag.genesys.constants import ALL_DIVISIONS
 from gcdiag.genesys.targets import TargetCall, choose_target_call, given_call
 from gcdiag.inputs.ids import is_id
@@ -76,9 +77,7 @@ def fetch_path_recordings(facts: Facts) -> Any:
     wanted = "recordingId" in ids.from_path
     if not wanted and ids.participant_id:
         conversation, _ = facts.outcome("conversation")
-        participants = {
-            str(p.get("id", "")).lower() for p in (conversation or {}).get("participants") or ()
-        }
+        participants = {str(p.get("id", "")).lower() for p in (conversation or {}).get("participants") or ()}
         wanted = isinstance(conversation, dict) and ids.participant_id not in participants
     return facts.get("recordings") if wanted else None
 
@@ -128,6 +127,45 @@ def fetch_conversation(facts: Facts) -> Any:
         path_params={"conversationId": conversation_id(facts)},
         shape=shapes.CONVERSATION,
         expect_id=("id", conversation_id(facts), "conversation"),
+    )
+
+
+CONVERSATION_READ = ("GET", "/api/v2/conversations/{conversationId}")
+
+
+def fetch_refused_read(facts: Facts) -> ReadRefusal | None:
+    """When the subject's own read of the conversation was refused (403): what that read needs, and in which
+    divisions the subject holds it. None when the conversation was read, or read by the inspector, or failed
+    otherwise: then there is nothing to reason from (and no request is made)."""
+    ctx: RunContext = facts.context
+    if not (ctx.inputs.conversation_id or path_ids(facts).get("conversationId")):
+        return None  # can-i reasons from a refusal as recording-stop does when its path names the conversation
+    _value, error = facts.outcome("conversation")
+    if error is None or error.status != 403 or error.identity != SUBJECT:
+        return None
+    op = ctx.catalog.get(*CONVERSATION_READ)
+    permissions = tuple(op.permissions) if op else ()
+    permitted: dict[str, PermittedDivisions] = {}
+    problem = ""
+    try:
+        permitted = permitted_in(facts, "refused_read", permissions)
+    except FactUnavailable as exc:  # the grants may still tell (the check falls back to them)
+        problem = exc.error.line()
+    try:
+        aware = division_awareness(facts, "refused_read", permissions)
+    except FactUnavailable:
+        aware = {p: None for p in permissions}
+    return ReadRefusal(
+        request=f"{CONVERSATION_READ[0]} {CONVERSATION_READ[1]}",
+        status=403,
+        code=error.code,
+        permission_type=op.permission_type if op else None,
+        permissions=permissions,
+        scopes=tuple(op.scopes) if op and op.scopes is not None else None,
+        scope_basis=(op.scope_basis or op.scope_evidence) if op else "",
+        permitted=permitted,
+        division_aware=aware,
+        permitted_problem=problem,
     )
 
 

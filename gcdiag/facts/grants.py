@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from gcdiag.facts import shapes
@@ -151,10 +151,16 @@ def fetch_permitted_divisions(facts: Facts) -> dict[str, PermittedDivisions]:
     target: TargetCall = facts.get("target_call")
     permissions = list(target.operation.permissions if target.operation else ())
 
+    return permitted_in(facts, "permitted_divisions", permissions)
+
+
+def permitted_in(facts: Facts, fact: str, permissions: Sequence[str]) -> dict[str, PermittedDivisions]:
+    """Genesys' own answer, with the subject's token, to "in which divisions does the subject hold P"."""
+
     def one(permission: str) -> PermittedDivisions:
         body = http(
             facts,
-            "permitted_divisions",
+            fact,
             "subject",
             "GET",
             "/api/v2/authorization/divisionspermitted/paged/me",
@@ -164,4 +170,4 @@ def fetch_permitted_divisions(facts: Facts) -> dict[str, PermittedDivisions]:
         divisions = tuple((str(d.get("id")), str(d.get("name", ""))) for d in body.get("entities") or ())
         return PermittedDivisions(permission, bool(body.get("allDivsPermitted")), divisions)
 
-    return dict(zip(permissions, parallel(facts, one, permissions)))
+    return dict(zip(permissions, parallel(facts, one, list(permissions))))

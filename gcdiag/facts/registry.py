@@ -19,6 +19,7 @@ from gcdiag.facts.conversation import (
     fetch_id_kind,
     fetch_path_recordings,
     fetch_recordings,
+    fetch_refused_read,
     fetch_target_call,
     fetch_target_divisions,
     fetch_target_ids,
@@ -31,7 +32,14 @@ from gcdiag.facts.grants import (
     fetch_permission_info,
     fetch_permitted_divisions,
 )
-from gcdiag.facts.identity import fetch_identity, fetch_oauth_client, fetch_token_info, fetch_user
+from gcdiag.facts.identity import (
+    fetch_identity,
+    fetch_oauth_client,
+    fetch_refused_client,
+    fetch_scope_enforcement,
+    fetch_token_info,
+    fetch_user,
+)
 from gcdiag.inputs.model import Inputs
 
 # --- the catalogue of facts -----------------------------------------------------------------------------------
@@ -78,6 +86,17 @@ def fact_definitions() -> list[FactDef]:
             "reader",
         ),
         FactDef(
+            "refused_client",
+            "when the subject got no token: the inspector's read of its OAuth client (state, grant type, roles)",
+            fetch_refused_client,
+            "reader",
+        ),
+        FactDef(
+            "scope_enforcement",
+            "whether the org enforces OAuth scopes, as the subject's own reads show it (user tokens)",
+            fetch_scope_enforcement,
+        ),
+        FactDef(
             "divisions",
             "GET /api/v2/authorization/divisions: names and the home division",
             fetch_divisions,
@@ -118,6 +137,12 @@ def fact_definitions() -> list[FactDef]:
             "what a conversation id that was not found is instead (GET /api/v2/users/{userId})",
             fetch_id_kind,
             "reader",
+        ),
+        FactDef(
+            "refused_read",
+            "when the subject's read of the conversation was refused: where it holds that read's permission",
+            fetch_refused_read,
+            "subject",
         ),
         FactDef("target_divisions", "the divisions the target lives in", fetch_target_divisions, "reader"),
         FactDef(

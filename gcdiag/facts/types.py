@@ -30,9 +30,16 @@ class Identity:
     date_token_idles: str | None
     user_id: str | None = None
     user_name: str | None = None
+    # "tokens/me": the subject's own token; "inspector": the subject got no token, and this is the inspector's
+    # read of its OAuth client (GET /api/v2/oauth/clients/{clientId}): no org, scopes or user from a token.
+    source: str = "tokens/me"
+
+    @property
+    def via_inspector(self) -> bool:
+        return self.source == "inspector"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "kind": self.kind,
             "grant_type": self.grant_type,
             "client": {"id": self.client_id, "name": self.client_name, "state": self.client_state},
@@ -43,6 +50,9 @@ class Identity:
             "scopes": list(self.scopes),
             "date_token_idles": self.date_token_idles,
         }
+        if self.via_inspector:
+            out["source"] = "GET /api/v2/oauth/clients/{clientId} (inspector): the subject got no token"
+        return out
 
 
 @dataclass(frozen=True)
@@ -119,6 +129,86 @@ class TargetIds:
             "recording_id": self.recording_id,
             "participant_id": self.participant_id,
             "from_path": list(self.from_path),
+        }
+
+
+@dataclass(frozen=True)
+class ReadRefusal:
+    """The subject's own read of the target was refused (403): what that read needs, and where the subject holds
+    it. A refusal is evidence: with the subject's grants it tells in which divisions the target is not."""
+
+    request: str  # "GET /api/v2/conversations/{conversationId}"
+    status: int
+    code: str
+    permission_type: str | None
+    permissions: tuple[str, ...]  # what the read needs (the operation catalog)
+    scopes: tuple[str, ...] | None  # the read's OAuth scopes (any of), None when unknown
+    scope_basis: str
+    # divisionspermitted/paged/me per read permission (subject's token); empty when that could not be read
+    permitted: Mapping[str, PermittedDivisions]
+    division_aware: Mapping[str, bool | None]
+    permitted_problem: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "request": self.request,
+            "status": self.status,
+            "code": self.code,
+            "requires": {"type": self.permission_type, "permissions": list(self.permissions)},
+            "scopes": None if self.scopes is None else list(self.scopes),
+            "divisionspermitted": [p.to_dict() for p in self.permitted.values()],
+            "divisionAware": dict(self.division_aware),
+            **({"divisionspermitted_problem": self.permitted_problem} if self.permitted_problem else {}),
+        }
+
+
+@dataclass(frozen=True)
+class ScopeObservation:
+    """One of the subject's reads that tells whether the org enforces OAuth scopes: its token lacks the read's
+    scope, and either nothing but a scope could have refused it (it needs no permission, or the user holds its
+    permission in all divisions) and it was refused, or it succeeded."""
+
+    request: str
+    status: int | None
+    code: str
+    scopes: tuple[str, ...]  # the read's scopes (any of)
+    scope_basis: str  # how gcdiag knows the read's scopes (catalog evidence)
+    why: str  # why only a scope could refuse it ("needs no permission", "the user holds P in all divisions")
+    fact: str  # the fact that made the read
+
+    @property
+    def refused(self) -> bool:
+        return self.status == 403
+
+    def line(self) -> str:
+        answer = f"{self.status} {self.code}".strip() if self.status is not None else "no answer"
+        return (
+            f"{self.request} (subject) → {answer}; it {self.why}, and the token lacks its scope "
+            f"{' or '.join(self.scopes)} ({self.scope_basis})"
+        )
+
+
+@dataclass(frozen=True)
+class ScopeEnforcement:
+    """What the subject's own reads show about the org's Enforce Scopes setting (user tokens only)."""
+
+    refused: tuple[ScopeObservation, ...]  # refused though only a scope could refuse them: enforced
+    allowed: tuple[ScopeObservation, ...]  # succeeded although the token lacks their scope: not enforced
+
+    @property
+    def enforced(self) -> bool | None:
+        """True/False when the reads agree; None when none tells, or they contradict each other."""
+        if self.refused and not self.allowed:
+            return True
+        if self.allowed and not self.refused:
+            return False
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "enforced": self.enforced,
+            "refused": [o.line() for o in self.refused],
+            "allowed": [o.line() for o in self.allowed],
         }
 
 

@@ -20,9 +20,11 @@ from __future__ import annotations
 from gcdiag.facts.engine import FactError
 from gcdiag.pipeline.causes import cause_id
 from gcdiag.pipeline.check import Check, FactView, check, findings_for_unseen, unseen
-from gcdiag.report.model import Finding, Status
+from gcdiag.report.model import Basis, Because, Finding, Status
 
 __all__ = [
+    "Basis",
+    "Because",
     "Check",
     "FactError",
     "FactView",

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
-from gcdiag.facts.engine import FactError, Facts, values_for
+from gcdiag.facts.engine import FactError, Facts, Provenance, values_for
 from gcdiag.pipeline.causes import INTERNAL_PREFIX, build_causes
 from gcdiag.pipeline.check import Check, FactView, findings_for_unseen
 from gcdiag.pipeline.facts_section import hoist
@@ -226,6 +226,10 @@ def build_report(
     verdict_results = results
     results = [r for r in results if r.id not in not_run]
     causes = build_causes(results, facts.errors().values(), requests)
+    if identity is not None and getattr(identity, "via_inspector", False):
+        # The subject got no token, but the inspector read its OAuth client: the diagnosis went past the missing
+        # token (the rest of the table is evaluated), so that cause does not stop it.
+        causes = tuple(replace(c, stops=False) if c.id == "token-subject" else c for c in causes)
     # One wording per cause: each result that could not run past it says the cause's label.
     labels = {c.id: c.label for c in causes}
     results = [
@@ -235,6 +239,7 @@ def build_report(
         for r in results
     ]
     fix, see_more = ordered_fix(results, causes)
+    results = [_linked(r, facts, requests) for r in results]
     left_out = [r.id for r in verdict_results if r.id in not_run]
     results, facts_section = hoist(results, _stated_facts(facts))
     return Report(
@@ -253,6 +258,39 @@ def build_report(
         left_out={"checks": left_out, "reason": not_run_reason} if left_out else None,
         facts=facts_section,
     )
+
+
+def _linked(result: CheckResult, facts: Facts, requests: Sequence[dict[str, Any]]) -> CheckResult:
+    """An inferred result's evidence names the requests it rests on: each ``because`` that names a fact and, in
+    its rule, a request that fact made gets that request's index in the report's ``requests``."""
+    if not result.because:
+        return result
+    linked = []
+    for because in result.because:
+        if because.request is None and because.fact:
+            index = _request_of(because.rule, facts.provenance(because.fact), requests)
+            because = replace(because, request=index) if index is not None else because
+        linked.append(because)
+    return replace(result, because=tuple(linked))
+
+
+def _request_of(rule: str, made: Sequence[Provenance], requests: Sequence[dict[str, Any]]) -> int | None:
+    """The index of the one request in ``requests`` that is one of ``made`` and that ``rule`` names; None when
+    none is, or several are alike (records keep no query parameters, so two reads of one path with different
+    parameters cannot be told apart: the fact's name alone then points to them)."""
+    named = [p for p in made if f"{p.method} {p.path}" in rule]
+    found = [
+        index
+        for index, record in enumerate(requests)
+        if any(
+            record.get("method") == p.method
+            and record.get("path") == p.path
+            and record.get("identity") == p.identity
+            and record.get("status") == p.status
+            for p in named
+        )
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 # The facts a report may state once (each has a to_dict): results' evidence refers to them.

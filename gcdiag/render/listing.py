@@ -196,6 +196,8 @@ def whoami_table(doc: dict[str, Any], width: int | None = None) -> str:
             )
         else:
             who = f"{_named(client, 'OAuth client ')} ({grant}{state}); no user"
+        if ident.get("source"):  # the subject got no token: this is the inspector's read of its OAuth client
+            who += "; read by the inspector (the subject got no token)"
         rows.append(("identity:", who))
     if configured.get("subject"):
         rows.append(("signed in:", configured["subject"]))

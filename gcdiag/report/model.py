@@ -303,6 +303,8 @@ def decide(
             summary = f"{first.summary}, so the call would fail"
         else:
             summary = f"{subject} would fail: {first.summary}"
+        if first.inferred:
+            summary += f" (inferred: see {first.id} for the evidence)"
         if len(failures) > 1:
             summary += f" (and {len(failures) - 1} more blocking failure{'s' if len(failures) > 2 else ''})"
         return Verdict(Outcome.WOULD_FAIL, failures, summary, errors)
@@ -329,6 +331,15 @@ def decide(
             Outcome.WOULD_SUCCEED,
             (),
             f"{subject} would succeed: no blocking check failed (warning: {', '.join(warned)})",
+            (),
+        )
+    inferred = [r.id for r in results if r.blocking and r.status is Status.PASS and r.inferred]
+    if inferred:
+        # A pass reasoned from other observations: the verdict says which rests on inference.
+        return Verdict(
+            Outcome.WOULD_SUCCEED,
+            (),
+            f"{subject} would succeed: every blocking check passed ({', '.join(inferred)} by inference)",
             (),
         )
     return Verdict(Outcome.WOULD_SUCCEED, (), f"{subject} would succeed: every blocking check passed", ())

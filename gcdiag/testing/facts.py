@@ -15,7 +15,15 @@ import copy
 from typing import Any
 
 from gcdiag.facts.engine import FactError
-from gcdiag.facts.types import GrantSet, Identity, PermittedDivisions, TargetIds
+from gcdiag.facts.types import (
+    GrantSet,
+    Identity,
+    PermittedDivisions,
+    ReadRefusal,
+    ScopeEnforcement,
+    ScopeObservation,
+    TargetIds,
+)
 from gcdiag.genesys.authz import Grant, Policy, Role
 from gcdiag.genesys.catalog import load_bundled
 from gcdiag.genesys.targets import choose_target_call
@@ -169,6 +177,51 @@ def denied(fact: str, status: int = 403, code: str = "missing.any.permissions") 
 
 def permitted(all_divs: bool = False, *divs: tuple[str, str]) -> dict[str, PermittedDivisions]:
     return {PAUSE: PermittedDivisions(PAUSE, all_divs, tuple(divs))}
+
+
+VIEW = "conversation:communication:view"
+
+
+def refused_read(
+    *divs: tuple[str, str], all_divs: bool = False, code: str = "missing.any.permissions"
+) -> ReadRefusal:
+    """The subject's read of the conversation refused (403); it holds conversation:communication:view in ``divs``
+    (id, name) per divisionspermitted/paged/me."""
+    return ReadRefusal(
+        request="GET /api/v2/conversations/{conversationId}",
+        status=403,
+        code=code,
+        permission_type="ANY",
+        permissions=(VIEW,),
+        scopes=("conversations", "conversations:readonly"),
+        scope_basis="INFERRED",
+        # No divisions given: divisionspermitted could not be read (the check falls back to the grants).
+        permitted={VIEW: PermittedDivisions(VIEW, all_divs, tuple(divs))} if divs or all_divs else {},
+        division_aware={VIEW: True},
+        permitted_problem="" if divs or all_divs else "could not read refused_read: 403",
+    )
+
+
+def scope_read(
+    status: int = 403, *, why: str = "needs no permission", fact: str = "grants"
+) -> ScopeObservation:
+    """One subject read that tells about scope enforcement: ``GET /api/v2/authorization/subjects/me`` without an
+    ``authorization`` scope, refused (403) or answered (200)."""
+    return ScopeObservation(
+        request="GET /api/v2/authorization/subjects/me",
+        status=status,
+        code="not.authorized" if status == 403 else "",
+        scopes=("authorization", "authorization:readonly"),
+        scope_basis="scope inferred: INFERRED",
+        why=why if status == 403 else "was answered",
+        fact=fact,
+    )
+
+
+def scope_enforcement(*reads: ScopeObservation) -> ScopeEnforcement:
+    return ScopeEnforcement(
+        refused=tuple(r for r in reads if r.refused), allowed=tuple(r for r in reads if not r.refused)
+    )
 
 
 def run_check(check: Check, problems: dict[str, FactError] | None = None, **values: Any) -> Finding:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -13,7 +14,7 @@ from gcdiag.pipeline.causes import build_causes
 from gcdiag.pipeline.check import Check, FactView, check
 from gcdiag.pipeline.runner import ordered_fix, run_checks, select_checks
 from gcdiag.pipeline.scenarios import Scenario
-from gcdiag.report.model import CheckResult, Outcome, Status, decide
+from gcdiag.report.model import Basis, CheckResult, Outcome, Status, decide
 
 SCENARIO = Scenario("demo", "t", order=("a.first", "a.second", "a.third"))
 
@@ -193,6 +194,17 @@ def test_success_with_a_blocking_warning_says_so_instead_of_every_check_passed()
     assert verdict.summary == "PUT /x would succeed: no blocking check failed (warning: a.w)"
 
 
+def test_a_verdict_that_rests_on_an_inference_says_so() -> None:
+    inferred = replace(r("a.i", Status.PASS), basis=Basis.INFERRED)
+    verdict = decide([r("a.a", Status.PASS), inferred], subject="PUT /x")
+    assert verdict.summary == "PUT /x would succeed: every blocking check passed (a.i by inference)"
+    failed = replace(r("a.f", Status.FAIL), basis=Basis.INFERRED)
+    assert decide([failed], subject="PUT /x").summary == (
+        "PUT /x would fail: a.f fail (inferred: see a.f for the evidence)"
+    )
+    assert decide([r("a.f", Status.FAIL)], subject="PUT /x").summary == "PUT /x would fail: a.f fail"
+
+
 def test_fix_order_blocking_failures_first_then_errors_then_warnings() -> None:
     results = [
         r("a.w", Status.WARN, False, ("warn step",)),
@@ -266,3 +278,18 @@ def test_a_verdict_its_results_contradict_is_found() -> None:
     # Non-blocking results never change the verdict.
     extra = [r("a.first", Status.PASS), r("smoke.expectation", Status.FAIL, blocking=False)]
     assert verdict_disagreement(decide(extra), extra) is None
+
+
+def test_a_because_names_its_request_only_when_one_request_matches() -> None:
+    from gcdiag.facts.engine import Provenance
+    from gcdiag.pipeline.runner import _request_of
+
+    read = Provenance("GET", "/api/v2/x/{id}", "subject", 403)
+    requests = [
+        {"method": "GET", "path": "/api/v2/y", "identity": "subject", "status": 200},
+        {"method": "GET", "path": "/api/v2/x/{id}", "identity": "subject", "status": 403},
+    ]
+    assert _request_of("GET /api/v2/x/{id} by the subject → 403", [read], requests) == 1
+    assert _request_of("a rule naming no request", [read], requests) is None
+    # Two alike records (query parameters are not recorded): which one is unknown, so neither is named.
+    assert _request_of("GET /api/v2/x/{id} → 403", [read], [*requests, requests[1]]) is None

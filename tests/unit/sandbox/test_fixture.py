@@ -16,7 +16,16 @@ from gcdiag.sandbox.vocab import KNOWN_SCOPES
 
 from .conftest import fixture_data
 
-BUILTINS = ["call-ended", "exposure", "healthy", "seed-403", "user-scope", "wrong-division"]
+BUILTINS = [
+    "call-ended",
+    "disabled-client",
+    "exposure",
+    "healthy",
+    "refused-division",
+    "seed-403",
+    "user-scope",
+    "wrong-division",
+]
 # The recording-stop family: one org (Acme Sandbox) seen in five situations. "exposure" is another org (who-can).
 FAMILY = [name for name in BUILTINS if name != "exposure"]
 PAUSE = "conversation:recording:pauseOthers"
@@ -29,8 +38,10 @@ def test_builtin_fixtures_are_listed_and_load_with_a_demo_block() -> None:
         assert org.name == "Acme Sandbox" and org.region == "us_east_1"
         assert [d.name for d in org.divisions] == ["Home", "Support"] and org.home_division.name == "Home"
         assert org.demo["description"] and org.demo["conversation"] in org.conversations
-        inspector = org.clients[org.demo["inspector_client"]]
-        assert inspector.name == "gcdiag Inspector" and inspector.grant == "client_credentials"
+        inspector = next(c for c in org.clients.values() if c.name == "gcdiag Inspector")
+        assert inspector.grant == "client_credentials"
+        # refused-division demonstrates a diagnosis without an inspector: its demo names none.
+        assert org.demo.get("inspector_client") == (None if name == "refused-division" else inspector.id)
         assert {r.name for r in org.roles.values()} >= {"gcdiag Read-Only Inspector", "Recording Viewer"}
 
 
