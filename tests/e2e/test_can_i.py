@@ -99,6 +99,12 @@ def test_a_concrete_conversation_is_checked_in_its_own_division(org: Org) -> Non
     code, results = can_i(org, "PUT", PAUSE_PATH)
     assert code == 1 and results["_"]["verdict"]["blocking_failures"] == ["auth.division"]
     assert "the conversation is in Support" in results["auth.division"]["summary"]
+    # The sandbox does not serve divisionAware as if Genesys had said it: the verdict states the assumption it
+    # rests on, in the summary (not only in evidence).
+    assumption = "assuming conversation:recording:pauseOthers is division-aware"
+    assert (
+        assumption in results["auth.division"]["summary"] and assumption in results["_"]["verdict"]["summary"]
+    )
     assert results["conversation.found"]["status"] == "pass"
     # A --division given as well does not decide; the answer says it was not used.
     code, results = can_i(org, "PUT", PAUSE_PATH, "--division", "Home")
