@@ -146,6 +146,7 @@ class Caller:
     user: User | None
     scopes: tuple[str, ...]
     expires_at: datetime
+    cloned_user: tuple[str, str] | None = None  # (clone id, trustee org id) of a trustee user's clone
 
     def subject_grants(self, org: Org) -> list[tuple[str, str, str]]:
         """(subject id, role id, division id) of the caller's grants. Client credentials: the client's role-division
@@ -286,7 +287,7 @@ class SandboxApi:
             if hmac.compare_digest(token_key(pre.token), key):
                 user = self.org.users.get(pre.user_id) if pre.user_id else None
                 expires = self.org.epoch + timedelta(seconds=pre.expires_in)
-                return Caller(self.org.clients[pre.client_id], user, pre.scopes, expires)
+                return Caller(self.org.clients[pre.client_id], user, pre.scopes, expires, pre.cloned_user)
         return None
 
     def _authenticate(self, req: Request) -> Caller:
@@ -459,7 +460,9 @@ def _tokens_me(api: SandboxApi, ctx: Ctx) -> Response:
     caller = ctx.caller
     # Client credentials: authorizedScope best guess [] — UNCONFIRMED (genesys-facts §5).
     scopes = caller.scopes if caller.user is not None else ()
-    return json_response(200, shapes.token_info(api.org, caller.client, scopes, utc(caller.expires_at)))
+    return json_response(
+        200, shapes.token_info(api.org, caller.client, scopes, utc(caller.expires_at), caller.cloned_user)
+    )
 
 
 @route("GET", "/api/v2/users/me")
@@ -518,6 +521,8 @@ def _put_oauth_client(api: SandboxApi, ctx: Ctx) -> Response:
     if state not in vocab.CLIENT_STATES:
         raise bad_request(f"Value [{state}] is not valid for field [state]")
     client.name, client.state, client.role_divisions = name, str(state), list(dict.fromkeys(pairs))
+    if client.state != "inactive":
+        client.date_to_delete = None  # only an inactive client is due for deletion (genesys-facts §1.4)
     if isinstance(body.get("description"), str):
         client.description = body["description"]
     return json_response(200, shapes.oauth_client(api.org, client))

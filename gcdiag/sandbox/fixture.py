@@ -27,6 +27,7 @@ from typing import Any, NoReturn
 from gcdiag.genesys.authz import Grant, Policy, Role
 from gcdiag.genesys.constants import ALL_DIVISIONS
 from gcdiag.sandbox import vocab
+from gcdiag.sandbox.scenario import Expectation, parse_expectation
 from gcdiag.util import yamlio
 
 FIXTURE_PACKAGE = "gcdiag.sandbox"
@@ -77,6 +78,9 @@ class OAuthClient:
     ]  # (role id, division id or "*"); a missing division is resolved to home
     description: str
     token_validity: int
+    # OAuthClient.dateToDelete: "The time at which this client will be deleted" [SDK-M:o_auth_client]; an
+    # inactive client "will be deleted" (genesys-facts §1.4), so only an inactive one carries it.
+    date_to_delete: timedelta | datetime | None = None
 
     @property
     def grant_type(self) -> str:
@@ -116,6 +120,8 @@ class Token:
     user_id: str | None
     scopes: tuple[str, ...]
     expires_in: int
+    # (cloned user id, trustee org id) for a clone of a trustee user (TokenInfo.clonedUser [SDK-M:token_info]).
+    cloned_user: tuple[str, str] | None = None
 
 
 @dataclass
@@ -129,6 +135,7 @@ class Participant:
     state: str  # Call.state
     recording: bool  # recorded by policy/trunk (customer experience)
     adhoc: bool  # an ad hoc recording of this participant is running
+    held: bool = False  # Call.held: "True if this call is held" [SDK-M:call]
 
 
 @dataclass
@@ -137,6 +144,12 @@ class Recording:
     file_role: str
     file_state: str
     media_subtype: str | None
+    # Recording.archiveDate / deleteDate: "The date the recording will be archived/deleted" [SDK-M:recording].
+    archive_date: timedelta | datetime | None = None
+    delete_date: timedelta | datetime | None = None
+    # Fixture vocabulary only (not a Recording field): the participant whose ad hoc recording this file is, so
+    # that participant's Call.recordingId ("the recording associated with this call" [SDK-M:call]) names it.
+    participant_id: str | None = None
 
 
 @dataclass
@@ -234,6 +247,8 @@ class Org:
     recording_settings: dict[str, Any]
     source: str
     raw: dict[str, Any] = field(repr=False)
+    # A catalogue scenario's expectation (gcdiag/sandbox/scenario.py); the sandbox never reads it.
+    expect: Expectation | None = None
     epoch: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     # -- look-ups --
@@ -511,6 +526,7 @@ _TOP_KEYS = (
     "faults",
     "demo",
     "recording_settings",
+    "expect",
 )
 _RECORDING_SETTINGS = {
     "max_simultaneous_streams": "maxSimultaneousStreams",
@@ -616,7 +632,14 @@ def _build(data: dict[str, Any], source: str) -> Org:
             c,
             p,
             ("id", "name", "secret", "grant"),
-            ("scopes", "state", "role_divisions", "description", "access_token_validity_seconds"),
+            (
+                "scopes",
+                "state",
+                "role_divisions",
+                "description",
+                "access_token_validity_seconds",
+                "date_to_delete",
+            ),
         )
         grant = r.choice(c, "grant", p, vocab.GRANT_TYPES)
         scopes = _scopes(r, c, p)
@@ -634,13 +657,20 @@ def _build(data: dict[str, Any], source: str) -> Org:
                 "client_credentials clients (genesys-facts §1.1)",
             )
         client_id = r.text(c, "id", p)
+        state = r.choice(c, "state", p, vocab.CLIENT_STATES, "active")
+        to_delete = r.when(c, "date_to_delete", p, None) if c.get("date_to_delete") is not None else None
+        if to_delete is not None and state != "inactive":
+            r.fail(
+                f"{p}.date_to_delete",
+                "expected only with state: inactive (an inactive client will be deleted)",
+            )
         clients[client_id] = OAuthClient(
             id=client_id,
             name=r.text(c, "name", p),
             secret=r.text(c, "secret", p),
             grant=grant,
             scopes=scopes,
-            state=r.choice(c, "state", p, vocab.CLIENT_STATES, "active"),
+            state=state,
             role_divisions=rds,
             description=r.text(c, "description", p, ""),
             token_validity=r.number(
@@ -651,6 +681,7 @@ def _build(data: dict[str, Any], source: str) -> Org:
                 vocab.TOKEN_VALIDITY_MIN,
                 vocab.TOKEN_VALIDITY_MAX,
             ),
+            date_to_delete=to_delete,
         )
     r.ids(raw_clients, "oauth_clients")
 
@@ -709,7 +740,7 @@ def _build(data: dict[str, Any], source: str) -> Org:
     tokens: list[Token] = []
     for i, t in enumerate(r.items(data, "tokens", "")):
         p = f"tokens[{i}]"
-        r.mapping(t, p, ("token", "client"), ("user", "scopes", "expires_in"))
+        r.mapping(t, p, ("token", "client"), ("user", "scopes", "expires_in", "cloned_user"))
         client_id = r.text(t, "client", p)
         client = clients.get(client_id)
         if client is None:
@@ -732,10 +763,19 @@ def _build(data: dict[str, Any], source: str) -> Org:
             extra = sorted(set(scopes) - set(client.scopes))
             if extra:
                 r.fail(f"{p}.scopes", f"expected a subset of the client's scopes; not granted to it: {extra}")
+        cloned = None
+        if t.get("cloned_user") is not None:
+            # A clone of a trustee user exists only in a user context (TokenInfoClonedUser {id, organization}
+            # [SDK-M:token_info_cloned_user]: "a clone of trustee user in the trustor org").
+            if client.grant == "client_credentials":
+                r.fail(f"{p}.cloned_user", "expected none: a client_credentials token has no user")
+            q = f"{p}.cloned_user"
+            r.mapping(t["cloned_user"], q, ("id", "organization"))
+            cloned = (r.text(t["cloned_user"], "id", q), r.text(t["cloned_user"], "organization", q))
         value = r.text(t, "token", p)
         if len(value) < 16:
             r.fail(f"{p}.token", "expected an opaque string of at least 16 characters")
-        tokens.append(Token(value, client_id, user_id, scopes, r.number(t, "expires_in", p, 86400)))
+        tokens.append(Token(value, client_id, user_id, scopes, r.number(t, "expires_in", p, 86400), cloned))
     if len({t.token for t in tokens}) != len(tokens):
         r.fail("tokens", "duplicate token values")
 
@@ -755,6 +795,7 @@ def _build(data: dict[str, Any], source: str) -> Org:
     faults = _faults(r, data.get("faults"))
     settings = _recording_settings(r, data.get("recording_settings"))
     demo = _demo(r, data.get("demo"), clients, tokens, conversations)
+    expect = None if data.get("expect") is None else parse_expectation(data["expect"], r.fail)
 
     return Org(
         id=org_id,
@@ -777,6 +818,7 @@ def _build(data: dict[str, Any], source: str) -> Org:
         recording_settings=settings,
         source=source,
         raw=raw,
+        expect=expect,
     )
 
 
@@ -882,7 +924,9 @@ def _conversation(
         r.fail(f"{p}.participants", "expected at least one participant")
     for j, part in enumerate(raw_participants):
         q = f"{p}.participants[{j}]"
-        r.mapping(part, q, ("id", "purpose"), ("user", "name", "ani", "dnis", "state", "recording", "adhoc"))
+        r.mapping(
+            part, q, ("id", "purpose"), ("user", "name", "ani", "dnis", "state", "recording", "adhoc", "held")
+        )
         user_id = part.get("user")
         if user_id is not None and user_id not in users:
             r.fail(f"{q}.user", f"unknown user id {user_id!r} (not in users)")
@@ -890,6 +934,11 @@ def _conversation(
         if ended and state not in ("disconnected", "terminated"):
             r.fail(f"{q}.state", "expected disconnected or terminated in a disconnected conversation")
         name = r.text(part, "name", q, users[user_id].name if user_id else "")
+        held = r.flag(part, "held", q, False)
+        if held and state != "connected":
+            r.fail(
+                f"{q}.held", "expected held only on a connected participant (a held call is still connected)"
+            )
         participants.append(
             Participant(
                 id=r.text(part, "id", q),
@@ -901,6 +950,7 @@ def _conversation(
                 state=state,
                 recording=r.flag(part, "recording", q, False),
                 adhoc=r.flag(part, "adhoc", q, False),
+                held=held,
             )
         )
     r.ids(raw_participants, f"{p}.participants")
@@ -908,8 +958,26 @@ def _conversation(
     raw_recordings = r.items(c, "recordings", p)
     for j, rec in enumerate(raw_recordings):
         q = f"{p}.recordings[{j}]"
-        r.mapping(rec, q, ("id", "file_role"), ("file_state", "media_subtype"))
+        r.mapping(
+            rec,
+            q,
+            ("id", "file_role"),
+            ("file_state", "media_subtype", "archive_date", "delete_date", "participant"),
+        )
+        owner = rec.get("participant")
+        if owner is not None:
+            if owner not in {x.id for x in participants}:
+                r.fail(f"{q}.participant", f"unknown participant id {owner!r} (not in participants)")
+            if rec.get("file_role") != "ADHOC":
+                r.fail(
+                    f"{q}.participant",
+                    "expected only on an ADHOC recording (ad hoc recording is per participant)",
+                )
         subtype = rec.get("media_subtype")
+        dates = {
+            k: r.when(rec, k, q, None) if rec.get(k) is not None else None
+            for k in ("archive_date", "delete_date")
+        }
         recordings.append(
             Recording(
                 id=r.text(rec, "id", q),
@@ -920,6 +988,9 @@ def _conversation(
                 media_subtype=None
                 if subtype is None
                 else r.choice(rec, "media_subtype", q, vocab.MEDIA_SUBTYPES),
+                archive_date=dates["archive_date"],
+                delete_date=dates["delete_date"],
+                participant_id=None if owner is None else str(owner),
             )
         )
     r.ids(raw_recordings, f"{p}.recordings")

@@ -101,15 +101,26 @@ def oauth_client(org: Org, client: OAuthClient) -> dict[str, Any]:
     out["scope"] = list(client.scopes)
     out["roleDivisions"] = [{"roleId": r, "divisionId": d} for r, d in client.role_divisions]
     out["state"] = client.state
+    if client.date_to_delete is not None:
+        out["dateToDelete"] = utc(org.at(client.date_to_delete))
     out["selfUri"] = f"{API}/oauth/clients/{client.id}"
     return out
 
 
-def token_info(org: Org, client: OAuthClient, scopes: tuple[str, ...], idles: str) -> dict[str, Any]:
-    """TokenInfo (GET /api/v2/tokens/me)."""
-    return {
+def token_info(
+    org: Org,
+    client: OAuthClient,
+    scopes: tuple[str, ...],
+    idles: str,
+    cloned_user: tuple[str, str] | None = None,
+) -> dict[str, Any]:
+    """TokenInfo (GET /api/v2/tokens/me). ``cloned_user`` (clone id, trustee org id) adds ``clonedUser``, "only
+    present when a user is a clone of trustee user in the trustor org" [SDK-M:token_info]."""
+    out: dict[str, Any] = {
         "organization": named_org(org),
-        "homeOrganization": named_org(org),
+        # "The token's home organization" differs under org trustee access (genesys-facts §5): for a clone, the
+        # trustee's org, INFERRED; the sandbox knows only its id (NamedEntity.name is optional).
+        "homeOrganization": {"id": cloned_user[1]} if cloned_user else named_org(org),
         # For a client-credentials token this is UNCONFIRMED (genesys-facts §5): best guess an empty list. For user
         # tokens, the scopes the token carries (INFERRED, genesys-facts §5).
         "authorizedScope": list(scopes),
@@ -122,10 +133,21 @@ def token_info(org: Org, client: OAuthClient, scopes: tuple[str, ...], idles: st
             "authorizedGrantType": client.grant_type,
             "scope": list(client.scopes),
             "state": client.state,
+            **(
+                {"dateToDelete": utc(org.at(client.date_to_delete))}
+                if client.date_to_delete is not None
+                else {}
+            ),
             "organization": named_org(org),
         },
         "dateTokenIdles": idles,
     }
+    if cloned_user:
+        out["clonedUser"] = {
+            "id": cloned_user[0],
+            "organization": {"id": cloned_user[1]},
+        }  # TokenInfoClonedUser
+    return out
 
 
 def user_me(org: Org, user: User) -> dict[str, Any]:
@@ -331,17 +353,35 @@ def _is_recording(conv: Conversation, participant: Participant) -> bool:
     )
 
 
+def _secure_pause(conv: Conversation, participant: Participant) -> bool:
+    """A call's ``securePause`` ("True when the recording of this call is in secure pause status" [SDK-M:call]):
+    only a connected leg records, so only a live participant's call reads true. UNCONFIRMED (genesys-facts §3.3):
+    what a disconnected leg reports after a secure pause is not documented; the conversation-level flag stays."""
+    return conv.secure_pause and _live(conv, participant)
+
+
 def _call_recording_state(conv: Conversation, participant: Participant) -> str:
     """The lower-case recordingState of call models (``none|active|paused``)."""
     return conv.recording_state.lower() if _is_recording(conv, participant) else "none"
 
 
 def _recording_id(conv: Conversation, participant: Participant) -> str | None:
+    """Call.recordingId: the participant's own ad hoc file when the fixture names one, else the first file of the
+    kind that records this leg (ADHOC for an ad-hoc-only leg, otherwise CUSTOMER_EXPERIENCE)."""
     wanted = "ADHOC" if participant.adhoc and not participant.recording else "CUSTOMER_EXPERIENCE"
     if not (participant.recording or participant.adhoc):
         return None
+    if wanted == "ADHOC":
+        own = [
+            rec
+            for rec in conv.recordings
+            if rec.file_role == "ADHOC" and rec.participant_id == participant.id
+        ]
+        shared = [rec for rec in conv.recordings if rec.file_role == "ADHOC" and rec.participant_id is None]
+        for rec in own or shared:
+            return rec.id
     for rec in conv.recordings:
-        if rec.file_role == wanted:
+        if rec.file_role == wanted and rec.participant_id in (None, participant.id):
             return rec.id
     return conv.recordings[0].id if conv.recordings else None
 
@@ -377,8 +417,8 @@ def conversation(org: Org, conv: Conversation) -> dict[str, Any]:
             "recordersState": _recorders_state(conv, p),
             "muted": False,
             "confined": False,
-            "held": False,
-            "securePause": conv.secure_pause,
+            "held": p.held,
+            "securePause": _secure_pause(conv, p),
         }
         recording_id = _recording_id(conv, p)
         if recording_id:
@@ -438,7 +478,7 @@ def call_conversation(org: Org, conv: Conversation) -> dict[str, Any]:
         part["purpose"] = p.purpose
         part["state"] = p.state
         part["direction"] = "inbound"
-        part["held"] = False
+        part["held"] = p.held
         part["wrapupRequired"] = False
         if p.user_id:
             part["user"] = user_ref(org, p.user_id)
@@ -452,7 +492,7 @@ def call_conversation(org: Org, conv: Conversation) -> dict[str, Any]:
             part["ani"] = p.ani
         if p.dnis:
             part["dnis"] = p.dnis
-        part["securePause"] = conv.secure_pause
+        part["securePause"] = _secure_pause(conv, p)
         participants.append(part)
     return {
         "id": conv.id,
@@ -476,6 +516,10 @@ def recording(org: Org, conv: Conversation, rec: Recording, *, metadata: bool = 
     if rec.media_subtype:
         out["mediaSubtype"] = rec.media_subtype
     out["fileState"] = rec.file_state
+    if rec.archive_date is not None:
+        out["archiveDate"] = utc(org.at(rec.archive_date))  # Recording.archiveDate [SDK-M:recording]
+    if rec.delete_date is not None:
+        out["deleteDate"] = utc(org.at(rec.delete_date))  # Recording.deleteDate [SDK-M:recording]
     if not metadata:
         out["recordingFileRole"] = rec.file_role
     out["selfUri"] = f"{API}/conversations/{conv.id}/recordings/{rec.id}"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -234,3 +235,49 @@ def test_exposure_reads_deserialize_without_loss(sdk: Any) -> None:
         inactive = next(u.id for u in org.users.values() if u.state == "inactive")
         users = conforms(client, sdk.UsersApi(client).get_users(id=[inactive]))
         assert [u["state"] for u in users["entities"]] == ["inactive"]
+
+
+CATALOGUE = Path(__file__).resolve().parents[1] / "scenarios" / "catalogue"
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        "hold-suppressed-not-secure",
+        "secure-pause-already-on",
+        "ended-recording-archived",
+        "ended-recording-deleted",
+    ],
+)
+def test_catalogue_conversations_and_recordings_deserialize(sdk: Any, scenario: str) -> None:
+    """The vocabulary the scenario catalogue added (held legs, securePause per leg, archiveDate, deleteDate) reads
+    into the SDK's models without loss."""
+    with Sandbox(load_fixture(CATALOGUE / f"{scenario}.yaml")) as sb:
+        client = api_client(sdk, sb, sb.org.demo["inspector_client"])
+        conversation = sb.org.demo["conversation"]
+        conversations = sdk.ConversationsApi(client)
+        conforms(client, conversations.get_conversation(conversation))
+        conforms(client, conversations.get_conversations_call(conversation))
+        raw = conforms(
+            client,
+            sdk.RecordingApi(client).get_conversation_recordings(
+                conversation, format_id="NONE", max_wait_ms=1
+            ),
+        )
+        assert raw
+
+
+def test_inactive_client_deserializes(sdk: Any) -> None:
+    with Sandbox(load_fixture(CATALOGUE / "inactive-client.yaml")) as sb:
+        client = api_client(sdk, sb, sb.org.demo["inspector_client"])
+        raw = conforms(client, sdk.OAuthApi(client).get_oauth_client(sb.org.demo["subject_client"]))
+        assert raw["state"] == "inactive" and raw["dateToDelete"]
+
+
+def test_cloned_trustee_user_token_info_deserializes(sdk: Any) -> None:
+    with Sandbox(load_fixture(CATALOGUE / "trustee-cloned-user.yaml")) as sb:
+        client = api_client(sdk, sb, token=sb.org.demo["subject_token"])
+        info = sdk.TokensApi(client).get_tokens_me()
+        raw = conforms(client, info)
+        assert info.cloned_user.id == raw["clonedUser"]["id"]
+        assert info.home_organization.id != info.organization.id
