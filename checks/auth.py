@@ -8,15 +8,22 @@ from typing import Any
 from gcdiag.facts.types import (
     GrantSet,
     Identity,
+    OrgRole,
     PermittedDivisions,
     ReadRefusal,
     ScopeEnforcement,
     TargetDivisions,
 )
-from gcdiag.genesys.authz import Evaluation, evaluate, scopes_cover
+from gcdiag.genesys.authz import Evaluation, Role, evaluate, scopes_cover
 from gcdiag.genesys.constants import ALL_DIVISIONS, GRANT_CLIENT_CREDENTIALS, TOKEN_PATH
-from gcdiag.genesys.remedies import FixStep, permission_fix_steps
-from gcdiag.genesys.targets import PAUSE_PERMISSION_INFERRED, SECURE_PAUSE, TargetCall
+from gcdiag.genesys.remedies import FixStep, near_misses, permission_fix_steps
+from gcdiag.genesys.targets import (
+    PAUSE_PERMISSION_INFERRED,
+    SECURE_PAUSE,
+    SECURE_PAUSE_PERMISSION,
+    SECURE_PAUSE_WITHOUT_PARTICIPATION,
+    TargetCall,
+)
 from gcdiag.pipeline import Basis, Because, FactError, FactView, Finding, Status, cause_id, check, unseen
 
 CC_NOTE = (
@@ -364,8 +371,10 @@ def _required(target: TargetCall) -> tuple[str | None, list[str]]:
     scenarios=("recording-stop", "can-i"),
     blocking=True,
     needs=("identity", "target_call", "grants"),
+    wants=("org_roles", "target_divisions"),
     fix=(
-        "Add the required permission to a role the identity holds, or grant it a role that has the permission. "
+        "Grant the identity an existing role that has the permission, in the target's division; or add it to a role "
+        "the identity holds for that purpose, or to a new role named for it. "
         "For a pause: conversation:recording:pauseOthers (UI: Conversation > Recording > PauseOthers)."
     ),
 )
@@ -401,6 +410,8 @@ def auth_permissions(facts: FactView) -> Finding:
         why = deciding.reason if deciding else "no permission documented"
         return Finding(Status.PASS, f"{holder} holds {_req_text(ptype, perms)}: {why}", evidence=evidence)
     roles = sorted({g.role.name for g in grant_set.grants})
+    if evaluation.allowed and extra_missing == [PAUSE_PERMISSION_INFERRED]:
+        return _depends_on_pause_string(holder, ptype, perms, roles, evidence)
     missing = list(evaluation.missing) + extra_missing
     summary = (
         f"{holder} lacks {_req_text(ptype, perms) if not evaluation.allowed else ', '.join(extra_missing)}"
@@ -411,32 +422,108 @@ def auth_permissions(facts: FactView) -> Finding:
         # Its UI name is documented ("Conversation > Recording > Pause"); the string form is INFERRED (genesys-facts §10.12).
         summary += f" ({PAUSE_PERMISSION_INFERRED} is the inferred name of Conversation > Recording > Pause)"
     detail = "\n".join(c.reason for c in evaluation.considered) or "the identity holds no roles"
+    near = near_misses([*perms, *extra_missing], grant_set.grants)
+    if near:
+        summary += f"; it holds {', '.join(p for p, _ in near)}, which do{'es' if len(near) == 1 else ''} not substitute"
+        detail += "\nHeld, but no substitute: " + "; ".join(f"{p} ({why})" for p, why in near) + "."
+    see_more: tuple[str, ...] = ()
+    fix: list[str] = []
+    needed = Evaluation(**{**evaluation.__dict__, "held_elsewhere": ()})
+    also = extra_missing
     if ident.kind == "client_credentials" and target.requires_participant:
         # No permission makes this route work: a client-credentials token has no user, so it is never a
-        # participant (genesys-facts §3.2, INFERRED). The fix is the route that does not need one.
-        changes: tuple[tuple[str, Any], ...] = ()
-        fix = [
-            f"This route works only for a user who is a participant; for the OAuth client use {SECURE_PAUSE[0]} "
-            f'{SECURE_PAUSE[1]} with {{"recordingState": "PAUSED"}}, which needs conversation:recording:pauseOthers.'
-        ]
-    else:
+        # participant (genesys-facts §3.2, INFERRED). The fix is the route that does not need one, and the
+        # permission that one needs when the client lacks it.
+        fix = [SECURE_PAUSE_WITHOUT_PARTICIPATION]
+        needed = evaluate("ANY", [SECURE_PAUSE_PERMISSION], grant_set.grants, None)
+        needed = Evaluation(**{**needed.__dict__, "held_elsewhere": ()})
+        also = []
+    changes: tuple[tuple[str, Any], ...] = ()
+    if not needed.allowed or also:
+        org_roles, see_more = _org_roles(facts, [*needed.required, *also])
+        where: TargetDivisions | None = facts["target_divisions"]
         steps = permission_fix_steps(
-            Evaluation(**{**evaluation.__dict__, "held_elsewhere": ()}),
+            needed,
             grant_set.grants,
             identity_kind=ident.kind,
             client_name=ident.client_name,
             client_id=ident.client_id,
             user=ident.user_name,
-            division_label="all divisions (*) or the conversation's division",
+            division_label=(
+                f"the division {where.label} ("
+                + ("the conversation's; " if where.source == "conversation" else "")
+                + "or all divisions, *)"
+                if where is not None and where.ids
+                else "all divisions (*) or the conversation's division"
+            ),
             prefer=target.preferred_permission,
-            also_required=extra_missing,
+            also_required=also,
             user_id=ident.user_id,
             client_grant_type=ident.grant_type,
+            division_ids=where.ids if where is not None else (),
+            org_roles=org_roles,
         )
-        fix, changes = [s.text for s in steps], _changes(steps)
+        fix, changes = fix + [s.text for s in steps], _changes(steps)
     if ident.kind == "client_credentials" and target.route == "secure-pause":
         detail += "\n" + CC_NOTE
-    return Finding(Status.FAIL, summary, detail=detail, fix=tuple(fix), evidence=evidence, changes=changes)
+    return Finding(
+        Status.FAIL,
+        summary,
+        detail=detail,
+        fix=tuple(fix),
+        evidence=evidence,
+        changes=changes,
+        see_more=see_more,
+    )
+
+
+def _org_roles(facts: FactView, permissions: list[str]) -> tuple[list[Role] | None, tuple[str, ...]]:
+    """The org's roles a fix may propose (a role whose policy for one of ``permissions`` carries a condition is
+    left out: it grants only under that condition), or None and what would let gcdiag read them."""
+    listed: tuple[OrgRole, ...] | None = facts["org_roles"]
+    if listed is None:
+        problem = facts.problem("org_roles")
+        read = (
+            f" ({problem.short().removeprefix('could not read org_roles: ')})" if problem is not None else ""
+        )
+        remedy = (
+            problem.remedy
+            if problem is not None and problem.remedy
+            else "use an inspector identity with authorization:role:view"
+        )
+        return None, (
+            f"To propose an existing role that already grants the permission, gcdiag must read the org's "
+            f"roles{read}: {remedy.rstrip('.')}.",
+        )
+    return [r.role for r in listed if not any(r.is_conditional(p) for p in permissions)], ()
+
+
+def _depends_on_pause_string(
+    holder: str, ptype: str | None, perms: list[str], roles: list[str], evidence: dict[str, Any]
+) -> Finding:
+    """The operation's own permission is held; the route's other need is Conversation > Recording > Pause, whose
+    string form is INFERRED (genesys-facts §10.12). No role lists that string, but Genesys may name it otherwise:
+    the verdict depends on an unconfirmed fact, so it is not asserted as a failure."""
+    return Finding(
+        Status.ERROR,
+        f"depends on an unconfirmed fact: {holder} holds {_req_text(ptype, perms)}, and this route also needs "
+        f"Conversation > Recording > Pause, whose permission string gcdiag infers as {PAUSE_PERMISSION_INFERRED} "
+        f"(UNCONFIRMED); none of its roles ({', '.join(repr(r) for r in roles) or 'none'}) lists that string",
+        detail=(
+            "The UI name Conversation > Recording > Pause is documented for this route (genesys-facts §3.2 c); its "
+            f"string form is not. If Genesys names it {PAUSE_PERMISSION_INFERRED}, the call would fail; if a role "
+            "holds it under another name, it would not."
+        ),
+        fix=(
+            f"To rely on no unconfirmed name, use {SECURE_PAUSE[0]} {SECURE_PAUSE[1]} with "
+            '{"recordingState": "PAUSED"}, which needs conversation:recording:pauseOthers (documented).',
+        ),
+        see_more=(
+            "Check in the Genesys Cloud admin UI whether a role of the user has the permission Conversation > "
+            "Recording > Pause; that settles it.",
+        ),
+        evidence={**evidence, "unconfirmed": PAUSE_PERMISSION_INFERRED},
+    )
 
 
 def _changes(steps: list[FixStep]) -> tuple[tuple[str, Any], ...]:
@@ -808,9 +895,7 @@ def auth_participant(facts: FactView) -> Finding:
         return Finding(
             Status.FAIL,
             "a client-credentials token has no user, so it can never be a participant of the call",
-            fix=(
-                f'Use {alternative} with {{"recordingState": "PAUSED"}} and conversation:recording:pauseOthers.',
-            ),
+            fix=(SECURE_PAUSE_WITHOUT_PARTICIPATION,),
         )
     problem = facts.problem("conversation")
     if problem is not None:

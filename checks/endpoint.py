@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gcdiag.genesys.targets import PARTICIPANT_FLAG, SECURE_PAUSE, TargetCall
+from gcdiag.genesys.targets import SECURE_PAUSE, TargetCall, also_running
 from gcdiag.pipeline import FactView, Finding, Status, check
 
 
@@ -54,11 +54,7 @@ def endpoint_exists(facts: FactView) -> Finding:
     mechanisms = [
         f"Instead call {target.text} with body {_body(target)}: {target.curl(api_url)}",
     ]
-    if target.route != "participant-flag":
-        mechanisms.append(
-            f"To switch off an ad hoc (ADHOC) recording instead: {PARTICIPANT_FLAG[0]} {PARTICIPANT_FLAG[1]} "
-            'with body {"recording": false}.'
-        )
+    mechanisms += also_running(target)
     detail = (
         f"{target.given} is not in the operation catalog ({source}). There is no 'stop recording' endpoint in the "
         "Genesys Cloud Platform API: none of the /api/v2/recording* operations controls a live recording. A policy "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gcdiag.genesys.targets import PARTICIPANT_FLAG, SECURE_PAUSE, TargetCall
+from gcdiag.genesys.targets import PARTICIPANT_FLAG, SECURE_PAUSE, TargetCall, also_running
 from gcdiag.pipeline import FactView, Finding, Status, check, unseen
 
 
@@ -111,6 +111,15 @@ def recording_kind(facts: FactView) -> Finding:
     pause = f"{SECURE_PAUSE[0]} {SECURE_PAUSE[1]}"
     flag = f"{PARTICIPANT_FLAG[0]} {PARTICIPANT_FLAG[1]}"
     if kind == "CUSTOMER_EXPERIENCE":
+        if target.route == "participant-flag" and "ADHOC" in target.running_kinds:
+            whose = f" of participant {target.adhoc_participants[0]}" if target.adhoc_participants else ""
+            return Finding(
+                Status.WARN,
+                f"the participant recording flag switches off only the ad hoc recording{whose}; the policy "
+                "(CUSTOMER_EXPERIENCE) recording keeps running",
+                fix=tuple(also_running(target)),
+                evidence={**evidence, "running": list(target.running_kinds)},
+            )
         if target.route == "participant-flag":
             return Finding(
                 Status.WARN,
@@ -128,6 +137,16 @@ def recording_kind(facts: FactView) -> Finding:
             )
     if kind == "ADHOC":
         if target.route == "participant-flag":
+            also = also_running(target)
+            if also:
+                # Both kinds run: the flag switches off the ad hoc one; the policy recording goes on.
+                return Finding(
+                    Status.WARN,
+                    "ad hoc recording: the participant's recording flag switches it off, but a policy "
+                    "(CUSTOMER_EXPERIENCE) recording runs too and keeps running",
+                    fix=tuple(also),
+                    evidence={**evidence, "running": list(target.running_kinds)},
+                )
             return Finding(
                 Status.PASS,
                 "ad hoc recording: the participant's recording flag switches it off",
@@ -186,4 +205,77 @@ def recording_found(facts: FactView) -> Finding:
         detail="A pause acts on the conversation, not on a recording id; but a mismatched id suggests the wrong "
         "conversation.",
         evidence={"recordings": listed},
+    )
+
+
+@check(
+    id="recording.participant",
+    title="The participant flag names the participant whose ad hoc recording runs",
+    scenarios=("recording-stop",),
+    blocking=True,
+    needs=("target_call", "conversation"),
+    fix=(
+        "Name, in PATCH /api/v2/conversations/calls/{conversationId}/participants/{participantId}, the participant "
+        "whose ad hoc recording runs (recordersState.adhocState ACTIVE in GET /api/v2/conversations/{conversationId})."
+    ),
+)
+def recording_participant(facts: FactView) -> Finding:
+    """The participant ``recording`` flag acts on one participant (genesys-facts §3.2 d): switching it off on a
+    leg that records nothing ad hoc leaves the recording running, whatever the API answers."""
+    target: TargetCall = facts["target_call"]
+    if target.route != "participant-flag":
+        return Finding(Status.SKIP, "not a participant-flag call")
+    conversation: dict[str, Any] = facts["conversation"]
+    legs = {str(p.get("id")): p for p in conversation.get("participants") or () if p.get("id") is not None}
+    named = target.participant_id
+    running = target.adhoc_participants
+    evidence = {"participant": named, "adhoc_participants": list(running), "participants": sorted(legs)}
+    right = f'{target.flag_call(running[0])} with body {{"recording": false}}' if running else ""
+    if named is None or named.startswith("{"):
+        if running:
+            return Finding(
+                Status.WARN,
+                f"the call names no participant; the ad hoc recording runs on participant {running[0]}",
+                fix=(f"Call {right}.",),
+                evidence=evidence,
+            )
+        return Finding(
+            Status.WARN, "the call names no participant, and no ad hoc recording runs", evidence=evidence
+        )
+    if named not in legs:
+        return Finding(
+            Status.FAIL,
+            f"participant {named} is not a participant of conversation {target.conversation_id}",
+            fix=(f"Call {right}.",) if running else (),
+            evidence=evidence,
+        )
+    if named in running:
+        return Finding(
+            Status.PASS, f"participant {named} is the one whose ad hoc recording runs", evidence=evidence
+        )
+    reported = any(
+        isinstance(c.get("recordersState"), dict) for p in legs.values() for c in p.get("calls") or ()
+    )
+    # No recordersState to tell ad hoc from policy recorders: the call's recording flag is all gcdiag sees.
+    if not reported and any(c.get("recording") for c in legs[named].get("calls") or ()):
+        return Finding(
+            Status.PASS,
+            f"participant {named}'s call is being recorded (the answer does not say by which recorder)",
+            evidence=evidence,
+        )
+    purpose = legs[named].get("purpose") or "participant"
+    where = (
+        f"the ad hoc recording runs on participant {running[0]}"
+        if running
+        else "no ad hoc recording runs on this conversation"
+    )
+    return Finding(
+        Status.FAIL,
+        f"participant {named} ({purpose}) has no ad hoc recording to switch off; {where}",
+        detail=(
+            "Setting recording false on a leg that records nothing ad hoc leaves every recording running, even if "
+            "the API answers 2xx (what Genesys answers then is unconfirmed)."
+        ),
+        fix=(f"Call {right}.",) if running else (),
+        evidence=evidence,
     )

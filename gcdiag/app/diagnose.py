@@ -106,6 +106,10 @@ class Options:
     # A --division the org does not have ends the run as a usage error (exit 2, one line) before any check runs;
     # smoke leaves it to the item's auth.division (one wrong item does not end the run).
     refuse_unknown_division: bool = False
+    # --attempt: after a 2xx, how many times to re-read the state the call should change, and how long to wait
+    # before each re-read (a change may take a moment to show: UNCONFIRMED how long).
+    effect_reads: int = 3
+    effect_wait_s: float = 0.5
 
 
 def diagnose(
@@ -134,8 +138,24 @@ def diagnose(
         results = run_checks(run, facts, debug=options.debug, check_timeout=options.check_timeout)
         results += [skipped_result(c, options.skip_reason) for c in skipped]
         target_call, _ = facts.outcome("target_call")
+        attempt: dict[str, Any] | None = None
         if options.attempt and isinstance(target_call, TargetCall):
-            results.append(_attempt(session, target_call, options))
+            before, _ = facts.peek("conversation")
+
+            def reread() -> tuple[Any, str | None]:
+                # A fresh Facts: the same fetcher, shape checks and provenance as the diagnosis, but a new read.
+                with facts_for(session, inputs, catalog, scenario=scenario.name) as fresh:
+                    value, error = fresh.outcome("conversation")
+                    return value, (error.short() if error is not None else None)
+
+            result, attempt = _attempt(
+                session,
+                target_call,
+                options,
+                before=before if isinstance(before, dict) else None,
+                reread=reread,
+            )
+            results.append(result)
         phrase = scenario.name
         if isinstance(target_call, TargetCall):
             # Name the call the user made when it is not a real operation; else the call diagnosed.
@@ -170,6 +190,7 @@ def diagnose(
         notes=all_notes,
         not_run=[c.id for c in skipped],
         not_run_reason=options.skip_reason,
+        attempt=attempt,
     )
     return report
 
@@ -185,27 +206,62 @@ def exact_call(session: Session, target: TargetCall) -> str:
     return f"{target.method} {session.settings.api_url}{target.concrete_path}{body}, as the subject"
 
 
-def _attempt(session: Session, target: TargetCall, options: Options) -> CheckResult:
+Reread = Callable[[], tuple[Any, "str | None"]]
+TITLE = "The real response of the diagnosed call, and its effect (--attempt)"
+
+
+def _attempt(
+    session: Session,
+    target: TargetCall,
+    options: Options,
+    *,
+    before: dict[str, Any] | None = None,
+    reread: Reread | None = None,
+) -> tuple[CheckResult, dict[str, Any] | None]:
     """Say the exact call, ask (unless --yes), then make it; declined, it is not made and the result says so."""
     call = exact_call(session, target)
     if options.announce is not None:
         options.announce(f"gcdiag: --attempt: {call}")
     if options.confirm is not None and not options.confirm("Make this call now? It changes the org."):
-        return CheckResult(
+        skipped = CheckResult(
             id=ATTEMPT_ID,
-            title="The real response of the diagnosed call (--attempt)",
+            title=TITLE,
             status=Status.SKIP,
             blocking=False,
             summary=f"not made: declined at the prompt ({call})",
         )
-    return attempt_call(session, target)
+        return skipped, None
+    return attempt_call(
+        session,
+        target,
+        before=before,
+        reread=reread,
+        reads=options.effect_reads,
+        wait_s=options.effect_wait_s,
+    )
 
 
-def attempt_call(session: Session, target: TargetCall) -> CheckResult:
-    """Make the diagnosed (mutating) call with the subject and record the real response. Only with --attempt."""
+def attempt_call(
+    session: Session,
+    target: TargetCall,
+    *,
+    before: dict[str, Any] | None = None,
+    reread: Reread | None = None,
+    reads: int = 3,
+    wait_s: float = 0.5,
+) -> tuple[CheckResult, dict[str, Any]]:
+    """Make the diagnosed (mutating) call with the subject and record the real response; after a 2xx, re-read the
+    state it should change (up to ``reads`` times, ``wait_s`` apart, until it shows) and judge the effect. A 2xx
+    that changed nothing is not a success. Only with --attempt. Returns the result and the report's ``attempt``."""
+    import time
+
+    from gcdiag.genesys.effects import Effect, judge
+
     assert session.subject is not None
     start_count = len(session.log.records())
     path_params = target.path_params
+    text = f"{target.method} {target.concrete_path}"
+    attempt: dict[str, Any] = {"call": text}
     try:
         response = session.subject.request(
             target.method,
@@ -213,24 +269,63 @@ def attempt_call(session: Session, target: TargetCall) -> CheckResult:
             path_params=path_params,
             json=dict(target.body) if target.body else None,
         )
-        status, evidence = Status.PASS, {"status": response.status, "body": response.json}
-        summary = f"{target.method} {target.concrete_path} answered {response.status}"
     except ApiError as exc:
-        status = Status.FAIL
-        evidence = {
+        evidence: dict[str, Any] = {
             "status": exc.status,
             "code": exc.code,
             "message": exc.message,
             "correlation_id": exc.correlation_id,
             "genesys_format": exc.genesys_format,
         }
-        summary = f"{target.method} {target.concrete_path} failed: {exc}"
+        # Refused: the intended effect did not happen (not re-read: a refused call changes nothing).
+        attempt.update(status=exc.status, effect=Effect.NOT_OBSERVED.value, summary=f"failed: {exc}")
+        evidence["requests"] = [r.to_dict() for r in session.log.records()[start_count:]]
+        result = CheckResult(
+            id=ATTEMPT_ID,
+            title=TITLE,
+            status=Status.FAIL,
+            blocking=False,
+            summary=f"{text} failed: {exc}",
+            evidence=evidence,
+        )
+        return result, attempt
+    after: Any = None
+    problem: str | None = None
+    made = 0
+    verdict = judge(target, response.status, before, None)
+    if reread is not None and before is not None and verdict.expected != "(unknown)":
+        for made in range(1, max(reads, 1) + 1):
+            time.sleep(wait_s)
+            after, problem = reread()
+            verdict = judge(
+                target,
+                response.status,
+                before,
+                after if isinstance(after, dict) else None,
+                reads=made,
+                after_problem=problem,
+            )
+            if verdict.settled:  # confirmed, unknown, or not observed for a reason waiting cannot change
+                break
+    evidence = {"status": response.status, "body": response.json, "effect": verdict.to_dict()}
+    if made:
+        evidence["reads"] = made
     evidence["requests"] = [r.to_dict() for r in session.log.records()[start_count:]]
-    return CheckResult(
+    attempt.update(status=response.status, **verdict.to_dict())
+    if made:
+        attempt["reads"] = made
+    status = {
+        Effect.CONFIRMED: Status.PASS,
+        Effect.NOT_OBSERVED: Status.FAIL,  # a 2xx that changed nothing is not a success
+        Effect.UNKNOWN: Status.WARN,
+    }[verdict.effect]
+    result = CheckResult(
         id=ATTEMPT_ID,
-        title="The real response of the diagnosed call (--attempt)",
+        title=TITLE,
         status=status,
         blocking=False,
-        summary=summary,
+        summary=f"{text} {verdict.summary}",
+        detail="\n".join(verdict.why),
         evidence=evidence,
     )
+    return result, attempt

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from gcdiag.genesys.catalog import Catalog, Operation, normalise_path
@@ -25,6 +25,9 @@ SECURE_PAUSE = ("PUT", "/api/v2/conversations/calls/{conversationId}/recordingst
 SECURE_PAUSE_ANY_MEDIA = ("PATCH", "/api/v2/conversations/{conversationId}/recordingstate")
 PARTICIPANT_FLAG = ("PATCH", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}")
 PARTICIPANT_PATCH = ("PATCH", "/api/v2/conversations/calls/{conversationId}")
+SECURE_PAUSE_PERMISSION = (
+    "conversation:recording:pauseOthers"  # the …/recordingstate operations (genesys-facts §3.2 a-b)
+)
 # "Conversation > Recording > Pause" (Genesys forum); its string form is INFERRED (genesys-facts §10.12).
 PAUSE_PERMISSION_INFERRED = "conversation:recording:pause"
 
@@ -35,6 +38,14 @@ ROUTES = {
     PARTICIPANT_PATCH: "participant-patch",
 }
 
+
+# One wording for one step: auth.participant and auth.permissions both send a client-credentials token on the
+# participant route to secure pause, and a fix list must not say it twice (genesys-facts §3.2 a, c).
+SECURE_PAUSE_WITHOUT_PARTICIPATION = (
+    f'Use {SECURE_PAUSE[0]} {SECURE_PAUSE[1]} with {{"recordingState": "PAUSED"}}: it needs '
+    "conversation:recording:pauseOthers and no participation (a client-credentials token has no user, so it is "
+    "never a participant)."
+)
 
 RECORD_FLAG_PERMISSION = "conversation:call:record"  # INFERRED for the recording flag (genesys-facts §3.2 d)
 
@@ -56,6 +67,13 @@ class TargetCall:
     participant_id: str | None = None
     extra_permissions: tuple[str, ...] = ()
     requires_participant: bool = False
+    # What runs on the conversation, from the calls' recordersState (else the recordings' recordingFileRole):
+    # CUSTOMER_EXPERIENCE and/or ADHOC. Empty: unknown. Fix steps follow it (no ad hoc step for a policy recording).
+    running_kinds: tuple[str, ...] = ()
+    adhoc_participants: tuple[
+        str, ...
+    ] = ()  # participants whose ad hoc recorder runs (when recordersState says)
+    conversation_id: str | None = None
 
     @property
     def text(self) -> str:
@@ -109,7 +127,16 @@ class TargetCall:
             else {"type": self.operation.permission_type, "permissions": list(self.operation.permissions)},
             "extra_permissions": list(self.extra_permissions),
             "requires_participant": self.requires_participant,
+            "running_kinds": list(self.running_kinds),
+            "adhoc_participants": list(self.adhoc_participants),
         }
+
+    def flag_call(self, participant: str | None = None) -> str:
+        """The participant-flag call that switches the ad hoc recording off, naming the participant whose ad hoc
+        recording runs (when gcdiag knows it)."""
+        pid = participant or (self.adhoc_participants[0] if self.adhoc_participants else "{participantId}")
+        cid = self.conversation_id or "{conversationId}"
+        return f"{PARTICIPANT_FLAG[0]} /api/v2/conversations/calls/{cid}/participants/{pid}"
 
 
 def recording_kind(recordings: Sequence[Mapping[str, Any]] | None, recording_id: str | None) -> str | None:
@@ -125,12 +152,66 @@ def recording_kind(recordings: Sequence[Mapping[str, Any]] | None, recording_id:
     return roles.pop() if len(roles) == 1 else None
 
 
-def recording_participant(conversation: Mapping[str, Any] | None) -> str | None:
-    """The participant whose call is being recorded (for the ad hoc participant flag)."""
+_RUNNING = ("ACTIVE", "PAUSED")  # a paused recorder still runs (a secure pause or a hold pauses it)
+_RECORDERS = (("adhocState", "ADHOC"), ("customerExperienceState", "CUSTOMER_EXPERIENCE"))
+
+
+def _calls(conversation: Mapping[str, Any] | None) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+    out = []
     for participant in (conversation or {}).get("participants") or ():
         for call in participant.get("calls") or ():
-            if call.get("recording"):
-                return str(participant.get("id"))
+            out.append((participant, call))
+    return out
+
+
+def _reports_recorders(conversation: Mapping[str, Any] | None) -> bool:
+    return any(isinstance(call.get("recordersState"), Mapping) for _, call in _calls(conversation))
+
+
+def adhoc_participants(conversation: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """Participants whose ad hoc recorder runs: ``recordersState.adhocState`` ACTIVE or PAUSED on a call that is not
+    disconnected (genesys-facts §3.3, RecordersState)."""
+    out: list[str] = []
+    for participant, call in _calls(conversation):
+        state = str(((call.get("recordersState") or {}).get("adhocState")) or "").upper()
+        live = str(call.get("state") or "").lower() not in ("disconnected", "terminated")
+        if state in _RUNNING and live and participant.get("id") and str(participant["id"]) not in out:
+            out.append(str(participant["id"]))
+    return tuple(out)
+
+
+def running_kinds(
+    conversation: Mapping[str, Any] | None, recordings: Sequence[Mapping[str, Any]] | None
+) -> tuple[str, ...]:
+    """The kinds of recording that run: from the calls' recordersState when the conversation reports it (what runs
+    now), else the recordings' recordingFileRole (what was recorded); () when neither is known."""
+    kinds: set[str] = set()
+    if _reports_recorders(conversation):
+        for _, call in _calls(conversation):
+            if str(call.get("state") or "").lower() in ("disconnected", "terminated"):
+                continue
+            recorders = call.get("recordersState") or {}
+            kinds.update(
+                kind for key, kind in _RECORDERS if str(recorders.get(key) or "").upper() in _RUNNING
+            )
+    else:
+        kinds.update(
+            str(r.get("recordingFileRole"))
+            for r in recordings or ()
+            if r.get("recordingFileRole") in ("ADHOC", "CUSTOMER_EXPERIENCE")
+        )
+    return tuple(sorted(kinds))
+
+
+def recording_participant(conversation: Mapping[str, Any] | None) -> str | None:
+    """The participant whose ad hoc recording runs (for the participant flag): per recordersState when the
+    conversation reports it, else the first participant whose call is being recorded."""
+    if _reports_recorders(conversation):
+        found = adhoc_participants(conversation)
+        return found[0] if found else None
+    for participant, call in _calls(conversation):
+        if call.get("recording"):
+            return str(participant.get("id"))
     return None
 
 
@@ -145,7 +226,28 @@ def choose_target_call(
     identity_kind: str,
     conversation: Mapping[str, Any] | None = None,
 ) -> TargetCall:
-    """The user's call when it is a real operation; otherwise the call that would pause/stop this recording."""
+    """The user's call when it is a real operation; otherwise the call that would pause/stop this recording; with
+    what runs on the conversation (the kinds of recording, and whose ad hoc recording)."""
+    chosen = _choose(
+        catalog, given, conversation_id, recording_id, recordings, recordings_problem, conversation
+    )
+    return replace(
+        chosen,
+        running_kinds=running_kinds(conversation, recordings),
+        adhoc_participants=adhoc_participants(conversation),
+        conversation_id=conversation_id,
+    )
+
+
+def _choose(
+    catalog: Catalog,
+    given: tuple[str, str] | None,
+    conversation_id: str | None,
+    recording_id: str | None,
+    recordings: Sequence[Mapping[str, Any]] | None,
+    recordings_problem: str | None,
+    conversation: Mapping[str, Any] | None,
+) -> TargetCall:
     kind = recording_kind(recordings, recording_id)
     ids = {
         "conversationId": conversation_id or "{conversationId}",
@@ -266,6 +368,31 @@ def _recommended(
         reason=why,
         recording_kind=kind,
     )
+
+
+def also_running(target: TargetCall) -> list[str]:
+    """The steps for what else runs, and only that: an ad hoc recording beside a secure pause, a policy recording
+    beside the participant flag. Nothing when the call covers all that runs; a conditional step when what runs is
+    unknown."""
+    kinds = target.running_kinds
+    off = 'with body {"recording": false}'
+    if target.route == "participant-flag":
+        if "CUSTOMER_EXPERIENCE" in kinds:
+            return [
+                "A policy (CUSTOMER_EXPERIENCE) recording runs too, which the participant flag does not stop: "
+                f"secure-pause it with {SECURE_PAUSE[0]} "
+                f"{_fill(SECURE_PAUSE[1], {'conversationId': target.conversation_id or '{conversationId}'})} "
+                'with body {"recordingState": "PAUSED"}.'
+            ]
+        return []
+    if "ADHOC" in kinds:
+        whose = f" of participant {target.adhoc_participants[0]}" if target.adhoc_participants else ""
+        return [f"An ad hoc (ADHOC) recording{whose} runs too; to switch it off: {target.flag_call()} {off}."]
+    if not kinds:
+        return [
+            f"If an ad hoc (ADHOC) recording runs, switch it off with {PARTICIPANT_FLAG[0]} {PARTICIPANT_FLAG[1]} {off}."
+        ]
+    return []
 
 
 def _fill(template: str, values: Mapping[str, str]) -> str:

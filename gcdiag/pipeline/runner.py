@@ -209,6 +209,7 @@ def build_report(
     now: datetime | None = None,
     not_run: Sequence[str] = (),
     not_run_reason: str = "",
+    attempt: dict[str, Any] | None = None,
 ) -> Report:
     """The report of one run. ``results`` includes a ``skip`` result for each check in ``not_run`` (left out by
     the user, or by smoke): they count for the verdict (a blocking one left out keeps it incomplete), and the
@@ -257,6 +258,7 @@ def build_report(
         notes=tuple(notes),
         left_out={"checks": left_out, "reason": not_run_reason} if left_out else None,
         facts=facts_section,
+        attempt=attempt,
     )
 
 

@@ -32,6 +32,7 @@ RECORDING_STOP = Scenario(
         "conversation.media",
         "recording.state",
         "recording.kind",
+        "recording.participant",
         "recording.found",
         "error.body",
         "audit.recent-changes",

@@ -318,6 +318,10 @@ def decide(
             )  # "incomplete" says there is no verdict
         if cause is not None:
             reasons.append(cause.summary)
+        elif len(errors) == 1:
+            # One open question: say it (e.g. "depends on an unconfirmed fact: …"), not only which check it is.
+            only = next(r for r in results if r.id == errors[0])
+            reasons.append(f"{only.id}: {only.summary}")
         elif errors:
             reasons.append(
                 f"gcdiag could not evaluate {', '.join(errors)} (see the errors for what would let it see)"

@@ -954,6 +954,10 @@ def _patch_participant(api: SandboxApi, ctx: Ctx) -> Response:
             raise bad_request(f"Value [{value}] is not valid for field [recording]")
         # `recording`: "True to enable ad-hoc recording of this participant, otherwise false" (genesys-facts §3.2 d):
         # it switches the ad hoc recorder only; a policy (customer experience) recording keeps running.
+        # UNCONFIRMED: what Genesys does with recording:false on a participant that records nothing ad hoc (or
+        # true on one that already does). Best guess, done here: accept it, change nothing, answer as usual (202).
+        # gcdiag's verdict never rests on this: recording.participant decides from the conversation read before
+        # the call, and --attempt reports the effect it re-reads, whatever the answer.
         if participant.adhoc != value:
             participant.adhoc = value
             if value and conv.recording_state == "NONE":

@@ -63,7 +63,7 @@ def test_seed_403_names_permission_role_and_corrected_call(org: Org) -> None:
     assert result.exit_code == 1
     out = result.stdout
     assert PAUSE in out
-    assert "Recording Viewer" in out
+    assert "'Supervisor'" in out  # the org's existing role that grants it (not the client's own viewer role)
     conversation = org.demo["conversation"]
     assert f"/api/v2/conversations/calls/{conversation}/recordingstate" in out
     assert '{"recordingState":"PAUSED"}' in out and "$TOKEN" in out
@@ -71,7 +71,7 @@ def test_seed_403_names_permission_role_and_corrected_call(org: Org) -> None:
     assert code == 1
     assert document["verdict"]["blocking_failures"] == ["endpoint.exists", "auth.permissions"]
     fixes = "\n".join(document["fix"])
-    assert "Recording Viewer" in fixes and PAUSE in fixes
+    assert "the existing role 'Supervisor'" in fixes and PAUSE in fixes and "Recording Viewer" not in fixes
 
 
 @pytest.mark.parametrize("org", ["healthy"], indirect=True)
@@ -172,7 +172,7 @@ def test_error_body_evidence(org: Org, tmp_path: Any) -> None:
 def test_demo_command(org: Org) -> None:
     result = org.run("demo", "--no-color")
     assert result.exit_code == 1
-    assert PAUSE in result.stdout and "Recording Viewer" in result.stdout
+    assert PAUSE in result.stdout and "'Supervisor'" in result.stdout
 
 
 def test_skipping_a_blocking_check_cannot_make_the_call_succeed(org: Org) -> None:
@@ -217,3 +217,93 @@ def test_attempt_shows_the_exact_call_before_asking(org: Org, capsys: pytest.Cap
     attempt = {r["id"]: r for r in document["results"]}["attempt.response"]
     assert attempt["status"] == "skip" and "declined" in attempt["summary"] and code == 0
     assert org.mutating_requests() == []  # declined: not made
+
+
+def _adhoc_on_agent(data: dict[str, Any]) -> None:
+    """healthy, with an ad hoc recording on the agent's leg beside the policy recording on the customer's; the
+    integration may also switch the participant flag (conversation:call:record)."""
+    conv = data["conversations"][0]
+    agent = next(p for p in conv["participants"] if p["purpose"] == "agent")
+    agent["recording"], agent["adhoc"] = False, True
+    conv["recordings"].append(
+        {"id": "5d1f0c3e-8a9b-4c2d-9e7f-6a5b4c3d2e1f", "file_role": "ADHOC", "file_state": "UPLOADING"}
+    )
+    role = next(r for r in data["roles"] if r["name"] == "Recording Viewer")
+    role["permissions"].append("conversation:call:record")
+
+
+FLAG = "PATCH /api/v2/conversations/calls/{conversationId}/participants/"
+
+
+def test_attempt_on_the_wrong_leg_answers_2xx_and_is_reported_as_no_effect(tmp_path: Any) -> None:
+    """Expected before running: the flag call names the customer's leg, which records by policy only; the ad hoc
+    recording runs on the agent's. recording.participant fails (blocking) and names the agent's leg; the sandbox
+    answers 202 and changes nothing (its UNCONFIRMED best guess); --attempt reports effect not_observed, a failed
+    attempt.response, and 'wrong participant' naming the agent's leg — not a success."""
+    from .conftest import custom_org
+
+    with custom_org("healthy", _adhoc_on_agent, tmp_path) as org:
+        conv = org.demo["conversation"]
+        legs = {p["purpose"]: p["id"] for p in org.data["conversations"][0]["participants"]}
+        code, document = report_of(org, "--call", FLAG + legs["customer"], "--attempt", "--yes")
+        assert code == 1 and document["verdict"]["blocking_failures"] == ["recording.participant"]
+        right = f"PATCH /api/v2/conversations/calls/{conv}/participants/{legs['agent']}"
+        assert any(right in step for step in document["fix"])
+        assert [r["status"] for r in org.mutating_requests()] == [202]
+        attempt = {r["id"]: r for r in document["results"]}["attempt.response"]
+        assert attempt["status"] == "fail" and "but nothing changed" in attempt["summary"]
+        assert document["attempt"]["effect"] == "not_observed"
+        assert document["attempt"]["status"] == 202
+        assert any(
+            w.startswith("wrong participant") and legs["agent"] in w for w in document["attempt"]["why"]
+        )
+        # Nothing changed in the org: the agent's ad hoc recording still runs.
+        again = report_of(org, "--call", FLAG + legs["agent"])[1]
+        assert statuses(again)["recording.participant"] == "pass"
+
+
+def test_attempt_on_the_right_leg_confirms_the_effect(tmp_path: Any) -> None:
+    from .conftest import custom_org
+
+    with custom_org("healthy", _adhoc_on_agent, tmp_path) as org:
+        agent = next(p["id"] for p in org.data["conversations"][0]["participants"] if p["purpose"] == "agent")
+        _, document = report_of(org, "--call", FLAG + agent, "--attempt", "--yes")
+        assert document["attempt"]["effect"] == "confirmed", document["attempt"]
+        assert statuses(document)["attempt.response"] == "pass"
+        # The policy recording on the customer's leg keeps running: recording.kind said so, with the secure pause.
+        assert statuses(document)["recording.kind"] == "warn"
+        assert any("/recordingstate" in step for step in document["fix"])
+
+
+@pytest.mark.parametrize("org", ["healthy"], indirect=True)
+def test_attempt_of_a_secure_pause_already_on_changes_nothing_and_says_so(org: Org) -> None:
+    _, first = report_of(org, "--attempt", "--yes")
+    assert first["attempt"]["effect"] == "confirmed" and first["attempt"]["reads"] >= 1
+    _, second = report_of(org, "--attempt", "--yes")
+    assert second["attempt"]["effect"] == "not_observed"
+    assert any("already there before the call" in w for w in second["attempt"]["why"])
+    assert statuses(second)["attempt.response"] == "fail"
+
+
+def test_when_only_the_inferred_pause_string_is_missing_the_verdict_says_it_depends_on_it(
+    tmp_path: Any,
+) -> None:
+    """Expected before running: Sam Agent (user token with the conversations scope) is a participant and holds
+    conversation:communication:disconnect, the one permission PATCH /api/v2/conversations/calls/{id} lists; the
+    route also needs Conversation > Recording > Pause, whose string conversation:recording:pause is inferred and
+    in none of his roles. Not a failure: an incomplete verdict that says it depends on an unconfirmed fact."""
+    from .conftest import custom_org
+
+    def with_conversations_scope(data: dict[str, Any]) -> None:
+        for holder in (*data["tokens"], *(c for c in data["oauth_clients"] if c.get("scopes"))):
+            holder["scopes"] = [*holder["scopes"], "conversations"]
+
+    with custom_org("user-scope", with_conversations_scope, tmp_path) as org:
+        conv = org.demo["conversation"]
+        code, document = report_of(org, "--call", f"PATCH /api/v2/conversations/calls/{conv}")
+        assert code == 3 and document["verdict"]["outcome"] == "incomplete"
+        assert "depends on an unconfirmed fact" in document["verdict"]["summary"]
+        assert "conversation:recording:pause" in document["verdict"]["summary"]
+        result = {r["id"]: r for r in document["results"]}["auth.permissions"]
+        assert result["status"] == "error" and "UNCONFIRMED" in result["summary"]
+        assert statuses(document)["auth.participant"] == "pass"

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gcdiag.facts.engine import FactError
-from gcdiag.facts.types import AuditChanges, InteractionAudits, TargetDivisions
+from gcdiag.facts.types import AuditChanges, InteractionAudits, OrgRole, TargetDivisions
+from gcdiag.genesys.authz import Role
 from gcdiag.genesys.errors import parse_error_body
 from gcdiag.genesys.targets import given_call
 from gcdiag.report.model import Status
@@ -35,6 +36,45 @@ from gcdiag.testing.facts import (
     target,
     target_ids,
 )
+
+DISCONNECTER = Role("role-disc", "Call Control", ("conversation:communication:disconnect",))
+PARTICIPANT_PAUSE = Role("role-ppause", "Participant Pause", ("conversation:recording:pause",))
+
+
+def recorders(adhoc: str = "NONE", cx: str = "NONE") -> dict[str, str]:
+    return {
+        "adhocState": adhoc,
+        "customerExperienceState": cx,
+        "agentExperienceState": "NONE",
+        "snippetState": "NONE",
+    }
+
+
+def adhoc_on_agent(policy_too: bool = False) -> dict[str, Any]:
+    """The agent (p-agent) records ad hoc; the customer leg records by policy only when ``policy_too``."""
+    cx = "ACTIVE" if policy_too else "NONE"
+    return conversation(
+        participants=[
+            {
+                "id": "p-customer",
+                "purpose": "customer",
+                "calls": [
+                    {"state": "connected", "recording": policy_too, "recordersState": recorders(cx=cx)}
+                ],
+            },
+            {
+                "id": "p-agent",
+                "purpose": "agent",
+                "userId": "user-1",
+                "calls": [
+                    {"state": "connected", "recording": True, "recordersState": recorders("ACTIVE", cx)}
+                ],
+            },
+        ]
+    )
+
+
+FLAG = "PATCH /api/v2/conversations/calls/{conversationId}/participants/"
 
 
 def where() -> TargetDivisions:
@@ -270,7 +310,8 @@ CASES: list[Case] = [
     Case(
         "auth.permissions",
         Status.FAIL,
-        "for the OAuth client use PUT /api/v2/conversations/calls/{conversationId}/recordingstate",
+        'Use PUT /api/v2/conversations/calls/{conversationId}/recordingstate with {"recordingState": "PAUSED"}: '
+        "it needs conversation:recording:pauseOthers and no participation",
         lambda: {
             "identity": identity(),
             "target_call": target(f"PATCH /api/v2/conversations/calls/{CONV}"),
@@ -292,6 +333,41 @@ CASES: list[Case] = [
             "grants": grants((VIEWER, "*")),
         },
         name="recording-flag-prefers-call-record",
+    ),
+    Case(
+        "auth.permissions",
+        Status.ERROR,
+        "depends on an unconfirmed fact",
+        lambda: {
+            "identity": identity("user"),
+            "target_call": target(f"PATCH /api/v2/conversations/calls/{CONV}", kind="user"),
+            "grants": grants((DISCONNECTER, "*")),
+        },
+        name="only-the-inferred-pause-string-missing",
+    ),
+    Case(
+        "auth.permissions",
+        Status.FAIL,
+        "it holds conversation:recording:pause, which does not substitute",
+        lambda: {
+            "identity": identity("user"),
+            "target_call": target(kind="user"),
+            "grants": grants((PARTICIPANT_PAUSE, "*")),
+        },
+        name="near-miss-pause",
+    ),
+    Case(
+        "auth.permissions",
+        Status.FAIL,
+        "the existing role 'Pauser'",
+        lambda: {
+            "identity": identity(),
+            "target_call": target(),
+            "grants": grants((VIEWER, "*")),
+            "org_roles": (OrgRole(VIEWER), OrgRole(PAUSER)),
+            "target_divisions": where(),
+        },
+        name="existing-role-in-the-conversations-division",
     ),
     # auth.division
     Case(
@@ -746,6 +822,58 @@ CASES: list[Case] = [
         Status.SKIP,
         "has ended",
         lambda: {"conversation": conversation(endTime="2026-11-28T10:05:00.000Z")},
+    ),
+    # recording.participant
+    Case(
+        "recording.participant",
+        Status.PASS,
+        "participant p-agent is the one whose ad hoc recording runs",
+        lambda: {
+            "target_call": target(FLAG + "p-agent", "ADHOC", conv=adhoc_on_agent()),
+            "conversation": adhoc_on_agent(),
+        },
+    ),
+    Case(
+        "recording.participant",
+        Status.FAIL,
+        "participant p-customer (customer) has no ad hoc recording to switch off; the ad hoc recording runs on "
+        "participant p-agent",
+        lambda: {
+            "target_call": target(FLAG + "p-customer", "ADHOC", conv=adhoc_on_agent()),
+            "conversation": adhoc_on_agent(),
+        },
+        name="another-leg",
+    ),
+    Case(
+        "recording.participant",
+        Status.FAIL,
+        "is not a participant of conversation",
+        lambda: {
+            "target_call": target(FLAG + "p-nobody", "ADHOC", conv=adhoc_on_agent()),
+            "conversation": adhoc_on_agent(),
+        },
+        name="unknown-participant",
+    ),
+    Case(
+        "recording.participant",
+        Status.SKIP,
+        "not a participant-flag call",
+        lambda: {"target_call": target(), "conversation": conversation()},
+    ),
+    Case(
+        "recording.kind",
+        Status.WARN,
+        "switches off only the ad hoc recording of participant p-agent; the policy (CUSTOMER_EXPERIENCE) recording "
+        "keeps running",
+        lambda: {"target_call": target(FLAG + "p-agent", "CUSTOMER_EXPERIENCE", conv=adhoc_on_agent(True))},
+        name="both-run-flag-policy-recording-asked",
+    ),
+    Case(
+        "recording.kind",
+        Status.WARN,
+        "a policy (CUSTOMER_EXPERIENCE) recording runs too and keeps running",
+        lambda: {"target_call": target(FLAG + "p-agent", "ADHOC", conv=adhoc_on_agent(True))},
+        name="both-run-flag",
     ),
     # recording.kind
     Case(

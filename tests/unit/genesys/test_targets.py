@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from gcdiag.genesys.catalog import load_bundled
-from gcdiag.genesys.targets import choose_target_call, given_call
+from gcdiag.genesys.targets import (
+    adhoc_participants,
+    choose_target_call,
+    given_call,
+    recording_participant,
+    running_kinds,
+)
 
 CATALOG = load_bundled()
 CONV = "c0000000-0000-4000-8000-000000000001"
@@ -72,6 +80,34 @@ def test_given_call_for_can_i() -> None:
     assert given_call(CATALOG, ("GET", "/api/v2/nothing")).operation is None
     t = given_call(CATALOG, ("get", f"/api/v2/conversations/{CONV}"))
     assert t.operation is not None and t.concrete_path == f"/api/v2/conversations/{CONV}"
+
+
+def _leg(pid: str, adhoc: str, cx: str, state: str = "connected", recording: bool = True) -> dict[str, Any]:
+    recorders = {"adhocState": adhoc, "customerExperienceState": cx}
+    return {"id": pid, "calls": [{"state": state, "recording": recording, "recordersState": recorders}]}
+
+
+def test_what_runs_comes_from_recorders_state_and_ended_legs_do_not_count() -> None:
+    conv = {
+        "participants": [
+            _leg("p-customer", "NONE", "ACTIVE"),
+            _leg("p-gone", "ACTIVE", "NONE", state="disconnected"),
+            _leg("p-agent", "PAUSED", "NONE"),
+        ]
+    }
+    assert running_kinds(conv, [{"recordingFileRole": "ADHOC"}]) == ("ADHOC", "CUSTOMER_EXPERIENCE")
+    assert adhoc_participants(conv) == ("p-agent",)
+    assert recording_participant(conv) == "p-agent"  # not p-customer, the first recorded leg
+    policy_only = {"participants": [_leg("p-customer", "NONE", "ACTIVE")]}
+    assert running_kinds(policy_only, None) == ("CUSTOMER_EXPERIENCE",)
+    assert recording_participant(policy_only) is None  # no ad hoc recording to switch off
+
+
+def test_without_recorders_state_the_recordings_and_the_recording_flag_are_used() -> None:
+    conv = {"participants": [{"id": "p-a", "calls": [{"state": "connected", "recording": True}]}]}
+    assert running_kinds(conv, [{"recordingFileRole": "ADHOC"}]) == ("ADHOC",)
+    assert running_kinds(conv, None) == ()
+    assert recording_participant(conv) == "p-a"
 
 
 def test_path_params_are_the_ids_given_concretely() -> None:

@@ -188,6 +188,13 @@ def test_a_blocking_check_left_out_by_the_user_keeps_the_verdict_from_success() 
     assert decide(failed, not_run=["a.b"]).outcome is Outcome.WOULD_FAIL
 
 
+def test_one_open_question_is_stated_in_the_verdict_several_are_named() -> None:
+    one = decide([r("a.a", Status.PASS), r("a.b", Status.ERROR)], subject="PUT /x")
+    assert one.summary == "no verdict: a.b: a.b error"
+    two = decide([r("a.b", Status.ERROR), r("a.c", Status.ERROR)], subject="PUT /x")
+    assert two.summary.startswith("no verdict: gcdiag could not evaluate a.b, a.c")
+
+
 def test_success_with_a_blocking_warning_says_so_instead_of_every_check_passed() -> None:
     verdict = decide([r("a.a", Status.PASS), r("a.w", Status.WARN)], subject="PUT /x")
     assert verdict.outcome is Outcome.WOULD_SUCCEED
