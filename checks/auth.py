@@ -878,7 +878,7 @@ def _held_divisions(permitted: dict[str, PermittedDivisions] | None, evaluation:
     scenarios=("recording-stop", "can-i"),
     blocking=True,
     needs=("identity", "target_call"),
-    wants=("conversation",),
+    wants=("conversation", "target_ids"),
     fix=(
         "Use PUT /api/v2/conversations/calls/{conversationId}/recordingstate, which needs "
         "conversation:recording:pauseOthers and no participation."
@@ -896,6 +896,15 @@ def auth_participant(facts: FactView) -> Finding:
             Status.FAIL,
             "a client-credentials token has no user, so it can never be a participant of the call",
             fix=(SECURE_PAUSE_WITHOUT_PARTICIPATION,),
+        )
+    ids = facts["target_ids"]
+    if ids is not None and ids.conversation_id is None:
+        # can-i with {conversationId}: whether the user is a participant depends on the conversation.
+        return Finding(
+            Status.WARN,
+            f"only a participant of the conversation can make this call; whether the user "
+            f"{ident.user_name or ident.user_id} is one depends on the conversation (write its id in the path)",
+            fix=(f"Use {alternative}, which does not require participation.",),
         )
     problem = facts.problem("conversation")
     if problem is not None:

@@ -566,6 +566,28 @@ CASES: list[Case] = [
         },
         name="user-not-participant",
     ),
+    Case(
+        "auth.participant",
+        Status.WARN,
+        "depends on the conversation (write its id in the path)",
+        lambda: {
+            "identity": identity("user"),
+            "target_call": given_call(CATALOG, ("PATCH", "/api/v2/conversations/calls/{conversationId}")),
+            "target_ids": target_ids(None, None),
+        },
+        name="can-i-placeholder",
+    ),
+    Case(
+        "auth.participant",
+        Status.FAIL,
+        "can never be a participant",
+        lambda: {
+            "identity": identity(),
+            "target_call": given_call(CATALOG, ("PATCH", f"/api/v2/conversations/calls/{CONV}")),
+            "target_ids": target_ids(from_path=("conversationId",)),
+        },
+        name="can-i-client-credentials",
+    ),
     # auth.user-context
     Case(
         "auth.user-context",
