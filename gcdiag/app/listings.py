@@ -288,16 +288,14 @@ def run_explain_error(inv: Invocation, file: str, call_text: str | None) -> int:
     if stripped[0] in "{[":
         import json
 
-        from gcdiag.util.documents import DocumentError, load_json
+        from gcdiag.util.documents import DocumentError, json_error_text, load_json
 
         try:
             load_json(stripped, what="the error body")
         except DocumentError as exc:
             raise InputError(str(exc)) from None
         except json.JSONDecodeError as exc:
-            raise InputError(
-                f"the error body is malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-            ) from None
+            raise InputError(f"the error body is malformed JSON ({json_error_text(exc)})") from None
     call = parse_call(call_text)
     has_identity = any(inv.option(k) for k in ("client_id", "token", "profile")) or any(
         inv.environ.get(k) for k in IDENTITY_ENV

@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 
@@ -45,7 +44,7 @@ from gcdiag.sandbox import Sandbox, load_fixture
 from gcdiag.sandbox.api import Request, Response
 from gcdiag.sandbox.faults import FAULT_KINDS
 from gcdiag.sandbox.fixture import FailRule
-from gcdiag.testing import FIXTURE_DIR
+from gcdiag.testing import fixture_data
 
 from .conftest import Org
 
@@ -269,11 +268,6 @@ class Outcome:
             r["id"]: {**r, "_cause": causes[r["cause"]]} if r.get("cause") in causes else r
             for r in self.report["results"]
         }
-
-
-def fixture_data(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((FIXTURE_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
-    return data
 
 
 def run_plan(

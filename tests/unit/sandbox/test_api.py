@@ -10,8 +10,9 @@ from typing import Any
 import requests
 
 from gcdiag.sandbox import vocab
+from gcdiag.testing import fixture_data
 
-from .conftest import Api, as_client, client_token, fixture_data, inspector, subject
+from .conftest import Api, as_client, client_token, inspector, subject
 
 PAUSE = "conversation:recording:pauseOthers"
 PAUSED = {"recordingState": "PAUSED"}
