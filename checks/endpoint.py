@@ -50,7 +50,9 @@ def endpoint_exists(facts: FactView) -> Finding:
             evidence={"operation": op.to_dict()},
         )
     if target.operation is None:
-        fix = ["Look the operation up with `gcdiag catalog list --tag TAG` or `gcdiag catalog show METHOD PATH`."]
+        fix = [
+            "Look the operation up with `gcdiag catalog list --tag TAG` or `gcdiag catalog show METHOD PATH`."
+        ]
         detail = "Check the method and the path; ids may be given concretely or as {placeholders}."
         if "record" in (target.given or "").lower():
             # can-i of a recording call that does not exist (a "stop" endpoint): name the real mechanisms, as
