@@ -370,8 +370,8 @@ def _required(target: TargetCall) -> tuple[str | None, list[str]]:
     title="The identity's roles grant the call's permission",
     scenarios=("recording-stop", "can-i"),
     blocking=True,
-    needs=("identity", "target_call", "grants"),
-    wants=("org_roles", "target_divisions"),
+    needs=("identity", "target_call"),
+    wants=("grants", "permitted_divisions", "org_roles", "target_divisions"),
     fix=(
         "Grant the identity an existing role that has the permission, in the target's division; or add it to a role "
         "the identity holds for that purpose, or to a new role named for it. "
@@ -379,15 +379,21 @@ def _required(target: TargetCall) -> tuple[str | None, list[str]]:
     ),
 )
 def auth_permissions(facts: FactView) -> Finding:
-    """Evaluates the call's ANY/ALL permissions against every role the identity holds (wildcard policies included)."""
+    """Evaluates the call's ANY/ALL permissions against every role the identity holds (wildcard policies included).
+    When the roles cannot be read, the subject's own divisionspermitted answer may still show the permission held
+    in no division at all (a failure, inferred)."""
     ident: Identity = facts["identity"]
     target: TargetCall = facts["target_call"]
-    grant_set: GrantSet = facts["grants"]
     ptype, perms = _required(target)
     if target.operation is None:
         return Finding(Status.SKIP, "no operation to check permissions for (see endpoint.exists)")
     if not perms and not target.extra_permissions:
         return Finding(Status.PASS, f"{target.text} documents no permission requirement")
+    grant_set: GrantSet | None = facts["grants"]
+    if grant_set is None:
+        problem = facts.problem("grants")
+        assert problem is not None, "grants is wanted: missing only with a problem"
+        return _permission_held_nowhere(ptype, perms, facts, ident, problem) or unseen(problem)
     evaluation = evaluate(ptype, perms, grant_set.grants, None)
     evidence: dict[str, Any] = {
         "call": target.text,
@@ -441,7 +447,7 @@ def auth_permissions(facts: FactView) -> Finding:
     changes: tuple[tuple[str, Any], ...] = ()
     if not needed.allowed or also:
         org_roles, see_more = _org_roles(facts, [*needed.required, *also])
-        where: TargetDivisions | None = facts["target_divisions"]
+        label, division_ids = _fix_division(facts["target_divisions"])
         steps = permission_fix_steps(
             needed,
             grant_set.grants,
@@ -449,18 +455,12 @@ def auth_permissions(facts: FactView) -> Finding:
             client_name=ident.client_name,
             client_id=ident.client_id,
             user=ident.user_name,
-            division_label=(
-                f"the division {where.label} ("
-                + ("the conversation's; " if where.source == "conversation" else "")
-                + "or all divisions, *)"
-                if where is not None and where.ids
-                else "all divisions (*) or the conversation's division"
-            ),
+            division_label=label,
             prefer=target.preferred_permission,
             also_required=also,
             user_id=ident.user_id,
             client_grant_type=ident.grant_type,
-            division_ids=where.ids if where is not None else (),
+            division_ids=division_ids,
             org_roles=org_roles,
         )
         fix, changes = fix + [s.text for s in steps], _changes(steps)
@@ -523,6 +523,107 @@ def _depends_on_pause_string(
             "Recording > Pause; that settles it.",
         ),
         evidence={**evidence, "unconfirmed": PAUSE_PERMISSION_INFERRED},
+    )
+
+
+def _fix_division(where: TargetDivisions | None) -> tuple[str, tuple[str, ...]]:
+    """Where a fix grants a permission: the target's division when known (else all divisions or the
+    conversation's), and the target's division ids."""
+    if where is None or not where.ids:
+        return "all divisions (*) or the conversation's division", ()
+    mine = "the conversation's; " if where.source == "conversation" else ""
+    return f"the division {where.label} ({mine}or all divisions, *)", where.ids
+
+
+def _held_nowhere(
+    ptype: str | None, perms: Sequence[str], permitted: Mapping[str, PermittedDivisions] | None
+) -> list[str]:
+    """The required permissions Genesys' divisionspermitted answer shows held in no division, when that settles
+    the requirement as not held (every one of an ANY requirement, any one of an ALL); else []."""
+    if not perms or not permitted or not all(p in permitted for p in perms):
+        return []
+    nowhere = [p for p in perms if not permitted[p].all_divisions and not permitted[p].divisions]
+    settled = bool(nowhere) if ptype == "ALL" else len(nowhere) == len(perms)
+    return nowhere if settled else []
+
+
+def _permission_held_nowhere(
+    ptype: str | None,
+    perms: list[str],
+    facts: FactView,
+    ident: Identity,
+    problem: FactError,
+) -> Finding | None:
+    """The roles could not be read, but the subject's own GET /api/v2/authorization/divisionspermitted/paged/me
+    lists the required permission in no division: the identity does not hold it (inferred). None when that read
+    does not settle it. Only this direction is inferred: where the answer says the permission is held, the roles
+    that grant it stay unseen (for a client-credentials token what that endpoint evaluates is unconfirmed, and
+    unconfirmed good news is not a pass)."""
+    permitted: Mapping[str, PermittedDivisions] | None = facts["permitted_divisions"]
+    nowhere = _held_nowhere(ptype, perms, permitted)
+    if not nowhere:
+        return None
+    need = _req_text(ptype, perms)
+    lacking = " or ".join(nowhere) if ptype != "ALL" else ", ".join(nowhere)
+    holder = _holder(ident)
+    summary = (
+        f"{holder} lacks {need}: its own divisionspermitted/paged/me read lists {lacking} in no division, and its "
+        "roles could not be read"
+    )
+    detail = (
+        "A permission held in no division is not held at all, so the call is refused whatever its target."
+    )
+    if ident.kind == "client_credentials":
+        # genesys-facts §4 UNCONFIRMED: Genesys documents divisionspermitted/paged/me for "the current user".
+        summary += (
+            " (unconfirmed for a client-credentials token: what that endpoint evaluates without a user)"
+        )
+        detail += (
+            " Genesys documents divisionspermitted/paged/me for the current user; what it evaluates for a "
+            "client-credentials token is unconfirmed (best guess: the OAuth client's role divisions). An inspector "
+            "that can read the OAuth client's roles confirms it."
+        )
+    # The identity's own roles are unread, so no step can add the permission to one of them: a grant it is.
+    org_roles, roles_unread = _org_roles(facts, perms)
+    label, division_ids = _fix_division(facts["target_divisions"])
+    steps = permission_fix_steps(
+        evaluate(ptype, perms, (), None),
+        (),
+        identity_kind=ident.kind,
+        client_name=ident.client_name,
+        client_id=ident.client_id,
+        user=ident.user_name,
+        division_label=label,
+        user_id=ident.user_id,
+        client_grant_type=ident.grant_type,
+        division_ids=division_ids,
+        org_roles=org_roles,
+    )
+    refused = f"{problem.request} → {problem.status} {problem.code}".strip()
+    return Finding(
+        Status.FAIL,
+        summary,
+        detail=detail,
+        fix=tuple(s.text for s in steps),
+        see_more=((problem.remedy,) if problem.remedy else ()) + roles_unread,
+        evidence={
+            "grants_problem": problem.line(),
+            "divisionspermitted": [permitted[p].to_dict() for p in perms] if permitted else [],
+        },
+        changes=_changes(steps),
+        basis=Basis.INFERRED,
+        because=(
+            Because(fact="grants", rule=f"{refused}: the identity's roles could not be read"),
+            *(
+                Because(
+                    fact="permitted_divisions",
+                    rule=f"GET /api/v2/authorization/divisionspermitted/paged/me?permission={p} (subject) → no "
+                    "division, allDivsPermitted false",
+                )
+                for p in nowhere
+            ),
+            Because(rule=f"a permission held in no division is not held → the identity lacks {need}"),
+        ),
     )
 
 
@@ -594,7 +695,7 @@ def auth_division(facts: FactView) -> Finding:
     evaluation = evaluate(ptype, perms, grant_set.grants, conv_divs, aware) if grant_set else None
     if evaluation is not None:
         evidence["evaluation"] = evaluation.to_dict()
-        if evaluation.division_assumed:
+        if evaluation.division_assumed and evaluation.permission_ok:  # held nowhere: nothing rests on it
             evidence["note"] = (
                 f"divisionAware unknown for {', '.join(evaluation.division_assumed)}: assumed division-aware "
                 "(unconfirmed)"  # genesys-facts §4 UNCONFIRMED
@@ -610,7 +711,9 @@ def auth_division(facts: FactView) -> Finding:
     elif permitted_problem is not None:
         evidence["divisionspermitted_problem"] = permitted_problem.line()
 
-    if evaluation is not None and not evaluation.permission_ok:
+    if (evaluation is not None and not evaluation.permission_ok) or (
+        evaluation is None and _held_nowhere(ptype, perms, facts["permitted_divisions"])
+    ):
         return Finding(
             Status.SKIP,
             f"the identity holds {_req_text(ptype, perms)} in no division at all: see auth.permissions",
@@ -678,6 +781,8 @@ def auth_division(facts: FactView) -> Finding:
         fix = [
             f"Grant a role with {_req_text(ptype, perms)} in the division {conv_label}, or in all divisions (*)."
         ]
+    if evaluation is not None:
+        caveat += _assumed(evaluation)
     return Finding(Status.FAIL, summary + caveat, fix=tuple(fix), evidence=evidence, changes=changes)
 
 
@@ -736,6 +841,13 @@ def _division_from_refusal(
     need = _req_text(ptype, perms)
     refused = f"{refusal.request} by the subject → {refusal.status} {refusal.code}".strip()
     because = [Because(fact="conversation", rule=f"{refused}: the subject may not read the conversation")]
+    if refusal.inspector_refused:
+        because.append(
+            Because(
+                fact="conversation",
+                rule=f"{refusal.request} by the inspector → 403 too: nobody could read the conversation's division",
+            )
+        )
     if perms and all(aware.get(p) is False for p in perms):
         return None  # not division-aware: the observed answer is in the caller's ordinary path
     if everywhere:
@@ -808,7 +920,11 @@ def _division_from_refusal(
             "divisions (*).",
         ),
         see_more=(
-            f"To confirm the conversation's division: have an inspector read {refusal.request} (it needs "
+            # The inspector was refused too: its grant is what would confirm it (the same step as the refused
+            # read's, stated once in the report).
+            refusal.remedy
+            if refusal.inspector_refused and refusal.remedy
+            else f"To confirm the conversation's division: have an inspector read {refusal.request} (it needs "
             f"{view_need}): --inspector-client-id/--inspector-client-secret or --inspector-token.",
         ),
         evidence={"refused_read": refusal.to_dict(), "held_in": sorted(held_in), "view_in": sorted(view_in)},
@@ -836,11 +952,30 @@ def _without_target_division(ptype: str | None, perms: list[str], facts: FactVie
             Status.PASS, "held in all divisions (*): whatever the target's division, a grant covers it"
         )
     where = ", ".join(sorted({c.division for c in held}))
+    assumed = _assumed_text(
+        [p for p in perms if aware.get(p) is None]
+    )  # evaluated with no target: say it here
     return Finding(
         Status.WARN,
-        f"held only in {where}: the call succeeds only for objects in {'that division' if ',' not in where else 'those divisions'}",
+        f"held only in {where}: the call succeeds only for objects in "
+        f"{'that division' if ',' not in where else 'those divisions'}{assumed}",
         fix=("Give the target's division with --division ID|NAME to check it.",),
         evidence={"evaluation": evaluation.to_dict()},
+    )
+
+
+def _assumed(evaluation: Evaluation) -> str:
+    """The division-aware assumption a verdict rests on, for its summary (not only the evidence): a permission that
+    is not division-aware applies in any division (genesys-facts §4 UNCONFIRMED when the API does not say)."""
+    return _assumed_text(list(evaluation.division_assumed))
+
+
+def _assumed_text(permissions: list[str]) -> str:
+    if not permissions:
+        return ""
+    return (
+        f"; assuming {', '.join(permissions)} is division-aware: GET /api/v2/authorization/permissions did not "
+        "say (unconfirmed)"
     )
 
 
@@ -856,9 +991,10 @@ def _held_divisions(permitted: dict[str, PermittedDivisions] | None, evaluation:
 @check(
     id="auth.participant",
     title="The caller is a participant (only for the participant route)",
-    scenarios=("recording-stop",),
+    scenarios=("recording-stop", "can-i"),
     blocking=True,
-    needs=("identity", "target_call", "conversation"),
+    needs=("identity", "target_call"),
+    wants=("conversation", "target_ids"),
     fix=(
         "Use PUT /api/v2/conversations/calls/{conversationId}/recordingstate, which needs "
         "conversation:recording:pauseOthers and no participation."
@@ -877,6 +1013,18 @@ def auth_participant(facts: FactView) -> Finding:
             "a client-credentials token has no user, so it can never be a participant of the call",
             fix=(SECURE_PAUSE_WITHOUT_PARTICIPATION,),
         )
+    ids = facts["target_ids"]
+    if ids is not None and ids.conversation_id is None:
+        # can-i with {conversationId}: whether the user is a participant depends on the conversation.
+        return Finding(
+            Status.WARN,
+            f"only a participant of the conversation can make this call; whether the user "
+            f"{ident.user_name or ident.user_id} is one depends on the conversation (write its id in the path)",
+            fix=(f"Use {alternative}, which does not require participation.",),
+        )
+    problem = facts.problem("conversation")
+    if problem is not None:
+        return unseen(problem)
     participants = [p.get("userId") for p in (facts["conversation"] or {}).get("participants") or ()]
     if ident.user_id and ident.user_id in participants:
         return Finding(Status.PASS, f"the user {ident.user_name or ident.user_id} is a participant")

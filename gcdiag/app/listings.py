@@ -148,6 +148,10 @@ def run_can_i_list(inv: Invocation, tag: str, division: str | None, max_age: flo
     session = open_session(inv, settings)
     with facts_for(session, Inputs(division=division), catalog, scenario="can-i") as facts:
         facts.prefetch(["identity", "grants", "target_divisions"])
+        if division:
+            from gcdiag.app.divisions import resolve_division
+
+            resolve_division(division, facts)  # an unknown --division: exit 2, one line
         grant_set, grant_error = facts.outcome("grants")
         where, where_error = facts.outcome("target_divisions")
     rows: list[dict[str, Any]] = []

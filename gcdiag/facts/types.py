@@ -33,6 +33,8 @@ class Identity:
     # "tokens/me": the subject's own token; "inspector": the subject got no token, and this is the inspector's
     # read of its OAuth client (GET /api/v2/oauth/clients/{clientId}): no org, scopes or user from a token.
     source: str = "tokens/me"
+    # TokenInfo.clonedUser.organization.id: the trustee org whose grants a cloned user acts with [SDK-M:token_info]
+    cloned_user_org: str | None = None
 
     @property
     def via_inspector(self) -> bool:
@@ -47,6 +49,7 @@ class Identity:
             "org": {"id": self.org_id, "name": self.org_name},
             "home_org_id": self.home_org_id,
             "cloned_user": self.cloned_user,
+            **({"cloned_user_org": self.cloned_user_org} if self.cloned_user else {}),
             "scopes": list(self.scopes),
             "date_token_idles": self.date_token_idles,
         }
@@ -110,6 +113,31 @@ class TargetDivisions:
 
 
 @dataclass(frozen=True)
+class TargetIds:
+    """The concrete ids a diagnosis is about, and where each came from.
+
+    recording-stop: the conversation and recording the user named (ID, --conversation, --recording, --event) and
+    the participant in the diagnosed call's path; can-i: the ids written in the call's path (``…/calls/<id>/…``),
+    which is how ``can-i`` with a concrete id is checked against the very object it names.
+    """
+
+    conversation_id: str | None = None
+    recording_id: str | None = None
+    participant_id: str | None = None
+    from_path: tuple[
+        str, ...
+    ] = ()  # which of conversationId, recordingId, participantId the call's path gave
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "conversation_id": self.conversation_id,
+            "recording_id": self.recording_id,
+            "participant_id": self.participant_id,
+            "from_path": list(self.from_path),
+        }
+
+
+@dataclass(frozen=True)
 class ReadRefusal:
     """The subject's own read of the target was refused (403): what that read needs, and where the subject holds
     it. A refusal is evidence: with the subject's grants it tells in which divisions the target is not."""
@@ -125,12 +153,16 @@ class ReadRefusal:
     permitted: Mapping[str, PermittedDivisions]
     division_aware: Mapping[str, bool | None]
     permitted_problem: str = ""
+    # The inspector's read of it was refused too: what would let gcdiag see it is then the inspector's grant
+    inspector_refused: bool = False
+    remedy: str = ""  # what would let gcdiag read it (the refused look-up's remedy)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "request": self.request,
             "status": self.status,
             "code": self.code,
+            **({"inspector_refused": True} if self.inspector_refused else {}),
             "requires": {"type": self.permission_type, "permissions": list(self.permissions)},
             "scopes": None if self.scopes is None else list(self.scopes),
             "divisionspermitted": [p.to_dict() for p in self.permitted.values()],

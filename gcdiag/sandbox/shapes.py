@@ -292,10 +292,11 @@ def user(org: Org, user_obj: User) -> dict[str, Any]:
 
 
 def domain_permission(org: Org, permission: str) -> dict[str, Any]:
-    """DomainPermission; ``divisionAware`` is left out when the sandbox does not know it."""
+    """DomainPermission; ``divisionAware`` is left out when the fixture does not declare it (the sandbox's own
+    assumption for ``conversation:*``/``recording:*`` is enforced, never served as Genesys' answer)."""
     domain, entity, action = permission.split(":")
     out: dict[str, Any] = {"domain": domain, "entityType": entity, "action": action}
-    aware = org.division_aware(permission)
+    aware = org.declared_division_aware(permission)
     if aware is not None:
         out["divisionAware"] = aware
     return out

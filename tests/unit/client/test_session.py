@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -49,14 +48,11 @@ def test_preconnected_connections_serve_the_next_round_without_a_handshake(sandb
         api.warm_up()  # the token (login host)
         assert api.preconnect(4) == 4
         assert sandbox.connections() == {"api": 4, "login": 1}
-        started = time.monotonic()
         with ThreadPoolExecutor(4) as pool:
             list(pool.map(lambda _: api.get_json("/api/v2/tokens/me"), range(4)))
-        took = time.monotonic() - started
-        # Four requests at once on the four open connections: no new connection, one round trip (a handshake
-        # would have added two).
+        # Four requests at once on the four open connections: no new connection, so no handshake (the sandbox
+        # counts accepted connections; a wall-time bound would fail on a busy machine without telling more).
         assert sandbox.connections()["api"] == 4
-        assert took < 3 * LATENCY_MS / 1000, took
 
 
 def test_connections_are_reused_for_the_whole_run_and_never_exceed_the_pool(sandbox: Sandbox) -> None:
