@@ -35,7 +35,7 @@ WRAPPER = r"""
 import importlib.abc, os, runpy, sys, threading, time
 
 def mark(what):
-    sys.stderr.write("MARK %.6f %s\n" % (time.time(), what))
+    sys.stderr.write("MARK %.6f %.6f %s\n" % (time.time(), time.process_time(), what))
     sys.stderr.flush()
 
 mark("interpreter up")
@@ -74,7 +74,7 @@ STEPS = (
 )
 
 
-def one_run(url: str, env: dict[str, str]) -> dict[str, float]:
+def one_run(url: str, env: dict[str, str]) -> tuple[dict[str, float], dict[str, float]]:
     cmd = [sys.executable, "-c", WRAPPER, *diagnosis_cmd(url)[len(gcdiag_cmd()) :]]
     urllib.request.urlopen(
         urllib.request.Request(f"{url}/__sandbox/reset", method="POST", data=b""), timeout=10
@@ -84,15 +84,16 @@ def one_run(url: str, env: dict[str, str]) -> dict[str, float]:
     ended = time.time()
     if done.returncode not in (0, 1, 3):
         raise SystemExit(f"diagnosis failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
-    marks = {}
+    marks, cpu = {}, {}
     for line in done.stderr.splitlines():
         if line.startswith("MARK "):
-            _, stamp, what = line.split(" ", 2)
+            _, stamp, used, what = line.split(" ", 3)
             marks[what] = float(stamp) - launched
+            cpu[what] = float(used)
     answers = sorted(float(r["time"]) - launched for r in sandbox_requests(url))
     marks["first answer"], marks["last answer"] = answers[0], answers[-1]
     marks["process gone"] = ended - launched
-    return marks
+    return marks, cpu
 
 
 def main() -> None:
@@ -109,9 +110,12 @@ def main() -> None:
         runs = [one_run(url, env) for _ in range(args.runs)]
     rows = []
     for step in (*STEPS, "process gone"):
-        values = [r[step] for r in runs if step in r]
-        rows.append([step, f"{statistics.median(values):.3f}"])
-    print_table(rows, ["mark", "median s after launch"])
+        values = [r[step] for r, _ in runs if step in r]
+        used = [c[step] for _, c in runs if step in c]
+        rows.append(
+            [step, f"{statistics.median(values):.3f}", f"{statistics.median(used):.3f}" if used else ""]
+        )
+    print_table(rows, ["mark", "median s after launch", "median CPU s of gcdiag by then"])
     print(
         f"\ngcdiag --version takes {version:.3f} s (median); the sandbox answers each request after {args.latency_ms} ms."
     )

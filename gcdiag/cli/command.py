@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from gcdiag.cli.options import SHARED_LATER, shared_params
 from gcdiag.settings.options import GROUP_TITLES, SHARED_OPTIONS
 
 SHARED_POINTER = (
@@ -21,8 +22,24 @@ class Command(click.Command):
     """A command whose help starts with one example and points to the shared options instead of repeating them."""
 
     def __init__(self, *args: Any, example: str = "", **kwargs: Any) -> None:
+        self._shared_later = False
         super().__init__(*args, **kwargs)
         self.example = example
+        # Marked by gcdiag.cli.options.shared_options: the shared options are made on first use of ``params``
+        # (a run parses one command; making them for every command cost start-up time).
+        self._shared_later = bool(getattr(self.callback, SHARED_LATER, False))
+
+    @property  # click declares a plain attribute; reads and writes stay the same
+    def params(self) -> list[click.Parameter]:
+        if self._shared_later:
+            self._shared_later = False
+            # After the command's own parameters, as when shared_options was the decorator nearest the function.
+            self._params.extend(shared_params(hidden=True))
+        return self._params
+
+    @params.setter
+    def params(self, value: list[click.Parameter]) -> None:
+        self._params = value
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if self.example:
