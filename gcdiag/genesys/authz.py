@@ -237,10 +237,9 @@ def evaluate(
                     f"{grant.division_label}, which does not cover the target's divisions"
                 )
             elif covers is None and target_divisions is None:
-                reason = (
-                    f"role {grant.role.name!r} grants {permission} ({how}) in {grant.division_label} "
-                    "(no target division to compare with)"
-                )
+                # Not compared with a target here (none is known, or the caller asks only whether the permission
+                # is held: auth.permissions leaves divisions to auth.division), so the reason just says where.
+                reason = f"role {grant.role.name!r} grants {permission} ({how}) in {grant.division_label}"
             elif covers is None:
                 reason = (
                     f"role {grant.role.name!r} grants {permission} ({how}); {permission} is not division-aware, "
