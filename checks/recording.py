@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from gcdiag.genesys.targets import PARTICIPANT_FLAG, SECURE_PAUSE, TargetCall, also_running
-from gcdiag.pipeline import FactView, Finding, Status, check, unseen
+from gcdiag.genesys.targets import (
+    FLAG_NEEDS,
+    PARTICIPANT_FLAG,
+    SECURE_PAUSE,
+    SECURE_PAUSE_COVERS_ADHOC,
+    TargetCall,
+    also_running,
+)
+from gcdiag.pipeline import Basis, Because, FactView, Finding, Status, check, unseen
 
 
 def _upper(value: Any) -> str:
@@ -127,6 +134,20 @@ def recording_kind(facts: FactView) -> Finding:
                 fix=(f'Secure-pause it instead: {pause} with {{"recordingState": "PAUSED"}}.',),
                 evidence=evidence,
             )
+        if target.route in ("secure-pause", "participant-patch") and "ADHOC" in target.running_kinds:
+            # Both kinds run: the secure pause halts the policy recording; that it pauses the ad hoc one too is
+            # UNCONFIRMED (SECURE_PAUSE_COVERS_ADHOC), so the ad hoc recording's own off switch is a step.
+            whose = f" of participant {target.adhoc_participants[0]}" if target.adhoc_participants else ""
+            return Finding(
+                Status.WARN,
+                f"policy (CUSTOMER_EXPERIENCE) recording: secure pause halts it; an ad hoc recording{whose} runs "
+                "too, and whether a secure pause also pauses it is unconfirmed",
+                detail=f"{SECURE_PAUSE_COVERS_ADHOC} (genesys-facts §3.2).",
+                fix=tuple(also_running(target)),
+                evidence={**evidence, "running": list(target.running_kinds)},
+                basis=Basis.INFERRED,
+                because=_adhoc_under_pause(target),
+            )
         if target.route in ("secure-pause", "participant-patch"):
             return Finding(
                 Status.PASS,
@@ -153,17 +174,44 @@ def recording_kind(facts: FactView) -> Finding:
                 evidence=evidence,
             )
         if target.route in ("secure-pause", "participant-patch"):
+            # Not a pass: that a secure pause pauses an ad hoc recording is UNCONFIRMED (SECURE_PAUSE_COVERS_ADHOC).
+            # The documented off switch is the participant's recording flag, so the fix prefers it.
+            whose = f" of participant {target.adhoc_participants[0]}" if target.adhoc_participants else ""
             return Finding(
-                Status.PASS,
-                "ad hoc recording: secure pause pauses it; to switch it off instead, set the participant's "
-                f"recording flag false ({flag})",
-                evidence=evidence,
+                Status.WARN,
+                f"ad hoc recording{whose}: whether a secure pause pauses it is unconfirmed; the documented way to "
+                "switch it off is the participant's recording flag",
+                detail=f"{SECURE_PAUSE_COVERS_ADHOC} (genesys-facts §3.2).",
+                fix=(
+                    f"To switch the ad hoc recording off for certain: {target.flag_call()} with body "
+                    f'{{"recording": false}} ({FLAG_NEEDS}).',
+                ),
+                evidence={**evidence, "running": list(target.running_kinds)},
+                basis=Basis.INFERRED,
+                because=_adhoc_under_pause(target),
             )
     return Finding(
         Status.WARN,
         f"{target.text} does not pause or stop a recording",
         fix=(f"To pause: {pause}; to switch off an ad hoc recording: {flag}.",),
         evidence=evidence,
+    )
+
+
+def _adhoc_under_pause(target: TargetCall) -> tuple[Because, ...]:
+    """The chain behind an uncertain secure pause of an ad hoc recording: what gcdiag saw, and the unconfirmed
+    fact the outcome turns on."""
+    seen = (
+        f"recordersState shows an ad hoc recorder running on participant {target.adhoc_participants[0]}"
+        if target.adhoc_participants
+        else "the recording asked about, or a recording of the conversation, is ad hoc (recordingFileRole ADHOC)"
+    )
+    return (
+        Because(rule=seen, fact="target_call"),
+        Because(
+            rule=f"{target.text} is a secure pause; {SECURE_PAUSE_COVERS_ADHOC} (genesys-facts §3.2) → the ad hoc "
+            "recording may keep running; the participant flag is its documented off switch (§3.2 d)"
+        ),
     )
 
 

@@ -48,6 +48,20 @@ SECURE_PAUSE_WITHOUT_PARTICIPATION = (
 )
 
 RECORD_FLAG_PERMISSION = "conversation:call:record"  # INFERRED for the recording flag (genesys-facts §3.2 d)
+FLAG_NEEDS = (
+    "the participant call needs any of conversation:participant:wrapup, conversation:call:record, "
+    "conversation:communication:disconnect; conversation:call:record is the one for the recording flag (inferred)"
+)  # genesys-facts §3.2 d
+
+# UNCONFIRMED (genesys-facts §3.2): whether a secure pause also pauses an AD HOC recording. Genesys documents only
+# that recordingState PAUSED "initiates a secure pause" and that ACTIVE "resumes any paused recordings" (§3.2 a);
+# the documented way to switch an ad hoc recording off is the participant's recording flag (§3.2 d). Best guess: it
+# does (a secure pause is of the conversation's recording), but no verdict may rest on it: where one would, the
+# result says it is uncertain and the fix names the participant flag.
+SECURE_PAUSE_COVERS_ADHOC = (
+    "whether a secure pause also pauses an ad hoc recording is unconfirmed: Genesys documents that recordingState "
+    "PAUSED initiates a secure pause and that ACTIVE resumes any paused recordings, not which recorders it pauses"
+)
 
 
 @dataclass(frozen=True)
@@ -372,13 +386,32 @@ def also_running(target: TargetCall) -> list[str]:
             ]
         return []
     if "ADHOC" in kinds:
+        # UNCONFIRMED whether a secure pause pauses an ad hoc recording too (SECURE_PAUSE_COVERS_ADHOC): the step
+        # names the documented off switch of the ad hoc recording, and the participant whose recording runs.
         whose = f" of participant {target.adhoc_participants[0]}" if target.adhoc_participants else ""
-        return [f"An ad hoc (ADHOC) recording{whose} runs too; to switch it off: {target.flag_call()} {off}."]
+        return [
+            f"An ad hoc (ADHOC) recording{whose} runs too, and whether a secure pause also pauses it is "
+            f"unconfirmed; to switch it off: {target.flag_call()} {off} ({FLAG_NEEDS})."
+        ]
     if not kinds:
         return [
             f"If an ad hoc (ADHOC) recording runs, switch it off with {PARTICIPANT_FLAG[0]} {PARTICIPANT_FLAG[1]} {off}."
         ]
     return []
+
+
+def chosen_flag_step(target: TargetCall) -> str | None:
+    """When gcdiag chose the participant-flag call itself (no --call, or one that is no operation), the step that
+    names it concretely — the participant whose ad hoc recording runs — so the fix says which call to make once
+    the identity may make it. None for a call the user gave (its participant is judged by recording.participant)."""
+    if target.route != "participant-flag" or target.given_exists or not target.participant_id:
+        return None
+    if target.participant_id.startswith("{"):
+        return None
+    return (
+        f"Then switch off the ad hoc recording on the participant whose ad hoc recording runs: {target.method} "
+        f'{target.concrete_path} with body {{"recording": false}}.'
+    )
 
 
 def _fill(template: str, values: Mapping[str, str]) -> str:

@@ -1,0 +1,92 @@
+"""A secure pause and an ad hoc recording: whether the one pauses the other is UNCONFIRMED (genesys-facts §3.2).
+
+Expected, written before the code (an expert's reading): Genesys documents that recordingState PAUSED "initiates a
+secure pause" and that ACTIVE "resumes any paused recordings", not which recorders a secure pause pauses; the
+documented off switch of an ad hoc recording is the participant's ``recording`` flag (§3.2 d). So
+
+* a secure pause where an ad hoc recording runs is not a ``pass`` of ``recording.kind``: it is a ``warn`` marked
+  inferred, that says "unconfirmed", and whose fix is the participant flag on the participant whose ad hoc
+  recording runs (and no secure-pause step: that is the call already diagnosed);
+* both kinds running: the same warning and the same flag step beside the secure pause;
+* only a policy recording: secure pause is the documented mechanism, ``pass``, no fix;
+* the participant flag on the participant whose ad hoc recording runs: ``pass``.
+
+When gcdiag chose the flag call itself, the permission fix ends with that call, naming the participant; when the
+user gave the call, it does not repeat it.
+"""
+
+from __future__ import annotations
+
+from gcdiag.facts.types import OrgRole
+from gcdiag.pipeline.plugins import load_checkset
+from gcdiag.report.model import Basis, Status
+from gcdiag.testing.facts import CONV, PAUSER, VIEWER, grants, identity, run_check, target
+
+from .cases import FLAG, adhoc_on_agent
+
+CHECKS = {c.id: c for c in load_checkset().checks}
+PAUSE = "PUT /api/v2/conversations/calls/{conversationId}/recordingstate"
+AGENT_FLAG = f"PATCH /api/v2/conversations/calls/{CONV}/participants/p-agent"
+
+
+def test_a_secure_pause_of_an_ad_hoc_recording_is_uncertain_and_the_fix_is_the_flag_of_its_participant() -> (
+    None
+):
+    finding = run_check(CHECKS["recording.kind"], target_call=target(PAUSE, "ADHOC", conv=adhoc_on_agent()))
+    assert finding.status is Status.WARN
+    assert finding.basis is Basis.INFERRED and finding.because
+    assert "unconfirmed" in finding.summary and "p-agent" in finding.summary
+    assert len(finding.fix) == 1
+    assert f'{AGENT_FLAG} with body {{"recording": false}}' in finding.fix[0]
+    assert "recordingstate" not in finding.fix[0]
+
+
+def test_both_kinds_under_a_secure_pause_warn_that_the_ad_hoc_one_may_keep_running() -> None:
+    conv = adhoc_on_agent(policy_too=True)
+    finding = run_check(CHECKS["recording.kind"], target_call=target(PAUSE, "CUSTOMER_EXPERIENCE", conv=conv))
+    assert finding.status is Status.WARN
+    assert finding.basis is Basis.INFERRED
+    assert "secure pause halts it" in finding.summary and "unconfirmed" in finding.summary
+    assert len(finding.fix) == 1 and AGENT_FLAG in finding.fix[0] and "unconfirmed" in finding.fix[0]
+
+
+def test_a_secure_pause_of_a_policy_recording_alone_passes() -> None:
+    from .test_fix_targets import policy_only
+
+    finding = run_check(
+        CHECKS["recording.kind"], target_call=target(PAUSE, "CUSTOMER_EXPERIENCE", conv=policy_only())
+    )
+    assert finding.status is Status.PASS
+    assert finding.basis is Basis.OBSERVED and not finding.fix
+
+
+def test_the_flag_on_the_participant_whose_ad_hoc_recording_runs_passes() -> None:
+    finding = run_check(
+        CHECKS["recording.kind"], target_call=target(FLAG + "p-agent", "ADHOC", conv=adhoc_on_agent())
+    )
+    assert finding.status is Status.PASS and "unconfirmed" not in finding.summary
+
+
+def _permissions(call: str | None) -> tuple[str, ...]:
+    finding = run_check(
+        CHECKS["auth.permissions"],
+        identity=identity(),
+        target_call=target(call, "ADHOC", conv=adhoc_on_agent()),
+        grants=grants((VIEWER, "*")),
+        org_roles=(OrgRole(VIEWER), OrgRole(PAUSER)),
+    )
+    assert finding.status is Status.FAIL
+    return finding.fix
+
+
+def test_the_permission_fix_of_a_chosen_flag_call_ends_with_that_call_on_the_ad_hoc_participant() -> None:
+    fix = _permissions(None)
+    assert "conversation:call:record" in fix[0]
+    assert fix[-1].startswith("Then switch off the ad hoc recording")
+    assert f'{AGENT_FLAG} with body {{"recording": false}}' in fix[-1]
+    assert sum("/participants/" in step for step in fix) == 1
+
+
+def test_the_permission_fix_of_a_given_flag_call_does_not_repeat_it() -> None:
+    fix = _permissions(FLAG + "p-agent")
+    assert not any(step.startswith("Then switch off") for step in fix)
