@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from gcdiag.facts.types import GrantSet
+from gcdiag.genesys.authz import evaluate
 from gcdiag.genesys.targets import (
-    FLAG_NEEDS,
+    FLAG_PERMISSIONS,
     PARTICIPANT_FLAG,
     SECURE_PAUSE,
     SECURE_PAUSE_COVERS_ADHOC,
+    SECURE_PAUSE_PERMISSION,
     TargetCall,
     also_running,
+    flag_needs,
 )
 from gcdiag.pipeline import Basis, Because, FactView, Finding, Status, check, unseen
 
@@ -95,7 +99,7 @@ def recording_state(facts: FactView) -> Finding:
     scenarios=("recording-stop",),
     blocking=False,
     needs=("target_call",),
-    wants=("recordings",),
+    wants=("recordings", "grants"),
     fix=(
         "Policy (CUSTOMER_EXPERIENCE) recordings can only be secure-paused; ad hoc (ADHOC) ones can be switched off "
         "with the participant's recording flag."
@@ -124,7 +128,7 @@ def recording_kind(facts: FactView) -> Finding:
                 Status.WARN,
                 f"the participant recording flag switches off only the ad hoc recording{whose}; the policy "
                 "(CUSTOMER_EXPERIENCE) recording keeps running",
-                fix=tuple(also_running(target)),
+                fix=tuple(also_running(target, _other_call_held(facts, target))),
                 evidence={**evidence, "running": list(target.running_kinds)},
             )
         if target.route == "participant-flag":
@@ -143,7 +147,7 @@ def recording_kind(facts: FactView) -> Finding:
                 f"policy (CUSTOMER_EXPERIENCE) recording: secure pause halts it; an ad hoc recording{whose} runs "
                 "too, and whether a secure pause also pauses it is unconfirmed",
                 detail=f"{SECURE_PAUSE_COVERS_ADHOC} (genesys-facts §3.2).",
-                fix=tuple(also_running(target)),
+                fix=tuple(also_running(target, _other_call_held(facts, target))),
                 evidence={**evidence, "running": list(target.running_kinds)},
                 basis=Basis.INFERRED,
                 because=_adhoc_under_pause(target),
@@ -158,7 +162,7 @@ def recording_kind(facts: FactView) -> Finding:
             )
     if kind == "ADHOC":
         if target.route == "participant-flag":
-            also = also_running(target)
+            also = also_running(target, _other_call_held(facts, target))
             if also:
                 # Both kinds run: the flag switches off the ad hoc one; the policy recording goes on.
                 return Finding(
@@ -184,7 +188,7 @@ def recording_kind(facts: FactView) -> Finding:
                 detail=f"{SECURE_PAUSE_COVERS_ADHOC} (genesys-facts §3.2).",
                 fix=(
                     f"To switch the ad hoc recording off for certain: {target.flag_call()} with body "
-                    f'{{"recording": false}} ({FLAG_NEEDS}).',
+                    f'{{"recording": false}} ({flag_needs(_other_call_held(facts, target))}).',
                 ),
                 evidence={**evidence, "running": list(target.running_kinds)},
                 basis=Basis.INFERRED,
@@ -196,6 +200,17 @@ def recording_kind(facts: FactView) -> Finding:
         fix=(f"To pause: {pause}; to switch off an ad hoc recording: {flag}.",),
         evidence=evidence,
     )
+
+
+def _other_call_held(facts: FactView, target: TargetCall) -> bool | None:
+    """Whether the identity holds, in some division, a permission of the other call a step names (secure pause
+    beside the participant flag, or the flag beside a secure pause); None when its grants are not known. The auth
+    checks judge only the diagnosed call: this only words the extra step."""
+    grant_set: GrantSet | None = facts["grants"]
+    if grant_set is None:
+        return None
+    other = [SECURE_PAUSE_PERMISSION] if target.route == "participant-flag" else list(FLAG_PERMISSIONS)
+    return evaluate("ANY", other, grant_set.grants, None).allowed
 
 
 def _adhoc_under_pause(target: TargetCall) -> tuple[Because, ...]:

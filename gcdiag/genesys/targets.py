@@ -48,10 +48,16 @@ SECURE_PAUSE_WITHOUT_PARTICIPATION = (
 )
 
 RECORD_FLAG_PERMISSION = "conversation:call:record"  # INFERRED for the recording flag (genesys-facts §3.2 d)
+# The participant call's ANY list (genesys-facts §3.2 d; the catalog's PATCH …/participants/{participantId}).
+FLAG_PERMISSIONS = (
+    "conversation:participant:wrapup",
+    RECORD_FLAG_PERMISSION,
+    "conversation:communication:disconnect",
+)
 FLAG_NEEDS = (
-    "the participant call needs any of conversation:participant:wrapup, conversation:call:record, "
-    "conversation:communication:disconnect; conversation:call:record is the one for the recording flag (inferred)"
-)  # genesys-facts §3.2 d
+    f"the participant call needs any of {', '.join(FLAG_PERMISSIONS)}; {RECORD_FLAG_PERMISSION} is the one for the "
+    "recording flag (inferred)"
+)
 
 # UNCONFIRMED (genesys-facts §3.2): whether a secure pause also pauses an AD HOC recording. Genesys documents only
 # that recordingState PAUSED "initiates a secure pause" and that ACTIVE "resumes any paused recordings" (§3.2 a);
@@ -370,19 +376,34 @@ def _recommended(
     )
 
 
-def also_running(target: TargetCall) -> list[str]:
+def flag_needs(held: bool | None) -> str:
+    """What the participant-flag call needs, and whether the identity holds it (``held``; None: not known)."""
+    if held is None:
+        return FLAG_NEEDS
+    if held:
+        return f"{FLAG_NEEDS}; the identity holds one of them"
+    return f"{FLAG_NEEDS}; the identity holds none of them: grant {RECORD_FLAG_PERMISSION} as well"
+
+
+def also_running(target: TargetCall, held: bool | None = None) -> list[str]:
     """The steps for what else runs, and only that: an ad hoc recording beside a secure pause, a policy recording
     beside the participant flag. Nothing when the call covers all that runs; a conditional step when what runs is
-    unknown."""
+    unknown. ``held``: whether the identity holds a permission of that other call in some division (None: not
+    known), so the step says what else that call needs."""
     kinds = target.running_kinds
     off = 'with body {"recording": false}'
     if target.route == "participant-flag":
         if "CUSTOMER_EXPERIENCE" in kinds:
+            needs = {
+                None: "",
+                True: f" (it needs {SECURE_PAUSE_PERMISSION}, which the identity holds)",
+                False: f" (it needs {SECURE_PAUSE_PERMISSION}, which the identity lacks: grant it as well)",
+            }[held]
             return [
                 "A policy (CUSTOMER_EXPERIENCE) recording runs too, which the participant flag does not stop: "
                 f"secure-pause it with {SECURE_PAUSE[0]} "
                 f"{_fill(SECURE_PAUSE[1], {'conversationId': target.conversation_id or '{conversationId}'})} "
-                'with body {"recordingState": "PAUSED"}.'
+                f'with body {{"recordingState": "PAUSED"}}{needs}.'
             ]
         return []
     if "ADHOC" in kinds:
@@ -391,7 +412,7 @@ def also_running(target: TargetCall) -> list[str]:
         whose = f" of participant {target.adhoc_participants[0]}" if target.adhoc_participants else ""
         return [
             f"An ad hoc (ADHOC) recording{whose} runs too, and whether a secure pause also pauses it is "
-            f"unconfirmed; to switch it off: {target.flag_call()} {off} ({FLAG_NEEDS})."
+            f"unconfirmed; to switch it off: {target.flag_call()} {off} ({flag_needs(held)})."
         ]
     if not kinds:
         return [

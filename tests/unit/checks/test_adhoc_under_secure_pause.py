@@ -18,6 +18,7 @@ user gave the call, it does not repeat it.
 from __future__ import annotations
 
 from gcdiag.facts.types import OrgRole
+from gcdiag.genesys.authz import Policy, Role
 from gcdiag.pipeline.plugins import load_checkset
 from gcdiag.report.model import Basis, Status
 from gcdiag.testing.facts import CONV, PAUSER, VIEWER, grants, identity, run_check, target
@@ -90,3 +91,27 @@ def test_the_permission_fix_of_a_chosen_flag_call_ends_with_that_call_on_the_ad_
 def test_the_permission_fix_of_a_given_flag_call_does_not_repeat_it() -> None:
     fix = _permissions(FLAG + "p-agent")
     assert not any(step.startswith("Then switch off") for step in fix)
+
+
+RECORDER = Role(
+    "role-recorder", "Ad Hoc Recording Control", (), (Policy("conversation", "call", ("record",)),)
+)
+
+
+def test_the_flag_step_beside_a_secure_pause_says_whether_the_identity_may_make_that_call() -> None:
+    call = target(PAUSE, "CUSTOMER_EXPERIENCE", conv=adhoc_on_agent(policy_too=True))
+    lacks = run_check(CHECKS["recording.kind"], target_call=call, grants=grants((PAUSER, "*")))
+    assert "holds none of them: grant conversation:call:record as well" in lacks.fix[0]
+    holds = run_check(
+        CHECKS["recording.kind"], target_call=call, grants=grants((PAUSER, "*"), (RECORDER, "*"))
+    )
+    assert holds.fix[0].endswith("the identity holds one of them).")
+    unknown = run_check(CHECKS["recording.kind"], target_call=call)
+    assert "the identity" not in unknown.fix[0]
+
+
+def test_the_secure_pause_step_beside_the_flag_says_whether_the_identity_may_make_that_call() -> None:
+    call = target(FLAG + "p-agent", "ADHOC", conv=adhoc_on_agent(policy_too=True))
+    lacks = run_check(CHECKS["recording.kind"], target_call=call, grants=grants((RECORDER, "*")))
+    assert lacks.status is Status.WARN
+    assert "conversation:recording:pauseOthers, which the identity lacks" in lacks.fix[0]
