@@ -110,7 +110,13 @@ def recording_kind(facts: FactView) -> Finding:
     target: TargetCall = facts["target_call"]
     kind = target.recording_kind
     problem = facts.problem("recordings")
-    evidence = {"recordingFileRole": kind, "route": target.route, "call": target.text}
+    evidence: dict[str, Any] = {"recordingFileRole": kind, "route": target.route, "call": target.text}
+    if kind is None and problem is None and target.running_kinds:
+        # The recordings were read but give no single recordingFileRole (none listed yet, or mixed kinds); the
+        # calls' recordersState says what runs (genesys-facts §3.3): a policy recorder if one runs (the ad hoc one
+        # is then "also running"), else the ad hoc one. An unread list stays unseen: the id asked about is unknown.
+        kind = "CUSTOMER_EXPERIENCE" if "CUSTOMER_EXPERIENCE" in target.running_kinds else "ADHOC"
+        evidence["kind_from"] = "recordersState"
     if kind is None:
         if problem is not None:
             return unseen(problem, **evidence)

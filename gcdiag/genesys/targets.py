@@ -342,7 +342,10 @@ def _recommended(
 ) -> TargetCall:
     cid = conversation_id or "{conversationId}"
     participant = recording_participant(conversation)
-    if kind == "ADHOC" and participant:
+    # The recording's kind unknown (its list unread, or mixed), but the calls' recordersState shows that only an
+    # ad hoc recorder runs: its documented off switch is the participant flag (genesys-facts §3.2 d, §3.3).
+    only_adhoc = kind is None and running_kinds(conversation, None) == ("ADHOC",)
+    if (kind == "ADHOC" or only_adhoc) and participant:
         op = catalog.get(*PARTICIPANT_FLAG)
         return TargetCall(
             method=PARTICIPANT_FLAG[0],

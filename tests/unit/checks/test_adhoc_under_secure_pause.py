@@ -115,3 +115,16 @@ def test_the_secure_pause_step_beside_the_flag_says_whether_the_identity_may_mak
     lacks = run_check(CHECKS["recording.kind"], target_call=call, grants=grants((RECORDER, "*")))
     assert lacks.status is Status.WARN
     assert "conversation:recording:pauseOthers, which the identity lacks" in lacks.fix[0]
+
+
+def test_without_the_recordings_list_the_recorders_state_decides_the_kind() -> None:
+    """No recording listed yet (role None): recordersState shows what runs. Only the agent's ad hoc recorder: gcdiag
+    chooses the participant flag on the agent; both: secure pause, with the uncertain ad hoc warning."""
+    only = target(None, None, conv=adhoc_on_agent())
+    assert only.route == "participant-flag" and only.participant_id == "p-agent"
+    assert run_check(CHECKS["recording.kind"], target_call=only).status is Status.PASS
+    both = target(None, None, conv=adhoc_on_agent(policy_too=True))
+    assert both.route == "secure-pause"
+    finding = run_check(CHECKS["recording.kind"], target_call=both)
+    assert finding.status is Status.WARN and finding.basis is Basis.INFERRED
+    assert finding.evidence["kind_from"] == "recordersState" and AGENT_FLAG in finding.fix[0]
