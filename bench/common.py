@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import shutil
+import ssl
 import statistics
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -88,15 +90,67 @@ def sandbox(org: str = "seed-403", *extra: str) -> Iterator[str]:
             proc.kill()
 
 
-def sandbox_requests(url: str) -> list[dict[str, Any]]:
-    with urllib.request.urlopen(f"{url}/__sandbox/requests", timeout=10) as response:
+@dataclass(frozen=True)
+class TlsSandbox:
+    api_url: str
+    login_url: str
+    ca_bundle: str
+
+
+@contextmanager
+def tls_sandbox(org: str = "seed-403", *extra: str) -> Iterator[TlsSandbox]:
+    """``gcdiag sandbox serve --tls --login-port 0`` in a subprocess: two hosts over HTTPS, as Genesys serves
+    them; a new connection costs two round trips of the latency (TCP and TLS 1.3) before its first request."""
+    proc = subprocess.Popen(
+        [
+            *gcdiag_cmd(),
+            "sandbox",
+            "serve",
+            "--org",
+            org,
+            "--port",
+            "0",
+            "--login-port",
+            "0",
+            "--tls",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline().strip() for _ in range(3)]
+        if not lines[0].startswith("listening on "):
+            raise RuntimeError(f"sandbox did not start: {lines!r}")
+        yield TlsSandbox(
+            lines[0].removeprefix("listening on "),
+            lines[1].removeprefix("login on "),
+            lines[2].removeprefix("ca bundle "),
+        )
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _open(request: urllib.request.Request | str, ca_bundle: str | None) -> Any:
+    context = ssl.create_default_context(cafile=ca_bundle) if ca_bundle else None
+    return urllib.request.urlopen(request, timeout=10, context=context)
+
+
+def sandbox_requests(url: str, ca_bundle: str | None = None) -> list[dict[str, Any]]:
+    with _open(f"{url}/__sandbox/requests", ca_bundle) as response:
         data: list[dict[str, Any]] = json.loads(response.read())
         return data
 
 
-def sandbox_reset(url: str) -> None:
+def sandbox_reset(url: str, ca_bundle: str | None = None) -> None:
     request = urllib.request.Request(f"{url}/__sandbox/reset", method="POST", data=b"")
-    with urllib.request.urlopen(request, timeout=10):
+    with _open(request, ca_bundle):
         pass
 
 

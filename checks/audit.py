@@ -11,6 +11,10 @@ NOT_AUDITED = (
     "No source shows denied API calls being recorded in the audit log, so it is unlikely to show which permission a "
     "403 was missing; the 403 body names it."  # genesys-facts §7 (UNCONFIRMED, evidence against), §10.9
 )
+NOT_ASKED = (
+    "Recording actions on this conversation were not looked up: the interaction audit query is slow (three "
+    "requests one after another); turn it on with --interaction-audit (GCDIAG_INTERACTION_AUDIT=1)."
+)
 
 
 def _entry(e: dict[str, Any]) -> dict[str, Any]:
@@ -54,12 +58,17 @@ def audit_recent_changes(facts: FactView) -> Finding:
         else []
     )
     actions = [_entry(e) for e in recording_actions.entries] if recording_actions else []
+    # No value and no problem: the interaction audit was not asked for (it is off by default).
+    not_asked = recording_actions is None and facts.problem("interaction_audits") is None
     evidence: dict[str, Any] = {
         "window_days": window,
         "watched_entities": watched,
         "config_changes": relevant,
-        "recording_actions": actions,
     }
+    if not_asked:
+        evidence["recording_actions_not_looked_up"] = NOT_ASKED
+    else:
+        evidence["recording_actions"] = actions
     if changes is not None and changes.unread:
         evidence["unread_changes"] = changes.unread
     if changes is not None and changes.roles_unknown:
@@ -92,6 +101,8 @@ def audit_recent_changes(facts: FactView) -> Finding:
     if recording_actions is not None and recording_actions.more:
         gaps.append(f"recording actions older than the newest {len(actions)} not read")
     partial = " (partial: " + "; ".join(gaps) + ")" if gaps else ""
+    if not_asked:
+        lines.append(NOT_ASKED)
     if relevant:
         return Finding(
             Status.WARN,

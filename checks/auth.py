@@ -603,7 +603,7 @@ def auth_division(facts: FactView) -> Finding:
     evaluation = evaluate(ptype, perms, grant_set.grants, conv_divs, aware) if grant_set else None
     if evaluation is not None:
         evidence["evaluation"] = evaluation.to_dict()
-        if evaluation.division_assumed:
+        if evaluation.division_assumed and evaluation.permission_ok:  # held nowhere: nothing rests on it
             evidence["note"] = (
                 f"divisionAware unknown for {', '.join(evaluation.division_assumed)}: assumed division-aware "
                 "(unconfirmed)"  # genesys-facts §4 UNCONFIRMED
@@ -689,6 +689,8 @@ def auth_division(facts: FactView) -> Finding:
             f"Grant a role with {_req_text(ptype, perms)} in the division {conv_label}, or in all divisions (*)."
         ]
     fix += _then_call(target)
+    if evaluation is not None:
+        caveat += _assumed(evaluation)
     return Finding(Status.FAIL, summary + caveat, fix=tuple(fix), evidence=evidence, changes=changes)
 
 
@@ -847,11 +849,28 @@ def _without_target_division(ptype: str | None, perms: list[str], facts: FactVie
             Status.PASS, "held in all divisions (*): whatever the target's division, a grant covers it"
         )
     where = ", ".join(sorted({c.division for c in held}))
+    assumed = _assumed_text([p for p in perms if aware.get(p) is None])  # evaluated with no target: say it here
     return Finding(
         Status.WARN,
-        f"held only in {where}: the call succeeds only for objects in {'that division' if ',' not in where else 'those divisions'}",
+        f"held only in {where}: the call succeeds only for objects in "
+        f"{'that division' if ',' not in where else 'those divisions'}{assumed}",
         fix=("Give the target's division with --division ID|NAME to check it.",),
         evidence={"evaluation": evaluation.to_dict()},
+    )
+
+
+def _assumed(evaluation: Evaluation) -> str:
+    """The division-aware assumption a verdict rests on, for its summary (not only the evidence): a permission that
+    is not division-aware applies in any division (genesys-facts §4 UNCONFIRMED when the API does not say)."""
+    return _assumed_text(list(evaluation.division_assumed))
+
+
+def _assumed_text(permissions: list[str]) -> str:
+    if not permissions:
+        return ""
+    return (
+        f"; assuming {', '.join(permissions)} is division-aware: GET /api/v2/authorization/permissions did not "
+        "say (unconfirmed)"
     )
 
 
@@ -867,9 +886,10 @@ def _held_divisions(permitted: dict[str, PermittedDivisions] | None, evaluation:
 @check(
     id="auth.participant",
     title="The caller is a participant (only for the participant route)",
-    scenarios=("recording-stop",),
+    scenarios=("recording-stop", "can-i"),
     blocking=True,
-    needs=("identity", "target_call", "conversation"),
+    needs=("identity", "target_call"),
+    wants=("conversation", "target_ids"),
     fix=(
         "Use PUT /api/v2/conversations/calls/{conversationId}/recordingstate, which needs "
         "conversation:recording:pauseOthers and no participation."
@@ -888,6 +908,18 @@ def auth_participant(facts: FactView) -> Finding:
             "a client-credentials token has no user, so it can never be a participant of the call",
             fix=(SECURE_PAUSE_WITHOUT_PARTICIPATION,),
         )
+    ids = facts["target_ids"]
+    if ids is not None and ids.conversation_id is None:
+        # can-i with {conversationId}: whether the user is a participant depends on the conversation.
+        return Finding(
+            Status.WARN,
+            f"only a participant of the conversation can make this call; whether the user "
+            f"{ident.user_name or ident.user_id} is one depends on the conversation (write its id in the path)",
+            fix=(f"Use {alternative}, which does not require participation.",),
+        )
+    problem = facts.problem("conversation")
+    if problem is not None:
+        return unseen(problem)
     participants = [p.get("userId") for p in (facts["conversation"] or {}).get("participants") or ()]
     if ident.user_id and ident.user_id in participants:
         return Finding(Status.PASS, f"the user {ident.user_name or ident.user_id} is a participant")

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from gcdiag.genesys.targets import SECURE_PAUSE, TargetCall, also_running
+from gcdiag.genesys.targets import PARTICIPANT_FLAG, SECURE_PAUSE, TargetCall, also_running
 from gcdiag.pipeline import FactView, Finding, Status, check
+
+# genesys-facts §3.1 (no stop endpoint: INFERRED from its absence), §3.2 (the real mechanisms)
+NO_STOP_ENDPOINT = (
+    "There is no 'stop recording' endpoint in the Genesys Cloud Platform API: none of the /api/v2/recording* "
+    "operations controls a live recording. A policy (CUSTOMER_EXPERIENCE) recording can only be secure-paused "
+    f"({SECURE_PAUSE[0]} {SECURE_PAUSE[1]}) and resumed; an ad hoc recording can be switched off with the "
+    "participant's recording flag."
+)
 
 
 @check(
@@ -42,25 +50,31 @@ def endpoint_exists(facts: FactView) -> Finding:
             evidence={"operation": op.to_dict()},
         )
     if target.operation is None:
+        fix = ["Look the operation up with `gcdiag catalog list --tag TAG` or `gcdiag catalog show METHOD PATH`."]
+        detail = "Check the method and the path; ids may be given concretely or as {placeholders}."
+        if "record" in (target.given or "").lower():
+            # can-i of a recording call that does not exist (a "stop" endpoint): name the real mechanisms, as
+            # recording-stop does when it diagnoses them instead (genesys-facts §3.1, §3.2).
+            detail += " " + NO_STOP_ENDPOINT
+            fix = [
+                f'To pause a live call recording: {SECURE_PAUSE[0]} {SECURE_PAUSE[1]} with body {{"recordingState": '
+                '"PAUSED"} (needs conversation:recording:pauseOthers).',
+                f"To switch off an ad hoc (ADHOC) recording: {PARTICIPANT_FLAG[0]} {PARTICIPANT_FLAG[1]} with body "
+                '{"recording": false}.',
+                *fix,
+            ]
         return Finding(
             Status.FAIL,
             f"{target.given} is not a public Genesys Cloud API operation ({source} catalog)",
-            detail="Check the method and the path; ids may be given concretely or as {placeholders}.",
-            fix=(
-                "Look the operation up with `gcdiag catalog list --tag TAG` or `gcdiag catalog show METHOD PATH`.",
-            ),
+            detail=detail,
+            fix=tuple(fix),
             evidence={"given": target.given, "catalog": source},
         )
     mechanisms = [
         f"Instead call {target.text} with body {_body(target)}: {target.curl(api_url)}",
     ]
     mechanisms += also_running(target)
-    detail = (
-        f"{target.given} is not in the operation catalog ({source}). There is no 'stop recording' endpoint in the "
-        "Genesys Cloud Platform API: none of the /api/v2/recording* operations controls a live recording. A policy "
-        f"(CUSTOMER_EXPERIENCE) recording can only be secure-paused ({SECURE_PAUSE[0]} {SECURE_PAUSE[1]}) and resumed; "
-        "an ad hoc recording can be switched off with the participant's recording flag."
-    )
+    detail = f"{target.given} is not in the operation catalog ({source}). {NO_STOP_ENDPOINT}"
     return Finding(
         Status.FAIL,
         f"{target.given} is not a Genesys Cloud API operation",

@@ -32,6 +32,7 @@ class RecordingStopRequest:
     skip: tuple[str, ...] = ()
     checks_dir: tuple[str, ...] = ()
     audit_window: float = 7.0
+    interaction_audit: bool = False
     scopes_enforced: str = "unknown"
 
 
@@ -76,6 +77,7 @@ def run_recording_stop(inv: Invocation, req: RecordingStopRequest) -> int:
         call=call,
         error_body=error_body,
         audit_window_days=req.audit_window,
+        interaction_audit=req.interaction_audit,
         scopes_enforced=_enforced(req.scopes_enforced),
         event=event_info,
     )

@@ -103,6 +103,9 @@ class Options:
     # --attempt: ``announce`` says the exact call before it is made; ``confirm`` (no --yes) asks, False = not made.
     announce: Callable[[str], None] | None = None
     confirm: Callable[[str], bool] | None = None
+    # A --division the org does not have ends the run as a usage error (exit 2, one line) before any check runs;
+    # smoke leaves it to the item's auth.division (one wrong item does not end the run).
+    refuse_unknown_division: bool = False
     # --attempt: after a 2xx, how many times to re-read the state the call should change, and how long to wait
     # before each re-read (a change may take a moment to show: UNCONFIRMED how long).
     effect_reads: int = 3
@@ -128,6 +131,10 @@ def diagnose(
     run, skipped = select_checks(checkset.checks, scenario, only=options.only, skip=options.skip)
     with facts_for(session, inputs, catalog, scenario=scenario.name, cache=cache) as facts:
         ctx: RunContext = facts.context
+        if options.refuse_unknown_division and inputs.division:
+            from gcdiag.app.divisions import resolve_division
+
+            resolve_division(inputs.division, facts)
         results = run_checks(run, facts, debug=options.debug, check_timeout=options.check_timeout)
         results += [skipped_result(c, options.skip_reason) for c in skipped]
         target_call, _ = facts.outcome("target_call")
@@ -252,7 +259,7 @@ def attempt_call(
 
     assert session.subject is not None
     start_count = len(session.log.records())
-    path_params = _params(target)
+    path_params = target.path_params
     text = f"{target.method} {target.concrete_path}"
     attempt: dict[str, Any] = {"call": text}
     try:
@@ -322,12 +329,3 @@ def attempt_call(
         evidence=evidence,
     )
     return result, attempt
-
-
-def _params(target: TargetCall) -> dict[str, str]:
-    """Recover path parameters from the concrete path by aligning it with the template."""
-    out = {}
-    for want, got in zip(target.path.split("/"), target.concrete_path.split("/")):
-        if want.startswith("{") and want.endswith("}"):
-            out[want[1:-1]] = got
-    return out

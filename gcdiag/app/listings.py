@@ -148,6 +148,10 @@ def run_can_i_list(inv: Invocation, tag: str, division: str | None, max_age: flo
     session = open_session(inv, settings)
     with facts_for(session, Inputs(division=division), catalog, scenario="can-i") as facts:
         facts.prefetch(["identity", "grants", "target_divisions"])
+        if division:
+            from gcdiag.app.divisions import resolve_division
+
+            resolve_division(division, facts)  # an unknown --division: exit 2, one line
         grant_set, grant_error = facts.outcome("grants")
         where, where_error = facts.outcome("target_divisions")
     rows: list[dict[str, Any]] = []
@@ -284,16 +288,14 @@ def run_explain_error(inv: Invocation, file: str, call_text: str | None) -> int:
     if stripped[0] in "{[":
         import json
 
-        from gcdiag.util.documents import DocumentError, load_json
+        from gcdiag.util.documents import DocumentError, json_error_text, load_json
 
         try:
             load_json(stripped, what="the error body")
         except DocumentError as exc:
             raise InputError(str(exc)) from None
         except json.JSONDecodeError as exc:
-            raise InputError(
-                f"the error body is malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-            ) from None
+            raise InputError(f"the error body is malformed JSON ({json_error_text(exc)})") from None
     call = parse_call(call_text)
     has_identity = any(inv.option(k) for k in ("client_id", "token", "profile")) or any(
         inv.environ.get(k) for k in IDENTITY_ENV

@@ -78,6 +78,7 @@ def diagnose_and_emit(
             check_timeout=check_timeout(inv),
             announce=lambda text: output.note(text, session.secrets()),
             confirm=confirm_attempt,
+            refuse_unknown_division=True,
         ),
         notes=notes,
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -113,6 +114,24 @@ def run_smoke(
     return reports, smoke_exit_code(expectations)
 
 
+# The requests one item makes beyond the look-ups the run shares: the conversation and its recordings.
+ITEM_REQUESTS = 2
+
+
+def rate_limit_wait_text(delay: float, per_minute: float) -> str:
+    """What the progress line says when the client-side rate limit makes the run wait."""
+    return f"waiting {delay:.0f} s for the rate limit ({per_minute:g} requests/min per token)"
+
+
+def smoke_summary(matched: int, items: int, requests: int, wall: float, wait: float, code: int) -> str:
+    """The run's last line: outcomes, requests, and its time split into work and rate-limit wait."""
+    return (
+        f"smoke: {matched}/{items} item(s) as expected; {requests} request(s) "
+        f"({requests / max(1, items):.2f} per item); {wall:.1f} s: {wall - wait:.1f} s of work, "
+        f"{wait:.1f} s waiting for the rate limit; exit {code}"
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class SmokeRequest:
     """``gcdiag smoke``'s own options, as typed."""
@@ -147,11 +166,19 @@ def run_smoke_command(inv: Invocation, req: SmokeRequest) -> int:
     settings = settings_for(inv)
     output = Output(inv, reads=(req.file,))
     session = open_session(inv, settings)
+    started = time.monotonic()
     catalog = Background.done(choose_catalog(settings))
     cache = RequestCache()
     skip = () if req.with_audit else ("audit.recent-changes",)
 
+    # Items wait for the rate limit before they start, not inside their look-ups: a request may wait for a slot
+    # only until its deadline, so an item started into a full window would lose its reads instead of waiting.
+    reader = session.inspector or session.subject
+    pace = reader.limiter if reader is not None else None
+
     def one(item: SmokeItem) -> Report:
+        if pace is not None:
+            pace.wait_for_room(ITEM_REQUESTS)
         scenario = SCENARIOS[item.scenario]
         skips = tuple(
             s for s in skip if any(c.id == s and item.scenario in c.scenarios for c in checkset.checks)
@@ -175,16 +202,40 @@ def run_smoke_command(inv: Invocation, req: SmokeRequest) -> int:
     # Progress on stderr: click's bar on a terminal; without one (a CI log), one line per item as it ends.
     # run_smoke reports each finished item under its lock, so this runs in one thread at a time.
     bar = click.progressbar(length=len(items), label="smoke", file=sys.stderr) if inv.stderr_isatty else None
+    finished = [0]
+    said = threading.Lock()
+    limiters = [c.limiter for c in (session.subject, session.inspector) if c is not None and c.limiter]
+
+    def waiting(delay: float) -> None:
+        # Called by the client-side rate limit as requests start waiting for it: say so, and for how long
+        # (a wait under a second is counted in the summary but not announced).
+        if delay < 1.0:
+            return
+        text = rate_limit_wait_text(delay, settings.rate_limit_per_minute)
+        with said:
+            if bar is not None:
+                bar.label = f"smoke ({text})"
+                bar.render_progress()
+            else:
+                output.note(f"smoke [{finished[0]}/{len(items)}] {text}")
+
+    for limiter in limiters:
+        limiter.on_wait = waiting
 
     def progress(done: int, total: int, report: Report) -> None:
+        finished[0] = done
         if bar is not None:
-            bar.update(1)
+            with said:
+                bar.label = "smoke"
+                bar.update(1)
             return
         last = report.results[-1]
         name = report.inputs.get("smoke_item", "")
-        output.note(
-            f"smoke [{done}/{total}] {last.status.value.upper()} {name}: {last.summary}", session.secrets()
-        )
+        with said:
+            output.note(
+                f"smoke [{done}/{total}] {last.status.value.upper()} {name}: {last.summary}",
+                session.secrets(),
+            )
 
     with bar if bar is not None else contextlib.nullcontext():
         reports, code = run_smoke(
@@ -200,8 +251,8 @@ def run_smoke_command(inv: Invocation, req: SmokeRequest) -> int:
             if last.status is not Status.PASS:
                 name = report.inputs.get("smoke_item", "")
                 output.note(f"  {last.status.value.upper()} {name}: {last.summary}", secrets)
-    output.note(
-        f"smoke: {matched}/{len(safe)} item(s) as expected; {total_requests} request(s) "
-        f"({total_requests / max(1, len(safe)):.2f} per item); exit {code}"
-    )
+    wall = time.monotonic() - started
+    # Per-token limits run side by side: the longest any identity waited is the run's rate-limit wait.
+    wait = min(max((limiter.waited for limiter in limiters), default=0.0), wall)
+    output.note(smoke_summary(matched, len(safe), total_requests, wall, wait, code))
     return code

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gcdiag.app.divisions import resolve_division
 from gcdiag.app.invocation import Invocation
 from gcdiag.app.output import Output
 from gcdiag.app.wiring import choose_catalog, open_session, settings_for
@@ -107,7 +108,7 @@ def run_who_can(inv: Invocation, req: WhoCanRequest) -> int:
         session, Inputs(permissions=query.permissions), choice.catalog, scenario="who-can"
     ) as facts:
         facts.prefetch(["exposure"])
-        division = _division(req.division, facts) if req.division else None
+        division = resolve_division(req.division, facts) if req.division else None
         exposure, error = facts.outcome("exposure")
     from gcdiag.facts.exposure import holdings
 
@@ -136,23 +137,6 @@ def _reading_settings(inv: Invocation) -> Any:
 
 def settings_label(settings: Any) -> str:
     return str(settings.api_url or "")
-
-
-def _division(given: str, facts: Any) -> tuple[str, str]:
-    """(id, label) of ``--division``: an id or a name of the org's divisions, or ``*`` (granted in all)."""
-    from gcdiag.genesys.constants import ALL_DIVISIONS
-
-    if given == ALL_DIVISIONS:
-        return ALL_DIVISIONS, "all divisions (*)"
-    divisions, error = facts.outcome("divisions")
-    if error is not None:
-        # The name cannot be resolved without the list; an id is still usable as given.
-        return given, given
-    for div_id, div in divisions.items():
-        if given in (div_id, div.get("name")):
-            return div_id, f"{div.get('name')} ({div_id})"
-    names = ", ".join(sorted(str(d.get("name")) for d in divisions.values()))
-    raise InputError(f"--division {given!r}: no such division in the org (divisions: {names})")
 
 
 KIND_KEY = {"oauth_client": "client", "user": "user", "group": "group"}

@@ -30,6 +30,7 @@ from gcdiag.cli.root import cli
     "skip",
     "checks_dir",
     "audit_window",
+    "interaction_audit",
     "scopes_enforced",
 )
 @shared_options
@@ -61,7 +62,11 @@ def recording_stop(ctx: click.Context, /, **kwargs: Any) -> None:
 @shared_options
 @click.pass_context
 def can_i(ctx: click.Context, /, **kwargs: Any) -> None:
-    """Can the current identity call METHOD PATH? Names the grant that decides, or the fix."""
+    """Can the current identity call METHOD PATH? Names the grant that decides, or the fix.
+
+    Ids written in PATH are read and checked as recording-stop checks them (the conversation exists, its
+    divisions, its participant or recording); {placeholders} check the permissions alone.
+    """
     from gcdiag.app.commands import CanIRequest, run_can_i
 
     sys.exit(run_can_i(invocation(ctx), CanIRequest(**kwargs)))

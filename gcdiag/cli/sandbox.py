@@ -1,7 +1,8 @@
 """``gcdiag sandbox serve``: run the sandbox org in the foreground until SIGINT/SIGTERM.
 
 The first stdout line is ``listening on http://HOST:PORT`` (flushed), so scripts and CI can start the server
-in the background and read its URL. The fixture's credentials follow on stderr for convenience: a sandbox
+in the background and read its URL; with ``--login-port`` a ``login on URL`` line follows, and with ``--tls`` a
+``ca bundle PATH`` line (the CA to trust). The fixture's credentials follow on stderr for convenience: a sandbox
 fixture's secrets are fake, and this is the only place gcdiag ever prints one.
 
 Importing this module only imports click; the server and the fixture loader are imported inside the command.
@@ -38,6 +39,8 @@ def sandbox() -> None:
     "fault_rate",
     "fault_seed",
     "fault_kinds",
+    "tls",
+    "login_port",
 )
 def serve(
     org_ref: str,
@@ -48,10 +51,17 @@ def serve(
     fault_rate: float,
     fault_seed: int | None,
     fault_kinds: str | None,
+    tls: bool,
+    login_port: int | None,
 ) -> None:
-    """Serve a sandbox org on HOST:PORT until interrupted (SIGINT/SIGTERM), then exit 0."""
+    """Serve a sandbox org on HOST:PORT until interrupted (SIGINT/SIGTERM), then exit 0.
+
+    With --login-port the token endpoint is served on that port only, as Genesys's login host; with --tls both
+    speak HTTPS, and the lines after the first say the login URL and the CA bundle to trust
+    (``--ca-bundle`` or ``REQUESTS_CA_BUNDLE``).
+    """
     from gcdiag.sandbox.fixture import FixtureError, load_fixture
-    from gcdiag.sandbox.server import Sandbox
+    from gcdiag.sandbox.server import Sandbox, TlsUnavailable
 
     try:
         org = load_fixture(org_ref)
@@ -68,6 +78,8 @@ def serve(
             fault_kinds=kinds,
             host=host,
             port=port,
+            tls=tls,
+            login_port=login_port,
         )
     except ValueError as exc:
         raise UsageProblem(str(exc)) from None
@@ -80,11 +92,17 @@ def serve(
     try:
         try:
             server.start()
+        except TlsUnavailable as exc:
+            raise UsageProblem(f"--tls: {exc}") from None
         except OSError as exc:
-            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+            raise click.ClickException(f"cannot listen on {host}: {exc.strerror or exc}") from None
         click.echo(f"listening on {server.url}")
+        if login_port is not None:
+            click.echo(f"login on {server.login_url}")
+        if server.ca_bundle:
+            click.echo(f"ca bundle {server.ca_bundle}")
         sys.stdout.flush()
-        _describe(org)
+        _describe(org, two_hosts=login_port is not None)
         while not stop.wait(0.5):
             pass
     finally:
@@ -93,10 +111,11 @@ def serve(
             signal.signal(sig, handler)
 
 
-def _describe(org: Any) -> None:
+def _describe(org: Any, *, two_hosts: bool = False) -> None:
     """The fixture's identities on stderr (fake credentials of a sandbox fixture only)."""
     err = sys.stderr
-    print(f"sandbox org {org.name} ({org.id}) from {org.source}; API and login URL are the same", file=err)
+    urls = "login URL on its own port" if two_hosts else "API and login URL are the same"
+    print(f"sandbox org {org.name} ({org.id}) from {org.source}; {urls}", file=err)
     for client in org.clients.values():
         what = f"[{client.grant}, {client.state}]"
         print(f"  client {client.name!r} {what}: id {client.id} secret {client.secret}", file=err)

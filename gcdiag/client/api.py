@@ -33,20 +33,21 @@ import contextlib
 import email.utils
 import math
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
-from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase, HTTPBasicAuth
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 from gcdiag import __version__
 from gcdiag.client.deadline import REQUEST_DEADLINE, Deadline, current_run_deadline
 from gcdiag.client.errors import ApiError
+from gcdiag.client.pool import PoolAdapter, preconnect
 from gcdiag.client.provenance import RequestLog, RequestRecord
 from gcdiag.client.ratelimit import RateLimiter
 from gcdiag.client.response import KEPT_HEADERS, ApiResponse
@@ -54,10 +55,12 @@ from gcdiag.client.retry import RETRY_STATUSES, Attempt, Decision, RetryPolicy
 from gcdiag.client.transfer import AnswerTooLarge, DeadlineReached, exchange
 from gcdiag.client.urls import build_path, host_of, strip_base_url
 from gcdiag.genesys.constants import TOKEN_PATH
-from gcdiag.genesys.errors import ParsedError, parse_error_body
 from gcdiag.settings.model import CLIENT_CREDENTIALS, DEFAULT_DEADLINE, Credentials
 from gcdiag.util.documents import DocumentError, load_json
 from gcdiag.util.files import MB, size_text
+
+if TYPE_CHECKING:  # imported where used: it is off the start-up path
+    from gcdiag.genesys.errors import ParsedError
 
 SUBJECT = "subject"
 INSPECTOR = "inspector"
@@ -122,7 +125,13 @@ def _classify(exc: requests.RequestException) -> tuple[str, str, bool, bool]:
     if isinstance(exc, requests.Timeout):
         return "timeout", "timeout", False, True
     if isinstance(exc, requests.exceptions.SSLError):
-        return "TLS error", "connection", True, False  # a certificate problem does not heal by retrying
+        # A certificate problem does not heal by retrying. Say which (the verify message is the OpenSSL text,
+        # e.g. "unable to get local issuer certificate": a CA bundle that does not hold the server's CA).
+        verify = next((e for e in _chain(exc) if isinstance(e, ssl.SSLCertVerificationError)), None)
+        if verify is not None:
+            why = getattr(verify, "verify_message", "") or "certificate verify failed"
+            return f"TLS error: the server's certificate is not trusted ({why})", "connection", True, False
+        return "TLS error", "connection", True, False
     if isinstance(exc, requests.ConnectionError):
         chain = _chain(exc)
         # Name the usual reasons a host cannot be reached, so the one-line cause says which it was.
@@ -181,6 +190,7 @@ class ApiClient:
         backoff_cap: float = 8.0,
         retry_after_cap: float = 60.0,
         session: requests.Session | None = None,
+        ca_bundle: str | None = None,
         user_agent: str = f"gcdiag/{__version__}",
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -212,11 +222,14 @@ class ApiClient:
         self._own_session = session is None
         if session is None:
             session = requests.Session()
-            # Up to 16 fact threads share one client: give the pool room so connections are reused.
-            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=0)
+            # Up to POOL_SIZE fact threads share one client: connections are kept for the whole run and reused,
+            # and a look-up waits for a free one rather than opening more.
+            adapter = PoolAdapter()
             session.mount("https://", adapter)
             session.mount("http://", adapter)
         self.session = session
+        # An explicit CA bundle wins over REQUESTS_CA_BUNDLE (requests prefers a per-request verify).
+        self.ca_bundle = ca_bundle
         self._token_lock = threading.Lock()
         self._refused: ApiError | None = None
         self._failed: ApiError | None = None
@@ -307,6 +320,13 @@ class ApiClient:
             return
         with contextlib.suppress(Exception):
             self._bearer()
+
+    def preconnect(self, count: int) -> int:
+        """Open up to ``count`` connections to the API host now and leave them in the pool (called while the
+        token request is in flight, so the first round of look-ups pays no handshake); how many opened."""
+        return preconnect(
+            self.session, self.api_url, count, verify=self.ca_bundle, connect_timeout=self.timeout[0]
+        )
 
     def _bearer(self, wait: float = -1) -> str:
         """The bearer token, fetched when needed; ``wait``: the longest to wait for another thread's fetch
@@ -496,6 +516,7 @@ class ApiClient:
                     headers=headers,
                     auth=auth,
                     allow_redirects=False,
+                    verify=self.ca_bundle,  # None: REQUESTS_CA_BUNDLE or the system's
                 )
             except DeadlineReached:
                 # The deadline covers retries too: there is no time left for another attempt.
@@ -559,6 +580,8 @@ class ApiClient:
                     method, template, host, start, attempt, status=status, correlation_id=correlation_id
                 )
                 return response
+
+            from gcdiag.genesys.errors import parse_error_body  # only for an answer that is not 2xx
 
             parsed = parse_error_body(response.content, status, response.headers.get("Content-Type"))
             left, nearest = self._time_left(limit, run_limit)

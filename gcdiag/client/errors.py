@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gcdiag.genesys.errors import ParsedError
 from gcdiag.util.text import one_line
+
+if TYPE_CHECKING:  # imported where used: it is off the start-up path
+    from gcdiag.genesys.errors import ParsedError
 
 _MESSAGE_LIMIT = 300
 

@@ -36,6 +36,58 @@ class RateLimiter:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._stamps: deque[float] = deque()
+        # Time spent waiting, as the wall clock saw it: while at least one request waited (several requests
+        # waiting at once count once), so a run can report its rate-limit wait apart from its work.
+        self.waited = 0.0
+        self._waiters = 0
+        self._since = 0.0
+        # Told when requests start waiting (none was waiting before): the seconds until the first slot frees.
+        self.on_wait: Callable[[float], None] | None = None
+
+    def _start_waiting(self, now: float) -> bool:
+        """Count one more waiter (under the lock); True when it starts a waiting period."""
+        self._waiters += 1
+        if self._waiters == 1:
+            self._since = now
+            return True
+        return False
+
+    def _stop_waiting(self) -> None:
+        with self._lock:
+            self._waiters -= 1
+            if self._waiters == 0:
+                self.waited += max(self._clock() - self._since, 0.0)
+
+    def wait_for_room(self, slots: int) -> float:
+        """Block, taking nothing, until ``slots`` requests could go at once (at most the whole window's worth);
+        returns the seconds waited. A caller that paces its own work (smoke, an item at a time) waits here, so
+        that its requests then find a slot well within their deadlines."""
+        if not self.enabled:
+            return 0.0
+        slots = max(1, min(slots, self._count))
+        waited = 0.0
+        waiting = False
+        try:
+            while True:
+                starts = False
+                with self._lock:
+                    now = self._clock()
+                    while self._stamps and now - self._stamps[0] >= self._window:
+                        self._stamps.popleft()
+                    if len(self._stamps) + slots <= self._count:
+                        return waited
+                    # The slot that frees last among the ones needed.
+                    delay = self._stamps[len(self._stamps) + slots - self._count - 1] + self._window - now
+                    if not waiting:
+                        waiting = True
+                        starts = self._start_waiting(now)
+                if starts and self.on_wait is not None:
+                    self.on_wait(max(delay, 0.0))
+                self._sleep(max(delay, 0.0))
+                waited += max(delay, 0.0)
+        finally:
+            if waiting:
+                self._stop_waiting()
 
     def acquire(self, within: float = math.inf) -> float | None:
         """Block until a request may go; returns the seconds waited, or None (at once, nothing taken) when no
@@ -43,17 +95,28 @@ class RateLimiter:
         if not self.enabled:
             return 0.0
         waited = 0.0
-        while True:
-            with self._lock:
-                now = self._clock()
-                while self._stamps and now - self._stamps[0] >= self._window:
-                    self._stamps.popleft()
-                if len(self._stamps) < self._count:
-                    self._stamps.append(now)
-                    return waited
-                delay = self._stamps[0] + self._window - now
-            if waited + delay > within:
-                return None
-            # Sleep outside the lock so other threads can check (and the clock can move) meanwhile.
-            self._sleep(max(delay, 0.0))
-            waited += max(delay, 0.0)
+        waiting = False
+        try:
+            while True:
+                starts = False
+                with self._lock:
+                    now = self._clock()
+                    while self._stamps and now - self._stamps[0] >= self._window:
+                        self._stamps.popleft()
+                    if len(self._stamps) < self._count:
+                        self._stamps.append(now)
+                        return waited
+                    delay = self._stamps[0] + self._window - now
+                    if waited + delay > within:
+                        return None
+                    if not waiting:
+                        waiting = True
+                        starts = self._start_waiting(now)
+                if starts and self.on_wait is not None:
+                    self.on_wait(max(delay, 0.0))
+                # Sleep outside the lock so other threads can check (and the clock can move) meanwhile.
+                self._sleep(max(delay, 0.0))
+                waited += max(delay, 0.0)
+        finally:
+            if waiting:
+                self._stop_waiting()

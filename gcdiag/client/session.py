@@ -15,6 +15,14 @@ from gcdiag.client.provenance import RequestLog
 from gcdiag.client.ratelimit import RateLimiter
 from gcdiag.settings.model import Credentials, Settings
 
+# API-host connections opened while the tokens are in flight: the first round of look-ups after the token
+# (gcdiag's own look-ups: tokens/me, the OAuth client, the conversation, its
+# recordings, the divisions, the OAuth client's audit query, one spare) runs on them without a handshake.
+# With an inspector the inspector reads all but tokens/me and divisionspermitted.
+WARM_ALONE = 7
+WARM_READER = 6
+WARM_SUBJECT_BESIDE_INSPECTOR = 2
+
 
 @dataclass
 class Session:
@@ -38,12 +46,20 @@ class Session:
         )
         return cls(settings, log, subject, inspector)
 
-    def warm_up(self) -> threading.Thread:
-        """Start getting the tokens in the background: the first round trip then overlaps local start-up work."""
+    def warm_up(self, *, connections: bool = True) -> threading.Thread:
+        """Start getting the tokens in the background: the first round trip then overlaps local start-up work.
+
+        With ``connections``, the API-host connections the next round needs are opened at the same time.
+        """
 
         def run() -> None:
             clients = [c for c in (self.subject, self.inspector) if c is not None]
             threads = [threading.Thread(target=c.warm_up, daemon=True) for c in clients[1:]]
+            if connections:
+                threads += [
+                    threading.Thread(target=client.preconnect, args=(count,), daemon=True)
+                    for client, count in self._warm_counts()
+                ]
             for t in threads:
                 t.start()
             if clients:
@@ -54,6 +70,13 @@ class Session:
         thread = threading.Thread(target=run, name="gcdiag-warm-up", daemon=True)
         thread.start()
         return thread
+
+    def _warm_counts(self) -> list[tuple[ApiClient, int]]:
+        if self.subject is None:
+            return []
+        if self.inspector is None:
+            return [(self.subject, WARM_ALONE)]
+        return [(self.inspector, WARM_READER), (self.subject, WARM_SUBJECT_BESIDE_INSPECTOR)]
 
     def secrets(self) -> list[str]:
         """Every secret value in play, for the redactor."""
@@ -81,5 +104,6 @@ def _client(
         timeout=settings.timeout,
         deadline=settings.deadline,
         retries=settings.retries,
+        ca_bundle=settings.ca_bundle,
         **options,
     )

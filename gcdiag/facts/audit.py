@@ -10,6 +10,7 @@ from gcdiag.facts import shapes
 from gcdiag.facts.context import RunContext
 from gcdiag.facts.conversation import conversation_id
 from gcdiag.facts.engine import FactError, Facts, FactUnavailable
+from gcdiag.facts.grants import client_role_pairs
 from gcdiag.facts.http import http, parallel
 from gcdiag.facts.types import AuditChanges, GrantSet, Identity, InteractionAudits
 
@@ -37,12 +38,30 @@ def _identity_client_id(facts: Facts) -> str | None:
     return ident.client_id if isinstance(ident, Identity) else None
 
 
+def _role_ids(facts: Facts) -> tuple[list[str] | None, str]:
+    """The subject's role ids as soon as they are known (None and why when they cannot be).
+
+    With client credentials they are the OAuth client's ``roleDivisions``: known one round trip after the token,
+    so the role queries run beside the role reads instead of after them.
+    """
+    ctx: RunContext = facts.context
+    if ctx.subject_client_id:
+        client, _error = facts.outcome("oauth_client")
+        if isinstance(client, dict):
+            return sorted({role for role, _ in client_role_pairs(client)}), ""
+    grant_set, error = facts.outcome("grants")
+    if not isinstance(grant_set, GrantSet):
+        return None, error.short() if error is not None else "the roles are unknown"
+    return list(dict.fromkeys(g.role.id for g in grant_set.grants)), ""
+
+
 def fetch_audit_changes(facts: Facts) -> AuditChanges:
     """Recent changes to the identity's own OAuth client and roles (realtime audit query: 14 days at most, §7).
 
     One query per entity, filtered by EntityType and EntityId, so an org's other changes cannot crowd this
     identity's out of the page; further pages of one entity are read side by side. The OAuth client's query
-    starts at once when its id is known up front; the roles' start when the grants are known. Only
+    starts at once when its id is known up front; the roles' start as soon as their ids are (the OAuth client's
+    roleDivisions with client credentials, else the grants). Only
     ``interval`` is marked required in AuditQueryRequest (genesys-facts §7), so gcdiag leaves ``serviceName`` out;
     whether the real service accepts that is UNCONFIRMED. That several filters narrow the result (AND) is also
     UNCONFIRMED; the check keeps only the watched entities' entries, so a wider answer cannot mislead it.
@@ -93,17 +112,18 @@ def fetch_audit_changes(facts: Facts) -> AuditChanges:
         return {client_id: f"OAuth client {name!r}"}, found, unread, ""
 
     def role_changes() -> tuple[dict[str, str], list[dict[str, Any]], int, str]:
-        grant_set, error = facts.outcome("grants")
-        if not isinstance(grant_set, GrantSet):
-            return {}, [], 0, error.short() if error is not None else "the roles are unknown"
-        roles = {g.role.id: f"role {g.role.name!r}" for g in grant_set.grants}
+        role_ids, why = _role_ids(facts)
+        if role_ids is None:
+            return {}, [], 0, why
+        results = parallel(facts, lambda rid: query(ROLE_ENTITY, rid), role_ids)
+        # The roles themselves are read beside these queries; their names only label the entries.
+        grant_set, _error = facts.outcome("grants")
+        names = {g.role.id: g.role.name for g in grant_set.grants} if isinstance(grant_set, GrantSet) else {}
         watched: dict[str, str] = {}
         found: list[dict[str, Any]] = []
         unread = 0
-        for role_id, (entries, missed) in zip(
-            roles, parallel(facts, lambda rid: query(ROLE_ENTITY, rid), list(roles))
-        ):
-            watched[role_id] = roles[role_id]
+        for role_id, (entries, missed) in zip(role_ids, results):
+            watched[role_id] = f"role {names[role_id]!r}" if names.get(role_id) else f"role {role_id}"
             found.extend(entries)
             unread += missed
         return watched, found, unread, ""
@@ -135,9 +155,15 @@ def fetch_audit_changes(facts: Facts) -> AuditChanges:
 INTERACTION_AUDIT_MAX_PAGES = 3  # result pages followed by cursor; newest first
 
 
-def fetch_interaction_audits(facts: Facts) -> InteractionAudits:
-    """Recording actions on this conversation: the quality (interaction) audit query, polled to completion."""
+def fetch_interaction_audits(facts: Facts) -> InteractionAudits | None:
+    """Recording actions on this conversation: the quality (interaction) audit query, polled to completion.
+
+    None (no request) unless the user asked for it (``--interaction-audit``): query → status → results is the
+    only chain four round trips deep, so it is left out of the default diagnosis, and out of smoke always.
+    """
     ctx: RunContext = facts.context
+    if not ctx.inputs.interaction_audit:
+        return None
     conversation = conversation_id(facts)
     status = http(
         facts,

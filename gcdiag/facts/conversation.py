@@ -9,18 +9,112 @@ from gcdiag.facts.context import RunContext
 from gcdiag.facts.engine import SUBJECT, FactError, Facts, FactUnavailable
 from gcdiag.facts.grants import division_awareness, permitted_in
 from gcdiag.facts.http import http
-from gcdiag.facts.types import Identity, PermittedDivisions, ReadRefusal, TargetDivisions
+from gcdiag.facts.types import Identity, PermittedDivisions, ReadRefusal, TargetDivisions, TargetIds
 from gcdiag.genesys.constants import ALL_DIVISIONS
 from gcdiag.genesys.targets import TargetCall, choose_target_call, given_call
+from gcdiag.inputs.ids import is_id
+
+# The path parameters whose concrete value gcdiag resolves (what they point at is read and checked).
+RESOLVED_PARAMS = ("conversationId", "recordingId", "participantId")
+
+
+def path_ids(facts: Facts) -> dict[str, str]:
+    """can-i: the ids written concretely in the call's path, by template parameter (``conversationId``…).
+
+    recording-stop takes its conversation from the command line, never from here: its diagnosed call is chosen
+    from the conversation it reads.
+    """
+    ctx: RunContext = facts.context
+    if ctx.scenario == "recording-stop" or ctx.inputs.call is None:
+        return {}
+    target: TargetCall = facts.get("target_call")
+    return {
+        name: value.lower()  # as validate_id normalises any id (RFC 4122 §3)
+        for name, value in target.path_params.items()
+        if name in RESOLVED_PARAMS and is_id(value)
+    }
 
 
 def conversation_id(facts: Facts) -> str:
     ctx: RunContext = facts.context
-    if not ctx.inputs.conversation_id:
+    found = ctx.inputs.conversation_id or path_ids(facts).get("conversationId")
+    if not found:
         raise FactUnavailable(
-            FactError("conversation", "no conversation id was given", remedy="pass --conversation ID")
+            FactError(
+                "conversation",
+                "no conversation id was given",
+                remedy="pass --conversation ID"
+                if ctx.scenario == "recording-stop"
+                else "write the conversation id in the call's path instead of {conversationId}",
+            )
         )
-    return ctx.inputs.conversation_id
+    return found
+
+
+def fetch_target_ids(facts: Facts) -> TargetIds:
+    """The conversation, recording and participant ids the diagnosis is about (see :class:`TargetIds`)."""
+    ctx: RunContext = facts.context
+    from_path = path_ids(facts)
+    participant = from_path.get("participantId")
+    if ctx.scenario == "recording-stop":
+        # The participant the diagnosed call names (the user's --call, or the one gcdiag chose).
+        target, _ = facts.outcome("target_call")
+        if isinstance(target, TargetCall) and is_id(target.path_params.get("participantId", "")):
+            participant = target.path_params["participantId"].lower()
+    return TargetIds(
+        conversation_id=ctx.inputs.conversation_id or from_path.get("conversationId"),
+        recording_id=ctx.inputs.recording_id or from_path.get("recordingId"),
+        participant_id=participant,
+        from_path=tuple(n for n in RESOLVED_PARAMS if n in from_path),
+    )
+
+
+def fetch_path_recordings(facts: Facts) -> Any:
+    """The conversation's recordings, read only when an id in the call's path needs them: a recording id, or a
+    participant id that is none of the conversation's participants (it may be a recording's). can-i reads
+    nothing more than its path asks for."""
+    ids: TargetIds = facts.get("target_ids")
+    wanted = "recordingId" in ids.from_path
+    if not wanted and ids.participant_id:
+        conversation, _ = facts.outcome("conversation")
+        participants = {str(p.get("id", "")).lower() for p in (conversation or {}).get("participants") or ()}
+        wanted = isinstance(conversation, dict) and ids.participant_id not in participants
+    return facts.get("recordings") if wanted else None
+
+
+def fetch_id_kind(facts: Facts) -> dict[str, Any] | None:
+    """What a conversation id that was not found is instead, when a read gcdiag may make tells.
+
+    Only after ``GET /api/v2/conversations/{id}`` answered 404: then ``GET /api/v2/users/{userId}`` (an operation
+    of the catalog that documents no permission) answering 200 shows the id is a user's. No read of the catalog
+    takes a recording id alone (recordings are read under their conversation), so a recording id in a
+    conversation's place cannot be told from a wrong id; the check's text says so.
+    """
+    _, problem = facts.outcome("conversation")
+    if problem is None or problem.status != 404:
+        return None
+    cid = conversation_id(facts)
+    try:
+        user = http(
+            facts,
+            "id_kind",
+            "reader",
+            "GET",
+            "/api/v2/users/{userId}",
+            path_params={"userId": cid},
+            shape=shapes.USER_ME,
+            expect_id=("id", cid, "user"),
+        )
+    except FactUnavailable as exc:
+        if exc.error.status == 404:
+            return None  # not a user either
+        raise
+    return {
+        "id": cid,
+        "kind": "user",
+        "name": user.get("name"),
+        "request": "GET /api/v2/users/{userId}",
+    }
 
 
 def fetch_conversation(facts: Facts) -> Any:
@@ -44,8 +138,8 @@ def fetch_refused_read(facts: Facts) -> ReadRefusal | None:
     divisions the subject holds it. None when the conversation was read, or read by the inspector, or failed
     otherwise: then there is nothing to reason from (and no request is made)."""
     ctx: RunContext = facts.context
-    if not ctx.inputs.conversation_id:
-        return None
+    if not (ctx.inputs.conversation_id or path_ids(facts).get("conversationId")):
+        return None  # can-i reasons from a refusal as recording-stop does when its path names the conversation
     _value, error = facts.outcome("conversation")
     if error is None or error.status != 403 or error.identity != SUBJECT:
         return None
@@ -115,7 +209,10 @@ def fetch_target_call(facts: Facts) -> TargetCall:
 def fetch_target_divisions(facts: Facts) -> TargetDivisions | None:
     """recording-stop: the conversation's divisions; can-i: ``--division`` (an id or a name); else None."""
     ctx: RunContext = facts.context
-    if ctx.scenario == "recording-stop":
+    concrete = ctx.scenario != "recording-stop" and "conversationId" in path_ids(facts)
+    if ctx.scenario == "recording-stop" or concrete:
+        # A concrete conversation (can-i with its id in the path) is checked in its own divisions, as
+        # recording-stop does; a --division given as well does not decide, and the label says so.
         conversation = facts.get("conversation")
         ids, names = [], []
         for membership in conversation.get("divisions") or ():
@@ -123,7 +220,10 @@ def fetch_target_divisions(facts: Facts) -> TargetDivisions | None:
             if division.get("id"):
                 ids.append(str(division["id"]))
                 names.append(f"{division.get('name') or '?'} ({division['id']})")
-        return TargetDivisions(tuple(ids), ", ".join(names) or "no division listed", "conversation")
+        label = ", ".join(names) or "no division listed"
+        if concrete and ctx.inputs.division:
+            label += f" (--division {ctx.inputs.division} not used: the conversation's own divisions decide)"
+        return TargetDivisions(tuple(ids), label, "conversation")
     wanted = ctx.inputs.division
     if not wanted:
         return None

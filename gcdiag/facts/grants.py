@@ -34,6 +34,13 @@ def _home_division(divisions: dict[str, dict[str, Any]]) -> str | None:
     return None
 
 
+def client_role_pairs(client: dict[str, Any]) -> list[tuple[str, str]]:
+    """(role id, division id) of an OAuth client's ``roleDivisions`` ("" for no division)."""
+    return [
+        (str(rd.get("roleId")), str(rd.get("divisionId") or "")) for rd in client.get("roleDivisions") or ()
+    ]
+
+
 def fetch_grants(facts: Facts) -> GrantSet:
     ctx: RunContext = facts.context
     # Division names only label the grants: fetch them beside the grant chain, not in front of it.
@@ -41,10 +48,7 @@ def fetch_grants(facts: Facts) -> GrantSet:
     ident: Identity = facts.get("identity")
     if ident.kind == "client_credentials":
         client = facts.get("oauth_client")
-        pairs = [
-            (str(rd.get("roleId")), str(rd.get("divisionId") or ""))
-            for rd in client.get("roleDivisions") or ()
-        ]
+        pairs = client_role_pairs(client)
         role_ids = sorted({r for r, _ in pairs})
 
         def read_role(role_id: str) -> Role:

@@ -16,10 +16,13 @@ from gcdiag.facts.audit import fetch_audit_changes, fetch_interaction_audits
 from gcdiag.facts.context import RunContext
 from gcdiag.facts.conversation import (
     fetch_conversation,
+    fetch_id_kind,
+    fetch_path_recordings,
     fetch_recordings,
     fetch_refused_read,
     fetch_target_call,
     fetch_target_divisions,
+    fetch_target_ids,
 )
 from gcdiag.facts.engine import FactDef, Facts
 from gcdiag.facts.exposure import fetch_exposure, fetch_org_clients, fetch_org_roles
@@ -49,7 +52,12 @@ def fetch_inputs(facts: Facts) -> Inputs:
 
 def fetch_environment(facts: Facts) -> dict[str, Any]:
     ctx: RunContext = facts.context
-    return {"api_url": ctx.api_url, "region": ctx.region, "inspector": ctx.inspector is not None}
+    return {
+        "api_url": ctx.api_url,
+        "region": ctx.region,
+        "inspector": ctx.inspector is not None,
+        "scenario": ctx.scenario,
+    }
 
 
 def fact_definitions() -> list[FactDef]:
@@ -113,6 +121,23 @@ def fact_definitions() -> list[FactDef]:
             "subject",
         ),
         FactDef("conversation", "GET /api/v2/conversations/{conversationId}", fetch_conversation, "reader"),
+        FactDef(
+            "target_ids",
+            "the conversation, recording and participant ids diagnosed (given, or written in the call's path)",
+            fetch_target_ids,
+        ),
+        FactDef(
+            "path_recordings",
+            "the conversation's recordings, when an id in the call's path needs them (else none read)",
+            fetch_path_recordings,
+            "reader",
+        ),
+        FactDef(
+            "id_kind",
+            "what a conversation id that was not found is instead (GET /api/v2/users/{userId})",
+            fetch_id_kind,
+            "reader",
+        ),
         FactDef(
             "refused_read",
             "when the subject's read of the conversation was refused: where it holds that read's permission",

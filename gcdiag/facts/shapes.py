@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from gcdiag.util.documents import json_type
+
 
 @dataclass(frozen=True)
 class Shape:
@@ -62,22 +64,21 @@ class ShapeError(ValueError):
 _TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", dict: "an object", list: "a list"}
 
 
+# How an answer's field is described in an error, by its JSON type.
+_PROSE = {
+    "null": "null",
+    "boolean": "true or false",
+    "integer": "an integer",
+    "number": "a number",
+    "string": "a string",
+    "object": "an object",
+    "array": "a list",
+}
+
+
 def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__
+    kind = json_type(value)
+    return _PROSE.get(kind, kind)
 
 
 def _expected(spec: Spec) -> str:

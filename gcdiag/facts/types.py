@@ -110,6 +110,29 @@ class TargetDivisions:
 
 
 @dataclass(frozen=True)
+class TargetIds:
+    """The concrete ids a diagnosis is about, and where each came from.
+
+    recording-stop: the conversation and recording the user named (ID, --conversation, --recording, --event) and
+    the participant in the diagnosed call's path; can-i: the ids written in the call's path (``…/calls/<id>/…``),
+    which is how ``can-i`` with a concrete id is checked against the very object it names.
+    """
+
+    conversation_id: str | None = None
+    recording_id: str | None = None
+    participant_id: str | None = None
+    from_path: tuple[str, ...] = ()  # which of conversationId, recordingId, participantId the call's path gave
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "conversation_id": self.conversation_id,
+            "recording_id": self.recording_id,
+            "participant_id": self.participant_id,
+            "from_path": list(self.from_path),
+        }
+
+
+@dataclass(frozen=True)
 class ReadRefusal:
     """The subject's own read of the target was refused (403): what that read needs, and where the subject holds
     it. A refusal is evidence: with the subject's grants it tells in which divisions the target is not."""

@@ -15,6 +15,7 @@ several match.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -267,8 +268,12 @@ class CatalogChoice(NamedTuple):
     note: str
 
 
+@functools.lru_cache(maxsize=1)
 def load_bundled() -> Catalog:
-    """The catalog that ships inside the package."""
+    """The catalog that ships inside the package, read once per process: a diagnosis, its fixes as code and an
+    in-process sandbox all ask for it, and parsing its 3,000+ operations costs ~40 ms each time. Sharing it is
+    safe: nothing changes its operations, and what it builds lazily (operations, tries) it builds idempotently,
+    the tries under a lock."""
     text = resources.files("gcdiag.genesys").joinpath("data/catalog.json").read_text(encoding="utf-8")
     data = json.loads(text)
     return Catalog(source=BUNDLED_SOURCE, description=data.get("description", ""), records=data["operations"])

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from gcdiag.util.documents import DocumentError, load_json
+from gcdiag.util.documents import DocumentError, json_error_text, load_json
 
 RAW_LIMIT_BYTES = 4096
 
@@ -317,11 +317,7 @@ def parse_error_body(
     except DocumentError as exc:  # deep nesting, a huge number: not an error body gcdiag reads
         return _non_json(body, raw, status, content_type, f"not readable JSON: {exc}")
     except ValueError as exc:  # JSONDecodeError is a ValueError
-        detail = (
-            f" ({exc.msg} at line {exc.lineno} column {exc.colno})"
-            if isinstance(exc, json.JSONDecodeError)
-            else ""
-        )
+        detail = f" ({json_error_text(exc)})" if isinstance(exc, json.JSONDecodeError) else ""
         return _non_json(body, raw, status, content_type, f"not valid JSON{detail}")
     if not isinstance(data, dict):
         return ParsedError(

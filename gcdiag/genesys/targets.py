@@ -100,6 +100,20 @@ class TargetCall:
         return f"{self.method} {self.path}"
 
     @property
+    def path_params(self) -> dict[str, str]:
+        """The path parameters given concretely (``{"conversationId": "3fa8…"}``), by aligning the concrete path
+        with the template; a parameter still written as ``{placeholder}`` is left out."""
+        out = {}
+        for want, got in zip(self.path.split("/"), self.concrete_path.split("/")):
+            if (
+                want.startswith("{")
+                and want.endswith("}")
+                and not (got.startswith("{") and got.endswith("}"))
+            ):
+                out[want[1:-1]] = got
+        return out
+
+    @property
     def preferred_permission(self) -> str | None:
         """Of the operation's ANY list, the permission that matches what this call does, when gcdiag can tell.
 
@@ -266,14 +280,7 @@ def _choose(
             key = (match.operation.method, match.operation.path)
             route = ROUTES.get(key, "other")
             concrete = _fill(match.operation.path, {**ids, **match.path_params})
-            body: dict[str, Any] | None = None
-            extra: tuple[str, ...] = ()
-            if route == "secure-pause" or route == "participant-patch":
-                body = {"recordingState": "PAUSED"}
-            if route == "participant-flag":
-                body = {"recording": False}
-            if route == "participant-patch":
-                extra = (PAUSE_PERMISSION_INFERRED,)
+            body, extra = route_body(route)
             return TargetCall(
                 method=match.operation.method,
                 path=match.operation.path,
@@ -304,6 +311,19 @@ def _choose(
     return _recommended(catalog, conversation_id, kind, conversation, recordings_problem)
 
 
+def route_body(route: str) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
+    """The body a recording-control route is diagnosed with, and the permissions the route adds to its operation's:
+    pausing (``recordingState`` PAUSED) or switching off (``recording`` false); the participant route also needs
+    Conversation > Recording > Pause, whose string form is INFERRED (genesys-facts §10.12)."""
+    if route == "participant-flag":
+        return {"recording": False}, ()
+    if route == "participant-patch":
+        return {"recordingState": "PAUSED"}, (PAUSE_PERMISSION_INFERRED,)
+    if route == "secure-pause":
+        return {"recordingState": "PAUSED"}, ()
+    return None, ()
+
+
 def given_call(catalog: Catalog, given: tuple[str, str]) -> TargetCall:
     """The call as given (can-i, explain-error): the catalog's operation, or none when it is not public."""
     method, raw_path = given
@@ -320,16 +340,23 @@ def given_call(catalog: Catalog, given: tuple[str, str]) -> TargetCall:
             given=f"{method} {raw_path}",
             given_exists=False,
         )
+    route = ROUTES.get((match.operation.method, match.operation.path), "other")
+    # A recording-control route is diagnosed as recording-stop diagnoses it (one engine): the body it takes to
+    # pause or switch off, and what the route itself requires (the participant route: a participant, and Pause).
+    body, extra = route_body(route)
     return TargetCall(
         method=match.operation.method,
         path=match.operation.path,
         concrete_path=_fill(match.operation.path, match.path_params),
-        body=None,
+        body=body,
         operation=match.operation,
-        route=ROUTES.get((match.operation.method, match.operation.path), "other"),
+        route=route,
         reason="the call you asked about",
         given=f"{method} {raw_path}",
         given_exists=True,
+        participant_id=match.path_params.get("participantId"),
+        extra_permissions=extra,
+        requires_participant=route == "participant-patch",
     )
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from gcdiag.genesys.catalog import normalise_path, split_call
 from gcdiag.inputs import InputError
 from gcdiag.inputs.files import read_input_file
 from gcdiag.inputs.ids import IdError, is_id, validate_id
@@ -27,6 +26,8 @@ def parse_call(text: str | None, what: str = "--call") -> tuple[str, str] | None
     """``"METHOD PATH"`` as (METHOD, PATH as typed); the path keeps its placeholders for the report."""
     if text is None:
         return None
+    from gcdiag.genesys.catalog import split_call  # only when a call was given: off the start-up path
+
     try:
         method, _ = split_call(text)
     except ValueError as exc:
@@ -87,6 +88,8 @@ def resolve_ids(
             )
     if conversation is None and call is not None:
         # A concrete id in the call's path (…/calls/<id>/recordingstate) names the conversation.
+        from gcdiag.genesys.catalog import normalise_path
+
         parts = normalise_path(call[1]).split("/")
         if "conversations" in parts:
             after = parts[parts.index("conversations") + 1 :]

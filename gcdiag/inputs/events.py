@@ -62,16 +62,14 @@ class EventIds:
 def parse_event(text: str, source: str, query: str | None = None) -> EventIds:
     import jmespath
 
-    from gcdiag.util.documents import DocumentError, load_json
+    from gcdiag.util.documents import DocumentError, json_error_text, load_json
 
     try:
         payload = load_json(text, what=source)
     except DocumentError as exc:
         raise EventError(str(exc)) from None
     except json.JSONDecodeError as exc:
-        raise EventError(
-            f"{source}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-        ) from None
+        raise EventError(f"{source}: not valid JSON ({json_error_text(exc)})") from None
     if query:
         try:
             compiled = jmespath.compile(query)

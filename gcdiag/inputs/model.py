@@ -25,6 +25,9 @@ class Inputs:
     division: str | None = None  # can-i --division
     permissions: tuple[str, ...] = ()  # who-can: the permissions whose holders are listed
     event: dict[str, Any] | None = None  # what --event resolved (for the report)
+    # --interaction-audit: also read the quality interaction audit of the conversation (query → status →
+    # results, the only 4-deep chain), off by default and never in smoke.
+    interaction_audit: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         # What was not given (None: no recording id, scopes enforcement unknown) is left out, as a report leaves out
@@ -43,4 +46,6 @@ class Inputs:
             out["permissions"] = list(self.permissions)
         if self.event:
             out["event"] = self.event
+        if self.interaction_audit:
+            out["interaction_audit"] = True
         return out

@@ -60,18 +60,9 @@ class SmokeItem:
 
 
 def _read_text(path: Path, limit: int, what: str) -> str:
-    from gcdiag.util.files import TooLarge, read_file_capped
+    from gcdiag.inputs.files import read_text
 
-    try:
-        data = read_file_capped(path, limit, what)
-    except TooLarge as exc:
-        raise SmokeError(f"cannot read {exc}") from None
-    except OSError as exc:
-        raise SmokeError(f"cannot read {what}: {exc.strerror or type(exc).__name__}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SmokeError(f"{what}: not a text file") from None
+    return read_text(path, limit, what, SmokeError)
 
 
 def _ids_file(smoke: Path, reference: str, where: str) -> Path:

@@ -183,7 +183,7 @@ def unreachable_remedy(error: FactError) -> str:
     if "TLS" in error.transport:
         return (
             "check that --api-url/--login-url name the right host, and the certificate of any proxy in between "
-            "(REQUESTS_CA_BUNDLE for a private CA)"
+            "(--ca-bundle or REQUESTS_CA_BUNDLE for a private CA)"
         )
     return "check --region/--api-url/--login-url, your network or proxy (HTTPS_PROXY), and retry"
 

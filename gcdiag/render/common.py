@@ -14,7 +14,6 @@ import click
 
 from gcdiag.report.formats import FIX_FORMS
 from gcdiag.report.model import CheckResult, ExitCode, Outcome, Report, Status
-from gcdiag.util import yamlio
 
 # The wording of the exit-code table (README, gcdiag help exit-codes), so JUnit properties and markdown can say what a code means.
 EXIT_MEANING: dict[ExitCode, str] = {
@@ -166,6 +165,8 @@ def call_text(report: Report) -> str:
 
 def dump_yaml(data: Any, *, compact: bool = True) -> str:
     """The one YAML dialect gcdiag writes (``compact=False``: blocks only, for a person reading evidence)."""
+    from gcdiag.util import yamlio  # only the views that write YAML pay for PyYAML (not the table)
+
     return yamlio.dump(data, compact=compact)
 
 

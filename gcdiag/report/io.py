@@ -23,6 +23,7 @@ from typing import Any
 
 from gcdiag import __version__
 from gcdiag.report.model import READABLE_SCHEMAS, Report, verdict_disagreement
+from gcdiag.util.documents import json_type
 from gcdiag.util.text import one_line
 
 SMOKE_KIND = "smoke"
@@ -179,29 +180,11 @@ def format_path(parts: Sequence[PathPart]) -> str:
     return out or "the top level"
 
 
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, Mapping):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    return type(value).__name__
-
-
 def _describe(keyword: str, value: Any, instance: Any, subschema: Mapping[str, Any]) -> str:
     """One short message per schema keyword (jsonschema's own messages repeat the whole instance)."""
     if keyword == "type":
         wanted = value if isinstance(value, list) else [value]
-        return f"expected {' or '.join(wanted)}, got {_type_name(instance)}"
+        return f"expected {' or '.join(wanted)}, got {json_type(instance)}"
     if keyword == "enum":
         return f"{_short(instance)} is not one of {', '.join(str(v) for v in value)}"
     if keyword == "const":
@@ -271,7 +254,7 @@ def validate_report_dict(d: Any, *, origin: str = "the report", path: Sequence[P
     """Raise :class:`ReportError` unless ``d`` is a valid report document (``Report.to_dict()`` shape)."""
     where = f"{origin} ({format_path(path)})" if path else origin
     if not isinstance(d, Mapping):
-        raise ReportError(f"{where} is not a gcdiag report: the document is {_type_name(d)}, not a mapping")
+        raise ReportError(f"{where} is not a gcdiag report: the document is {json_type(d)}, not a mapping")
     if "gcdiag" not in d:
         raise ReportError(f"{where} is not a gcdiag report: it has no 'gcdiag' key")
     _check_meta(d, where, "report")
@@ -321,9 +304,7 @@ def _document(source: str | os.PathLike[str]) -> tuple[Any, str]:
     text, origin = read_source(source)
     doc = parse_document(text, origin)
     if not isinstance(doc, Mapping):
-        raise ReportError(
-            f"{origin} is not a gcdiag report: the document is {_type_name(doc)}, not a mapping"
-        )
+        raise ReportError(f"{origin} is not a gcdiag report: the document is {json_type(doc)}, not a mapping")
     if "gcdiag" not in doc:
         raise ReportError(f"{origin} is not a gcdiag report: it has no 'gcdiag' key")
     kind = doc.get("kind")

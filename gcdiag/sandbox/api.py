@@ -668,6 +668,15 @@ def _users(api: SandboxApi, ctx: Ctx) -> Response:
     return json_response(200, shapes.listing(found, size, number))
 
 
+@route("GET", "/api/v2/users/{userId}")
+def _user(api: SandboxApi, ctx: Ctx) -> Response:
+    """User. The operation documents no permission (the catalog); 404 for an id that is no user of the org."""
+    user_obj = api.org.users.get(ctx.params["userId"])
+    if user_obj is None:
+        raise not_found()
+    return json_response(200, shapes.user(api.org, user_obj))
+
+
 @route("GET", "/api/v2/groups/{groupId}")
 def _group(api: SandboxApi, ctx: Ctx) -> Response:
     group_obj = api.org.groups.get(ctx.params["groupId"])

@@ -297,6 +297,15 @@ class Org:
             return True
         return None
 
+    def declared_division_aware(self, permission: str) -> bool | None:
+        """``divisionAware`` as the sandbox serves it: only what the fixture's ``permission_catalog`` declares.
+
+        The sandbox enforces its assumption (:meth:`division_aware`) but does not serve it as if Genesys had said
+        so: an assumed value left out is gcdiag's own, visible assumption (stated in ``auth.division``'s summary
+        where a verdict rests on it), never a fact read from the org.
+        """
+        return self.permission_catalog.get(permission)
+
     def at(self, when: timedelta | datetime) -> datetime:
         return when if isinstance(when, datetime) else self.epoch + when
 

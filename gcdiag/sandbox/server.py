@@ -7,6 +7,13 @@ request log, the Swagger document, and the inspection endpoints ``GET /__sandbox
 
 ``stop()`` shuts down cleanly: it stops accepting, closes idle keep-alive connections, interrupts injected
 sleeps, joins every handler thread and frees the port.
+
+Two options make it look like the real service on the wire: ``tls=True`` serves HTTPS with a certificate
+for the listening address signed by a CA made at start-up (``trustme``, the optional extra
+``gcdiag[sandbox-tls]``; the CA's PEM is written to :attr:`Sandbox.ca_bundle`), and ``login_port`` serves the
+token endpoint on a second port, as Genesys serves it from ``login.<region>`` and the API from ``api.<region>``:
+each port then answers only its own paths. With TLS and a latency, a new connection costs 2 × latency before
+its first request (TCP, then a TLS 1.3 handshake), so connection reuse and warm-up are measured honestly.
 """
 
 from __future__ import annotations
@@ -14,9 +21,13 @@ from __future__ import annotations
 import contextlib
 import copy
 import hashlib
+import os
+import shutil
 import socket
+import ssl
 import struct
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -30,6 +41,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from gcdiag.genesys.catalog import Catalog, load_bundled
+from gcdiag.genesys.constants import TOKEN_PATH
 from gcdiag.sandbox import swagger, vocab
 from gcdiag.sandbox.api import (
     ROUTES,
@@ -52,9 +64,34 @@ HTML_ERROR = (
 )
 
 
+TLS_EXTRA = "sandbox-tls"
+TLS_INSTALL_HINT = f"pip install 'gcdiag[{TLS_EXTRA}]'"
+# Round trips a new TLS connection costs before its first request: TCP's handshake, then TLS 1.3's.
+TLS_CONNECT_ROUND_TRIPS = 2
+
+
+class TlsUnavailable(RuntimeError):
+    """``tls=True`` without the optional ``trustme`` package."""
+
+
 @lru_cache(maxsize=1)
 def _catalog() -> Catalog:
     return load_bundled()
+
+
+def _tls_context(host: str, folder: str) -> tuple[ssl.SSLContext, str]:
+    """A server context for ``host`` (and localhost) signed by a new CA, and the path of that CA's PEM."""
+    try:
+        import trustme
+    except ImportError:
+        raise TlsUnavailable(f"the sandbox's TLS needs the trustme package: {TLS_INSTALL_HINT}") from None
+    ca = trustme.CA()
+    names = list(dict.fromkeys([host, "127.0.0.1", "localhost"]))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(*names).configure_cert(context)
+    path = os.path.join(folder, "sandbox-ca.pem")
+    ca.cert_pem.write_to_path(path)
+    return context, path
 
 
 class Sandbox:
@@ -80,6 +117,8 @@ class Sandbox:
         host: str = "127.0.0.1",
         port: int = 0,
         slow_ms: int = 3000,
+        tls: bool = False,
+        login_port: int | None = None,
     ) -> None:
         if isinstance(org, str):
             org = load_fixture(org)
@@ -89,6 +128,11 @@ class Sandbox:
             raise ValueError("rate_limit_per_minute must be at least 1")
         self.host = host
         self.port = port
+        self.tls = tls
+        self.login_port = login_port
+        self._tls_dir: str | None = None
+        self._ssl: ssl.SSLContext | None = None
+        self.ca_bundle: str | None = None  # with tls: the PEM file of the CA that signed the certificate
         # Explicit arguments win; otherwise the fixture's faults block applies.
         self.latency_ms = latency_ms or org.faults.latency_ms
         self.slow_ms = slow_ms
@@ -103,6 +147,8 @@ class Sandbox:
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._login: _Server | None = None
+        self._login_thread: threading.Thread | None = None
         self._swagger: swagger.SwaggerDocument | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------------------
@@ -110,8 +156,30 @@ class Sandbox:
         if self._server is not None:
             raise RuntimeError("sandbox already started")
         self._stopping.clear()
-        server = _Server((self.host, self.port), _Handler, self)
+        if self.tls and self._ssl is None:
+            self._tls_dir = tempfile.mkdtemp(prefix="gcdiag-sandbox-tls-")
+            try:
+                self._ssl, self.ca_bundle = _tls_context(self.host, self._tls_dir)
+            except BaseException:
+                self._remove_tls_dir()
+                raise
+        two_hosts = self.login_port is not None
+        server = _Server((self.host, self.port), _Handler, self, role="api" if two_hosts else "both")
         self._server = server
+        if self.login_port is not None:
+            try:
+                self._login = _Server((self.host, self.login_port), _Handler, self, role="login")
+            except BaseException:
+                server.server_close()
+                self._server = None
+                raise
+            self._login_thread = threading.Thread(
+                target=self._login.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"gcdiag-sandbox-login-{self.login_port}",
+                daemon=True,
+            )
+            self._login_thread.start()
         started = datetime.now(timezone.utc)
         # Relative fixture times ("-2d") count from the server start, so audit entries stay in a 7-day window.
         self._api.org.epoch = started
@@ -130,14 +198,27 @@ class Sandbox:
         if server is None:
             return
         self._stopping.set()
-        server.shutdown()
-        if thread is not None:
-            thread.join(timeout=10)
-        server.close_connections()
-        server.join_handlers(timeout=10)
-        server.server_close()
+        for one, its_thread in ((server, thread), (self._login, self._login_thread)):
+            if one is None:
+                continue
+            one.shutdown()
+            if its_thread is not None:
+                its_thread.join(timeout=10)
+            one.close_connections()
+            one.join_handlers(timeout=10)
+            one.server_close()
         self._server = None
         self._thread = None
+        self._login = None
+        self._login_thread = None
+        self._remove_tls_dir()
+
+    def _remove_tls_dir(self) -> None:
+        if self._tls_dir is not None:
+            shutil.rmtree(self._tls_dir, ignore_errors=True)
+            self._tls_dir = None
+            self._ssl = None
+            self.ca_bundle = None
 
     def __enter__(self) -> Sandbox:
         return self.start()
@@ -150,10 +231,21 @@ class Sandbox:
     # -- inspection ------------------------------------------------------------------------------------------
     @property
     def url(self) -> str:
+        """The API base URL (and the login URL too, unless ``login_port`` was given)."""
         if self._server is None:
             raise RuntimeError("sandbox not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._url_of(self._server)
+
+    @property
+    def login_url(self) -> str:
+        """The base URL of the token endpoint: the second port when ``login_port`` was given, else :attr:`url`."""
+        if self._server is None:
+            raise RuntimeError("sandbox not started")
+        return self._url_of(self._login or self._server)
+
+    def _url_of(self, server: _Server) -> str:
+        host, port = server.server_address[:2]
+        return f"{'https' if self.tls else 'http'}://{host!s}:{port}"
 
     @property
     def org(self) -> Org:
@@ -169,8 +261,19 @@ class Sandbox:
         with self._log_lock:
             return copy.deepcopy(self._log)
 
+    def connections(self) -> dict[str, int]:
+        """How many connections each port accepted since the start (or the last reset): ``api`` and ``login``."""
+        counts = {"api": 0, "login": 0}
+        for role, server in (("api", self._server), ("login", self._login)):
+            if server is not None:
+                counts[role] = server.accepted
+        return counts
+
     def reset(self) -> None:
         """Back to the fixture's state: org, request log, rate-limit windows, fault counters and RNG."""
+        for server in (self._server, self._login):
+            if server is not None:
+                server.accepted = 0
         self._api.reset()
         self._limiter.clear()
         self._faults.reset()
@@ -281,17 +384,45 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(
-        self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], sandbox: Sandbox
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        sandbox: Sandbox,
+        *,
+        role: str = "both",
     ) -> None:
         self.sandbox = sandbox
+        self.role = role  # both | api (everything but the token endpoint) | login (the token endpoint only)
         self._active: dict[socket.socket, threading.Thread] = {}
         self._active_lock = threading.Lock()
+        self.accepted = 0  # connections accepted (reset with the sandbox)
         super().__init__(address, handler)
+
+    def serves(self, path: str) -> bool:
+        """Whether this port answers ``path`` (the inspection endpoints answer on every port)."""
+        if self.role == "both" or path.startswith(INSPECT_PREFIX):
+            return True
+        return (path == TOKEN_PATH) == (self.role == "login")
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         with self._active_lock:
             self._active[request] = threading.current_thread()
+            self.accepted += 1
         try:
+            context = self.sandbox._ssl
+            if context is not None:
+                plain = request
+                # A new connection's TCP and TLS handshakes each cost a round trip on a real network.
+                self.sandbox._sleep(TLS_CONNECT_ROUND_TRIPS * self.sandbox.latency_ms / 1000)
+                try:
+                    plain.settimeout(_Handler.timeout)  # a client that never says hello is let go
+                    request = context.wrap_socket(plain, server_side=True)
+                except (OSError, ssl.SSLError):  # the client gave up, or does not trust the CA
+                    self.shutdown_request(plain)
+                    return
+                with self._active_lock:
+                    self._active.pop(plain, None)
+                    self._active[request] = threading.current_thread()
             super().process_request_thread(request, client_address)
         finally:
             with self._active_lock:
@@ -354,6 +485,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         body = self.rfile.read(size) if size else b""
+        if not self.server.serves(parts.path or "/"):
+            # Two hosts, as in Genesys: the login host serves only the token endpoint, the API host all else.
+            self._send(error_response(404, "not.found", vocab.MSG_NOT_FOUND))
+            return
         req = Request(
             method=self.command.upper(),
             path=parts.path or "/",

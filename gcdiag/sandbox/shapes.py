@@ -292,10 +292,11 @@ def user(org: Org, user_obj: User) -> dict[str, Any]:
 
 
 def domain_permission(org: Org, permission: str) -> dict[str, Any]:
-    """DomainPermission; ``divisionAware`` is left out when the sandbox does not know it."""
+    """DomainPermission; ``divisionAware`` is left out when the fixture does not declare it (the sandbox's own
+    assumption for ``conversation:*``/``recording:*`` is enforced, never served as Genesys' answer)."""
     domain, entity, action = permission.split(":")
     out: dict[str, Any] = {"domain": domain, "entityType": entity, "action": action}
-    aware = org.division_aware(permission)
+    aware = org.declared_division_aware(permission)
     if aware is not None:
         out["divisionAware"] = aware
     return out
@@ -534,8 +535,8 @@ def _ref_with_uri(ref: dict[str, str] | None, kind: str) -> dict[str, str] | Non
     return {**ref, "selfUri": f"{API}/{kind}/{ref['id']}"}
 
 
-def audit_message(org: Org, entry: AuditEntry) -> dict[str, Any]:
-    """AuditLogMessage."""
+def _audit_head(org: Org, entry: AuditEntry | QualityAuditEntry) -> dict[str, Any]:
+    """What both audit messages open with: id, home org, who (user, OAuth client) and the service."""
     out: dict[str, Any] = {"id": entry.id, "userHomeOrgId": org.id}
     user = _ref_with_uri(entry.user, "users")
     if user:
@@ -543,6 +544,12 @@ def audit_message(org: Org, entry: AuditEntry) -> dict[str, Any]:
     if entry.client:
         out["client"] = {"id": entry.client["id"], "selfUri": f"{API}/oauth/clients/{entry.client['id']}"}
     out["serviceName"] = entry.service_name
+    return out
+
+
+def audit_message(org: Org, entry: AuditEntry) -> dict[str, Any]:
+    """AuditLogMessage."""
+    out = _audit_head(org, entry)
     out["level"] = entry.level
     out["eventDate"] = utc(org.at(entry.when))
     if entry.message_code:
@@ -558,13 +565,7 @@ def audit_message(org: Org, entry: AuditEntry) -> dict[str, Any]:
 
 def quality_audit_message(org: Org, entry: QualityAuditEntry) -> dict[str, Any]:
     """QualityAuditLogMessage (the conversation id is an internal index, not a field of the model)."""
-    out: dict[str, Any] = {"id": entry.id, "userHomeOrgId": org.id}
-    user = _ref_with_uri(entry.user, "users")
-    if user:
-        out["user"] = user
-    if entry.client:
-        out["client"] = {"id": entry.client["id"], "selfUri": f"{API}/oauth/clients/{entry.client['id']}"}
-    out["serviceName"] = entry.service_name
+    out = _audit_head(org, entry)
     out["status"] = entry.status
     out["eventDate"] = utc(org.at(entry.when))
     out["action"] = entry.action

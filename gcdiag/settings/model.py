@@ -149,6 +149,8 @@ class Settings:
     run_deadline: float = DEFAULT_RUN_DEADLINE
     retries: int = DEFAULT_RETRIES
     rate_limit_per_minute: float = DEFAULT_RATE_LIMIT_PER_MINUTE
+    # --ca-bundle: the CA certificates to trust (None: REQUESTS_CA_BUNDLE or the system's)
+    ca_bundle: str | None = None
     # "flag" | "env" | "profile:NAME" | "default" | "unset" (no value) | "derived from <key> (<source>)"
     sources: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
@@ -173,5 +175,6 @@ class Settings:
             "run_deadline": self.run_deadline,
             "retries": self.retries,
             "rate_limit_per_minute": self.rate_limit_per_minute,
+            **({"ca_bundle": self.ca_bundle} if self.ca_bundle else {}),
             "sources": dict(self.sources),
         }

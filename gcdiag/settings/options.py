@@ -85,6 +85,16 @@ SHARED_OPTIONS: tuple[Option, ...] = (
         metavar="URL",
     ),
     _opt(
+        "ca_bundle",
+        ("--ca-bundle",),
+        "GCDIAG_CA_BUNDLE",
+        "PEM file of the CA certificates to trust (a TLS-inspecting proxy, the sandbox's --tls); else "
+        "REQUESTS_CA_BUNDLE or the system's.",
+        group="target",
+        setting=True,
+        metavar="FILE",
+    ),
+    _opt(
         "client_id",
         ("--client-id",),
         "GENESYSCLOUD_OAUTHCLIENT_ID",
@@ -415,6 +425,13 @@ COMMAND_OPTIONS: dict[str, Option] = {
             metavar="DAYS",
         ),
         _opt(
+            "interaction_audit",
+            ("--interaction-audit",),
+            "GCDIAG_INTERACTION_AUDIT",
+            "Also read the recording actions on the conversation (quality interaction audit query; slower).",
+            kind="flag",
+        ),
+        _opt(
             "division",
             ("--division",),
             "GCDIAG_DIVISION",
@@ -584,6 +601,23 @@ SANDBOX_OPTIONS: dict[str, Option] = {
             "GCDIAG_SANDBOX_FAULT_SEED",
             "Seed for reproducible faults.",
             kind="int",
+        ),
+        _opt(
+            "tls",
+            ("--tls",),
+            "GCDIAG_SANDBOX_TLS",
+            "Serve HTTPS with a certificate made at start-up (needs gcdiag[sandbox-tls]); prints the CA bundle "
+            "to trust.",
+            kind="flag",
+        ),
+        _opt(
+            "login_port",
+            ("--login-port",),
+            "GCDIAG_SANDBOX_LOGIN_PORT",
+            "Serve the token endpoint on this second port, as Genesys's login host (0 picks a free one).",
+            kind="int",
+            minimum=0,
+            maximum=65535,
         ),
         _opt(
             "fault_kinds",

@@ -294,6 +294,16 @@ def _env_used(
     return tuple(dict.fromkeys(used))
 
 
+def _ca_bundle(given: _Given | None) -> tuple[str | None, str]:
+    """The CA bundle to trust (a PEM file that must exist), or None for REQUESTS_CA_BUNDLE / the system's."""
+    if given is None:
+        return None, "unset"
+    path = Path(str(given.value)).expanduser()
+    if not path.is_file():
+        raise SettingsError(f"{given.name}: no such file: {path}")
+    return str(path), given.source
+
+
 # --- entry point --------------------------------------------------------------------------------------------
 
 
@@ -404,10 +414,13 @@ def resolve_settings(
         maximum=OPTIONS["rate_limit"].maximum,
     )
 
+    ca_bundle, sources["ca_bundle"] = _ca_bundle(layers.pick("ca_bundle"))
+
     return Settings(
         region=region,
         api_url=api_url,
         login_url=login_url,
+        ca_bundle=ca_bundle,
         subject=subject,
         inspector=inspector,
         profile=profile.name if profile else None,

@@ -52,7 +52,9 @@ class SandboxOrg:
     def env(self, *, inspector: bool = True) -> dict[str, str]:
         """Environment variables that point gcdiag at this org with the fixture's demo identities."""
         demo = self.demo
-        env = {"GENESYSCLOUD_API_URL": self.sandbox.url, "GENESYSCLOUD_LOGIN_URL": self.sandbox.url}
+        env = {"GENESYSCLOUD_API_URL": self.sandbox.url, "GENESYSCLOUD_LOGIN_URL": self.sandbox.login_url}
+        if getattr(self.sandbox, "ca_bundle", None):  # a sandbox served with tls=True
+            env["GCDIAG_CA_BUNDLE"] = self.sandbox.ca_bundle
         if demo.get("subject_token"):
             env["GENESYSCLOUD_ACCESS_TOKEN"] = demo["subject_token"]
         elif demo.get("subject_client"):

@@ -22,6 +22,7 @@ from gcdiag.facts.types import (
     ReadRefusal,
     ScopeEnforcement,
     ScopeObservation,
+    TargetIds,
 )
 from gcdiag.genesys.authz import Grant, Policy, Role
 from gcdiag.genesys.catalog import load_bundled
@@ -143,7 +144,23 @@ def inputs(**over: Any) -> Inputs:
     return Inputs(**base)
 
 
-ENV = {"api_url": "https://api.mypurecloud.com", "region": "us_east_1", "inspector": True}
+def target_ids(
+    conversation_id: str | None = CONV,
+    recording_id: str | None = REC,
+    participant_id: str | None = None,
+    from_path: tuple[str, ...] = (),
+) -> TargetIds:
+    """The ids a diagnosis is about; ``from_path`` names those written in the call's path (can-i)."""
+    return TargetIds(conversation_id, recording_id, participant_id, from_path)
+
+
+ENV = {
+    "api_url": "https://api.mypurecloud.com",
+    "region": "us_east_1",
+    "inspector": True,
+    "scenario": "recording-stop",
+}
+ENV_CAN_I = {**ENV, "scenario": "can-i"}
 
 
 def denied(fact: str, status: int = 403, code: str = "missing.any.permissions") -> FactError:

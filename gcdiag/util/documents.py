@@ -21,12 +21,32 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from typing import Any
 
 MAX_DEPTH = 64
 MAX_INT_DIGITS = 30  # an int64 has 19 digits; a report's numbers are durations and counts
 MAX_NODES = 2_000_000
 _INT_LIMIT = 10**MAX_INT_DIGITS
+
+
+def json_type(value: Any) -> str:
+    """The JSON type of a parsed value (``null``, ``boolean``, ``integer``, ``number``, ``string``, ``object``,
+    ``array``), or the Python type's name for anything else: what error messages about a document's shape say."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):  # before int: a bool is an int in Python
+        return "boolean"
+    for kind, name in (
+        (int, "integer"),
+        (float, "number"),
+        (str, "string"),
+        (Mapping, "object"),
+        (list, "array"),
+    ):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
 
 
 class DocumentError(ValueError):
@@ -49,6 +69,11 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(value):
         raise DocumentError(f"holds a number too large for a float ({text[:20]})")
     return value
+
+
+def json_error_text(exc: json.JSONDecodeError) -> str:
+    """Where JSON broke, as every message says it: ``Expecting value at line 1 column 2``."""
+    return f"{exc.msg} at line {exc.lineno} column {exc.colno}"
 
 
 def load_json(text: str | bytes, *, what: str, max_depth: int | None = MAX_DEPTH) -> Any:

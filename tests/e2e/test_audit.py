@@ -26,8 +26,8 @@ def role_update(role_id: str, minutes_ago: int) -> dict[str, Any]:
     }
 
 
-def audit_result(org: Org) -> dict[str, Any]:
-    result = org.run(*org.stop_args("-o", "json"))
+def audit_result(org: Org, *extra: str) -> dict[str, Any]:
+    result = org.run(*org.stop_args("-o", "json", *extra))
     report = json.loads(result.stdout)
     return next(r for r in report["results"] if r["id"] == "audit.recent-changes")
 
@@ -89,9 +89,27 @@ def test_recording_actions_follow_the_cursor_and_say_when_older_ones_were_not_re
         ]
 
     with custom_org("seed-403", busy, tmp_path) as org:
-        result = audit_result(org)
+        result = audit_result(org, "--interaction-audit")
         assert len(result["evidence"]["recording_actions"]) == 75
         assert "recording actions older than the newest 75 not read" in result["summary"]
         assert result["status"] == "warn"
         pages = [r for r in org.sandbox.requests() if r["path"].endswith("/results")]
         assert len(pages) == 3
+
+
+def test_the_interaction_audit_runs_only_when_asked_for(tmp_path: Path) -> None:
+    def busy(data: dict[str, Any]) -> None:
+        demo = data["demo"]
+        data["quality_audit"] = [recording_read(demo["conversation"], demo["recording"], 5)]
+
+    with custom_org("seed-403", busy, tmp_path) as org:
+        result = audit_result(org)
+        assert "recording_actions" not in result["evidence"]
+        assert "--interaction-audit" in result["evidence"]["recording_actions_not_looked_up"]
+        assert not [r for r in org.sandbox.requests() if "/quality/" in r["path"]]
+        assert realtime_queries(org) == 2  # the role and OAuth-client changes are still read
+        org.sandbox.reset()
+        result = org.run(*org.stop_args("-o", "json"), env={"GCDIAG_INTERACTION_AUDIT": "1"})
+        audit = next(r for r in json.loads(result.stdout)["results"] if r["id"] == "audit.recent-changes")
+        assert len(audit["evidence"]["recording_actions"]) == 1
+        assert len([r for r in org.sandbox.requests() if "/quality/" in r["path"]]) == 3

@@ -406,7 +406,7 @@ def _item(**fields: Any) -> str:
 SMOKE_FILES = [
     ("missing.yaml", "", "cannot read smoke file"),
     ("adir", None, "cannot read smoke file"),
-    ("binary.yaml", b"\xff\xfe\x00\x01", "not a text file"),
+    ("binary.yaml", b"\xff\xfe\x00\x01", "not UTF-8 text (byte 0)"),
     ("bad.yaml", "items: [\n", "malformed YAML at line 2"),
     ("empty.yaml", "", "expected a mapping with a non-empty 'items' list"),
     ("noitems.yaml", "items: []\n", "expected a mapping with a non-empty 'items' list"),

@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 
@@ -45,7 +44,7 @@ from gcdiag.sandbox import Sandbox, load_fixture
 from gcdiag.sandbox.api import Request, Response
 from gcdiag.sandbox.faults import FAULT_KINDS
 from gcdiag.sandbox.fixture import FailRule
-from gcdiag.testing import FIXTURE_DIR
+from gcdiag.testing import fixture_data
 
 from .conftest import Org
 
@@ -79,7 +78,6 @@ class Read:
 def reads_for(conversation: str) -> list[Read]:
     conv = re.escape(conversation)
     client_credentials = tuple(f for f in FIXTURES if f not in USER_TOKEN_FIXTURES)
-    quality = "/api/v2/quality/conversations/audits/query"
     return [
         Read("token_info", "GET", re.compile(r"^/api/v2/tokens/me$"), IDENTITY_CHECKS),
         Read("conversation", "GET", re.compile(rf"^/api/v2/conversations/{conv}$"), CONVERSATION_CHECKS),
@@ -113,21 +111,14 @@ def reads_for(conversation: str) -> list[Read]:
             after="token_info",
             fixtures=USER_TOKEN_FIXTURES,
         ),
-        # One realtime query per audited entity type (OAuthClient, Role), then the interaction audit query.
+        # One realtime query per audited entity type (OAuthClient, Role). The interaction audit query is made only
+        # with --interaction-audit, which these runs do not give.
         Read(
             "audit_changes",
             "POST",
             re.compile(r"^/api/v2/audits/query/realtime$"),
             ("audit.recent-changes",),
             logical=2,
-        ),
-        Read("audit_query", "POST", re.compile(rf"^{quality}$"), ("audit.recent-changes",)),
-        Read(
-            "audit_results",
-            "GET",
-            re.compile(rf"^{quality}/[^/]+/results$"),
-            ("audit.recent-changes",),
-            after="audit_query",
         ),
     ]
 
@@ -269,11 +260,6 @@ class Outcome:
             r["id"]: {**r, "_cause": causes[r["cause"]]} if r.get("cause") in causes else r
             for r in self.report["results"]
         }
-
-
-def fixture_data(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((FIXTURE_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
-    return data
 
 
 def run_plan(

@@ -55,7 +55,7 @@ def test_an_unreachable_host_is_one_line_and_exit_3(org: Org) -> None:
         lines[0].startswith("VERDICT: incomplete — cannot reach 127.0.0.1:")
         and "connection refused" in lines[0]
     )
-    assert any(line.startswith("14 checks not run: no token") for line in lines), result.stdout
+    assert any(line.startswith("15 checks not run: no token") for line in lines), result.stdout
     assert any("--api-url" in line and "proxy" in line for line in lines), result.stdout
     assert result.stdout.count("connection refused") == 1  # said once
 
@@ -64,7 +64,7 @@ def test_an_unreachable_host_is_one_line_and_exit_3(org: Org) -> None:
     assert cause["kind"] == "unreachable" and cause["stops"] is True and cause["label"] == "no token"
     assert document["requests"][cause["request"]]["path"] == "/oauth/token"
     errors = [r for r in document["results"] if r["status"] == "error"]
-    assert len(errors) == 14 and all(r["cause"] == cause["id"] for r in errors)
+    assert len(errors) == 15 and all(r["cause"] == cause["id"] for r in errors)
     assert all(r["summary"] == "not run: no token" and not r.get("fix") for r in errors)  # not repeated
 
 

@@ -59,9 +59,9 @@ def test_only_lists_what_ran_and_counts_the_rest(org: Org) -> None:
     text = org.run(*org.stop_args("--only", "auth.permissions", "--only", "endpoint.exists")).stdout
     rows = [line.split()[0] for line in text.splitlines()[2:] if line and not line.startswith(" ")]
     assert rows[:2] == ["endpoint.exists", "auth.permissions"]
-    assert "14 other checks left out by --only/--skip" in text
+    assert "16 other checks left out by --only/--skip" in text
     assert "auth.token" not in text
     document = yaml.safe_load(org.run(*org.stop_args("--only", "auth.permissions", "-o", "yaml")).stdout)
     assert [r["id"] for r in document["results"]] == ["auth.permissions"]
-    assert len(document["left_out"]["checks"]) == 15
+    assert len(document["left_out"]["checks"]) == 17
     assert document["left_out"]["reason"] == "left out by --only/--skip"

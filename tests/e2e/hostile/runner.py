@@ -18,7 +18,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -126,6 +126,7 @@ def run_gcdiag(
     timeout: float = HARD_LIMIT_S,
     stdin: IO[Any] | int | None = subprocess.DEVNULL,
     signal_at: float | None = None,
+    signal_when: Callable[[], bool] | None = None,
     signal_number: int = signal.SIGINT,
     close_stdout: bool = False,
     memory_kill_mb: float = MEMORY_KILL_MB,
@@ -134,7 +135,9 @@ def run_gcdiag(
     """``python -m gcdiag ARGS`` with a hard time limit; stdout/stderr go through files (no pipe dead-locks).
 
     ``close_stdout``: stdout is a pipe whose reading end is closed at once (``gcdiag ... | head -c0``).
-    ``signal_at``: send ``signal_number`` to gcdiag that many seconds after the start.
+    ``signal_at``: send ``signal_number`` to gcdiag that many seconds after the start, and (``signal_when``) once
+    that condition holds too (e.g. a request reached the server: the child is past its start-up, which a busy
+    machine can stretch beyond any fixed delay).
     """
     out_path, err_path, info = tmp / "child.stdout", tmp / "child.stderr", tmp / "child.info"
     info.unlink(missing_ok=True)
@@ -176,7 +179,13 @@ def run_gcdiag(
                     proc.kill()  # the launcher itself never got as far as starting gcdiag
                 _, status, _usage = os.wait4(proc.pid, 0)
                 break
-            if signal_at is not None and signalled is None and child is not None and now - start >= signal_at:
+            if (
+                signal_at is not None
+                and signalled is None
+                and child is not None
+                and now - start >= signal_at
+                and (signal_when is None or signal_when())
+            ):
                 os.kill(child, signal_number)
                 signalled = now
             time.sleep(0.02)

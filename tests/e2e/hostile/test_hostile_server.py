@@ -175,7 +175,9 @@ def test_run_deadline_bounds_many_slow_answers(
 def test_ctrl_c_against_a_hung_server(deadlines: str, target: Target, home: Path, tmp_path: Path) -> None:
     # "relaxed": the 10 s request deadline is far away, so only Ctrl-C can end the run within a second.
     target.server.set_mode("hang")
-    run = diagnose(target, home, tmp_path, signal_at=1.0, timeout=3.0, deadlines=deadlines)
+    # Ctrl-C a second in, while a request hangs (not while a busy machine is still starting the child).
+    hung = lambda: bool(target.server.requests())  # noqa: E731
+    run = diagnose(target, home, tmp_path, signal_at=1.0, signal_when=hung, timeout=8.0, deadlines=deadlines)
     assert run.killed is None and run.signalled_after is not None, run.describe()
     assert run.signalled_after <= 1.0, f"ended {run.signalled_after:.2f} s after SIGINT"
     assert run.code == 130, run.describe()

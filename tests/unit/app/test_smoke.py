@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gcdiag.app.smoke import expectation, run_smoke, smoke_exit_code
+from gcdiag.app.smoke import expectation, rate_limit_wait_text, run_smoke, smoke_exit_code, smoke_summary
 from gcdiag.inputs.smoke_file import SmokeError, SmokeItem, load_smoke_file
 from gcdiag.report.model import CheckResult, Outcome, Report, Status, Verdict
 
@@ -113,3 +113,12 @@ def test_exit_codes_and_run() -> None:
     )
     assert code == 0 and len(reports) == 2 and reports[0].results[-1].id == "smoke.expectation"
     assert sorted(seen) == [(1, 2), (2, 2)]
+
+
+def test_the_progress_says_when_the_rate_limit_makes_smoke_wait_and_the_summary_splits_the_time() -> None:
+    assert rate_limit_wait_text(58.4, 300) == "waiting 58 s for the rate limit (300 requests/min per token)"
+    line = smoke_summary(200, 200, 408, 62.6, 60.1, 0)
+    assert line == (
+        "smoke: 200/200 item(s) as expected; 408 request(s) (2.04 per item); 62.6 s: 2.5 s of work, "
+        "60.1 s waiting for the rate limit; exit 0"
+    )

@@ -20,6 +20,7 @@ from gcdiag.testing.facts import (
     CATALOG,
     CONV,
     ENV,
+    ENV_CAN_I,
     HOME,
     PAUSER,
     REC,
@@ -33,6 +34,7 @@ from gcdiag.testing.facts import (
     permitted,
     recordings,
     target,
+    target_ids,
 )
 
 DISCONNECTER = Role("role-disc", "Call Control", ("conversation:communication:disconnect",))
@@ -408,6 +410,22 @@ CASES: list[Case] = [
     ),
     Case(
         "auth.division",
+        Status.FAIL,
+        "only in Home (Home), but the conversation is in Support ({SUPPORT}); assuming "
+        "conversation:recording:pauseOthers is division-aware: GET /api/v2/authorization/permissions did not say "
+        "(unconfirmed)".replace("{SUPPORT}", SUPPORT).replace("Home (Home)", f"Home ({HOME})"),
+        lambda: {
+            "identity": identity(),
+            "target_call": target(),
+            "target_divisions": where(),
+            "grants": grants((PAUSER, HOME)),
+            "permission_info": {"conversation:recording:pauseOthers": None},
+        },
+        lambda: {"permitted_divisions": denied("permitted_divisions", 400, "bad.request")},
+        name="division-awareness-assumed-in-the-summary",
+    ),
+    Case(
+        "auth.division",
         Status.PASS,
         "not division-aware",
         lambda: {
@@ -466,9 +484,22 @@ CASES: list[Case] = [
     Case(
         "auth.division",
         Status.WARN,
-        "the call succeeds only for objects in that division",
+        "the call succeeds only for objects in that division; assuming conversation:recording:pauseOthers is "
+        "division-aware",
         lambda: {"identity": identity(), "target_call": target(), "grants": grants((PAUSER, HOME))},
         name="no-target-some-divisions",
+    ),
+    Case(
+        "auth.division",
+        Status.WARN,
+        "the call succeeds only for objects in that division",
+        lambda: {
+            "identity": identity(),
+            "target_call": target(),
+            "grants": grants((PAUSER, HOME)),
+            "permission_info": {"conversation:recording:pauseOthers": True},
+        },
+        name="no-target-some-divisions-known-aware",
     ),
     Case(
         "auth.division",
@@ -535,43 +566,247 @@ CASES: list[Case] = [
         },
         name="user-not-participant",
     ),
+    Case(
+        "auth.participant",
+        Status.WARN,
+        "depends on the conversation (write its id in the path)",
+        lambda: {
+            "identity": identity("user"),
+            "target_call": given_call(CATALOG, ("PATCH", "/api/v2/conversations/calls/{conversationId}")),
+            "target_ids": target_ids(None, None),
+        },
+        name="can-i-placeholder",
+    ),
+    Case(
+        "auth.participant",
+        Status.FAIL,
+        "can never be a participant",
+        lambda: {
+            "identity": identity(),
+            "target_call": given_call(CATALOG, ("PATCH", f"/api/v2/conversations/calls/{CONV}")),
+            "target_ids": target_ids(from_path=("conversationId",)),
+        },
+        name="can-i-client-credentials",
+    ),
+    # auth.user-context
+    Case(
+        "auth.user-context",
+        Status.SKIP,
+        "not a call that needs a user",
+        lambda: {"identity": identity(), "target_call": target()},
+    ),
+    Case(
+        "auth.user-context",
+        Status.FAIL,
+        "needs a user, and a client-credentials token has none",
+        lambda: {"identity": identity(), "target_call": given_call(CATALOG, ("GET", "/api/v2/users/me"))},
+    ),
+    Case(
+        "auth.user-context",
+        Status.PASS,
+        "the token is Sam Agent's",
+        lambda: {
+            "identity": identity("user"),
+            "target_call": given_call(CATALOG, ("GET", "/api/v2/users/me")),
+        },
+    ),
+    Case(
+        "auth.user-context",
+        Status.ERROR,
+        "could not tell whether the token has one",
+        lambda: {
+            "identity": identity("unknown", grant_type=None),
+            "target_call": given_call(CATALOG, ("GET", "/api/v2/users/me")),
+        },
+        name="unknown-kind",
+    ),
     # conversation.found
     Case(
         "conversation.found",
         Status.PASS,
         "Support",
-        lambda: {"inputs": inputs(), "environment": ENV, "conversation": conversation()},
+        lambda: {"target_ids": target_ids(), "environment": ENV, "conversation": conversation()},
     ),
     Case(
         "conversation.found",
         Status.FAIL,
-        "was not found at https://api.mypurecloud.com",
-        lambda: {"inputs": inputs(), "environment": ENV},
+        "It is not a user's id either",
+        lambda: {"target_ids": target_ids(), "environment": ENV},
         lambda: {"conversation": denied("conversation", 404, "not.found")},
+    ),
+    Case(
+        "conversation.found",
+        Status.FAIL,
+        "is not a conversation id: it is the id of the user 'Sam Agent'",
+        lambda: {
+            "target_ids": target_ids(from_path=("conversationId",)),
+            "environment": ENV_CAN_I,
+            "id_kind": {
+                "id": CONV,
+                "kind": "user",
+                "name": "Sam Agent",
+                "request": "GET /api/v2/users/{userId}",
+            },
+        },
+        lambda: {"conversation": denied("conversation", 404, "not.found")},
+        name="user-id",
+    ),
+    Case(
+        "conversation.found",
+        Status.FAIL,
+        "Whether it is a user's id gcdiag could not tell (could not read id_kind: GET x → 403",
+        lambda: {"target_ids": target_ids(from_path=("conversationId",)), "environment": ENV_CAN_I},
+        lambda: {
+            "conversation": denied("conversation", 404, "not.found"),
+            "id_kind": denied("id_kind", 403, "missing.permissions"),
+        },
+        name="user-lookup-refused",
+    ),
+    Case(
+        "conversation.found",
+        Status.SKIP,
+        "names no conversation id",
+        lambda: {"target_ids": target_ids(None, None), "environment": ENV_CAN_I},
+        name="placeholder",
     ),
     Case(
         "conversation.found",
         Status.ERROR,
         "not run: GET x refused (403)",
-        lambda: {"inputs": inputs(), "environment": ENV},
+        lambda: {"target_ids": target_ids(), "environment": ENV},
         lambda: {"conversation": denied("conversation")},
     ),
+    # conversation.path-ids
+    Case(
+        "conversation.path-ids",
+        Status.SKIP,
+        "no participant or recording id",
+        lambda: {"target_ids": target_ids(), "conversation": conversation()},
+    ),
+    Case(
+        "conversation.path-ids",
+        Status.PASS,
+        "participant p-customer (customer) and recording",
+        lambda: {
+            "target_ids": target_ids(
+                participant_id="p-customer", from_path=("conversationId", "participantId", "recordingId")
+            ),
+            "conversation": conversation(),
+            "path_recordings": recordings(),
+        },
+    ),
+    Case(
+        "conversation.path-ids",
+        Status.FAIL,
+        "user-1 is not a participant of conversation "
+        f"{CONV}: it is the user id of the participant p-agent (agent); the participant's own id is p-agent",
+        lambda: {
+            "target_ids": target_ids(participant_id="user-1", from_path=("conversationId", "participantId")),
+            "conversation": conversation(),
+        },
+        name="user-id-as-participant",
+    ),
+    Case(
+        "conversation.path-ids",
+        Status.FAIL,
+        f"{REC} is not a participant of conversation {CONV}: it is the id of a recording",
+        lambda: {
+            "target_ids": target_ids(participant_id=REC, from_path=("conversationId", "participantId")),
+            "conversation": conversation(),
+            "path_recordings": recordings(),
+        },
+        name="recording-id-as-participant",
+    ),
+    Case(
+        "conversation.path-ids",
+        Status.FAIL,
+        f"p-agent is not a recording of conversation {CONV}: it is the id of the participant p-agent (agent)",
+        lambda: {
+            "target_ids": target_ids(recording_id="p-agent", from_path=("conversationId", "recordingId")),
+            "conversation": conversation(),
+            "path_recordings": recordings(),
+        },
+        name="participant-id-as-recording",
+    ),
+    Case(
+        "conversation.path-ids",
+        Status.FAIL,
+        "is not a participant of conversation",
+        lambda: {
+            "target_ids": target_ids(participant_id="nobody", from_path=("conversationId", "participantId")),
+            "conversation": conversation(),
+        },
+        name="unknown-participant",
+    ),
+    Case(
+        "conversation.path-ids",
+        Status.ERROR,
+        "not run: GET x refused (403)",
+        lambda: {
+            "target_ids": target_ids(recording_id="r-other", from_path=("conversationId", "recordingId")),
+            "conversation": conversation(),
+        },
+        lambda: {"path_recordings": denied("recordings")},
+        name="recordings-unread",
+    ),
     # conversation.state
-    Case("conversation.state", Status.PASS, "the call is live", lambda: {"conversation": conversation()}),
+    Case(
+        "conversation.state",
+        Status.PASS,
+        "the call is live",
+        lambda: {
+            "conversation": conversation(),
+            "target_ids": target_ids(),
+            "target_call": target(),
+            "environment": ENV,
+        },
+    ),
     Case(
         "conversation.state",
         Status.FAIL,
         "the call ended",
-        lambda: {"conversation": conversation(endTime="2026-11-28T10:05:00.000Z")},
+        lambda: {
+            "conversation": conversation(endTime="2026-11-28T10:05:00.000Z"),
+            "target_ids": target_ids(),
+            "target_call": target(),
+            "environment": ENV,
+        },
     ),
     Case(
         "conversation.state",
         Status.FAIL,
         "no participant has a connected call",
         lambda: {
-            "conversation": conversation(participants=[{"id": "p", "calls": [{"state": "disconnected"}]}])
+            "conversation": conversation(participants=[{"id": "p", "calls": [{"state": "disconnected"}]}]),
+            "target_ids": target_ids(),
+            "target_call": target(),
+            "environment": ENV,
         },
         name="no-connected",
+    ),
+    Case(
+        "conversation.state",
+        Status.SKIP,
+        "does not act on a live recording",
+        lambda: {
+            "conversation": conversation(endTime="2026-11-28T10:05:00.000Z"),
+            "target_ids": target_ids(from_path=("conversationId",)),
+            "target_call": given_call(CATALOG, ("GET", f"/api/v2/conversations/{CONV}")),
+            "environment": ENV_CAN_I,
+        },
+        name="can-i-read",
+    ),
+    Case(
+        "conversation.state",
+        Status.FAIL,
+        "the call ended",
+        lambda: {
+            "conversation": conversation(endTime="2026-11-28T10:05:00.000Z"),
+            "target_ids": target_ids(from_path=("conversationId",)),
+            "target_call": given_call(CATALOG, ("PUT", f"/api/v2/conversations/calls/{CONV}/recordingstate")),
+            "environment": ENV_CAN_I,
+        },
+        name="can-i-pause",
     ),
     # recording.state
     Case("recording.state", Status.PASS, "recording is active", lambda: {"conversation": conversation()}),
@@ -784,6 +1019,22 @@ CASES: list[Case] = [
             "interaction_audits": InteractionAudits((audit_entry(REC, "Recording"),), more=True),
         },
         name="older-actions",
+    ),
+    # --interaction-audit not given (the default): no value and no problem; the check says it did not look
+    Case(
+        "audit.recent-changes",
+        Status.PASS,
+        "were not looked up: the interaction audit query is slow",
+        lambda: {"inputs": inputs(), "audit_changes": audit_changes(), "interaction_audits": None},
+        name="interaction-audit-off",
+    ),
+    Case(
+        "audit.recent-changes",
+        Status.ERROR,
+        "not run: GET x refused (403)",
+        lambda: {"inputs": inputs(), "interaction_audits": None},
+        lambda: {"audit_changes": denied("audit_changes")},
+        name="interaction-audit-off-and-changes-denied",
     ),
     Case(
         "audit.recent-changes",

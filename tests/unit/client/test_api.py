@@ -723,6 +723,36 @@ def test_limiter_allows_n_per_minute_then_waits() -> None:
     assert limiter.acquire() > 0
 
 
+def test_the_limiter_says_when_requests_start_waiting_and_counts_the_wait_once() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(2, clock=clock, sleep=clock.sleep, margin=0.0)
+    told: list[float] = []
+    limiter.on_wait = told.append
+    assert limiter.acquire() == 0.0 and limiter.acquire() == 0.0 and limiter.waited == 0.0
+    assert limiter.acquire() == pytest.approx(60.0)
+    assert told == [pytest.approx(60.0)] and limiter.waited == pytest.approx(60.0)
+    # Full again; no slot for 60 s within a 1 s deadline: not waited, not told, not counted.
+    assert limiter.acquire() == 0.0
+    assert limiter.acquire(within=1.0) is None and len(told) == 1 and limiter.waited == pytest.approx(60.0)
+
+
+def test_waiting_for_room_takes_nothing_and_waits_until_enough_slots_are_free() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(3, clock=clock, sleep=clock.sleep, margin=0.0)
+    assert limiter.wait_for_room(2) == 0.0
+    limiter.acquire()
+    clock.now += 10
+    limiter.acquire()
+    clock.now += 10
+    limiter.acquire()  # stamps at 0, 10, 20: full
+    told: list[float] = []
+    limiter.on_wait = told.append
+    # Two slots: the stamps of 0 and 10 must leave the window, at 60 and 70.
+    assert limiter.wait_for_room(2) == pytest.approx(50.0) and clock.now == pytest.approx(70.0)
+    assert told == [pytest.approx(50.0)] and limiter.waited == pytest.approx(50.0)
+    assert limiter.acquire() == 0.0 and limiter.acquire() == 0.0  # nothing was taken: both slots are there
+
+
 def test_the_limiter_does_not_wait_past_a_deadline() -> None:
     clock = FakeClock()
     limiter = RateLimiter(2, clock=clock, sleep=clock.sleep, margin=0.0)

@@ -16,7 +16,7 @@ from gcdiag.client.response import ApiResponse
 from gcdiag.facts.context import RunContext
 from gcdiag.facts.engine import Facts
 from gcdiag.facts.registry import fact_definitions
-from gcdiag.facts.types import GrantSet, Identity, TargetDivisions
+from gcdiag.facts.types import GrantSet, Identity, TargetDivisions, TargetIds
 from gcdiag.genesys.catalog import CatalogChoice, load_bundled
 from gcdiag.genesys.constants import TOKEN_PATH
 from gcdiag.inputs.model import Inputs
@@ -113,6 +113,7 @@ def facts_on(
     inspector: FakeReader | None = None,
     *,
     client_credentials: bool = True,
+    scenario: str = "recording-stop",
     **inputs: Any,
 ) -> Iterator[Facts]:
     ctx = RunContext(
@@ -126,6 +127,7 @@ def facts_on(
         poll_interval=0.0,
         # With client credentials the client id is known before any request (gcdiag logged in with it).
         subject_client_id=CLIENT if client_credentials else None,
+        scenario=scenario,
     )
     with Facts(fact_definitions(), ctx) as facts:
         yield facts
@@ -316,9 +318,17 @@ def test_interaction_audits_are_polled_to_completion_and_read_newest_first(state
             ),
         },
     )
-    with facts_on(subject, conversation_id=CONV) as facts:
+    with facts_on(subject, conversation_id=CONV, interaction_audit=True) as facts:
         audits = facts.get("interaction_audits")
     assert audits.entries == ({"action": "Update", "entityType": "Recording"},) and not audits.more
+
+
+def test_the_interaction_audit_is_not_read_unless_asked_for() -> None:
+    # No route: any request would fail the look-up; not asked for, it sends none and has no value.
+    subject = FakeReader("subject", {})
+    with facts_on(subject, conversation_id=CONV) as facts:
+        assert facts.outcome("interaction_audits") == (None, None)
+        assert facts.provenance("interaction_audits") == []
 
 
 # --- shapes: an answer of the wrong shape is an error naming the field, never a fact (#13) -------------------
@@ -422,3 +432,95 @@ def test_a_role_answer_for_another_role_is_refused() -> None:
     assert (
         error is not None and f"id is {OTHER}, not {ROLE}: the answer is about another role" in error.reason
     )
+
+
+# --- can-i with concrete ids: the ids in the path are read, as recording-stop reads its conversation ------------
+
+PART = "53847d57-2f06-4e00-9de4-2e0933a394db"
+USER = "58f98699-ce85-4243-b020-ebfa5f75e52d"
+CONVERSATION = (
+    200,
+    {"id": CONV, "divisions": [{"division": {"id": SUPPORT, "name": "Support"}, "entities": []}]},
+)
+
+
+def test_can_i_takes_its_ids_from_the_path_and_checks_the_conversation_in_its_own_divisions() -> None:
+    inspector = FakeReader("inspector", {"GET /api/v2/conversations/{conversationId}": CONVERSATION})
+    call = ("PATCH", f"/api/v2/conversations/calls/{CONV.upper()}/participants/{PART}")
+    with facts_on(
+        FakeReader("subject", {}), inspector, scenario="can-i", call=call, division="Home"
+    ) as facts:
+        ids: TargetIds = facts.get("target_ids")
+        where: TargetDivisions = facts.get("target_divisions")
+    assert ids == TargetIds(
+        CONV, None, PART, ("conversationId", "participantId")
+    )  # ids normalised to lower case
+    assert where.ids == (SUPPORT,) and where.source == "conversation"
+    assert "--division Home not used" in where.label
+
+
+def test_can_i_with_placeholders_reads_no_conversation() -> None:
+    inspector = FakeReader("inspector", {})  # any request would fail the test
+    call = ("PUT", "/api/v2/conversations/calls/{conversationId}/recordingstate")
+    with facts_on(FakeReader("subject", {}), inspector, scenario="can-i", call=call) as facts:
+        assert facts.get("target_ids") == TargetIds()
+        assert facts.get("target_divisions") is None
+        assert facts.get("id_kind") is None
+    assert inspector.log == []
+
+
+@pytest.mark.parametrize(
+    ("user_answer", "kind"),
+    [((200, {"id": USER, "name": "Dana Supervisor"}), "user"), ((404, {"code": "not.found"}), None)],
+)
+def test_a_conversation_id_not_found_is_looked_up_as_a_user(
+    user_answer: tuple[int, Any], kind: str | None
+) -> None:
+    inspector = FakeReader(
+        "inspector",
+        {
+            "GET /api/v2/conversations/{conversationId}": (404, {"code": "not.found"}),
+            "GET /api/v2/users/{userId}": user_answer,
+        },
+    )
+    call = ("PUT", f"/api/v2/conversations/calls/{USER}/recordingstate")
+    with facts_on(FakeReader("subject", {}), inspector, scenario="can-i", call=call) as facts:
+        found = facts.get("id_kind")
+    assert (found or {}).get("kind") == kind
+    if kind:
+        assert found == {
+            "id": USER,
+            "kind": "user",
+            "name": "Dana Supervisor",
+            "request": "GET /api/v2/users/{userId}",
+        }
+
+
+def test_a_conversation_that_was_found_is_not_looked_up_as_a_user() -> None:
+    inspector = FakeReader("inspector", {"GET /api/v2/conversations/{conversationId}": CONVERSATION})
+    with facts_on(FakeReader("subject", {}), inspector, conversation_id=CONV) as facts:
+        assert facts.get("id_kind") is None
+    assert [t for _, t, _ in inspector.log] == ["/api/v2/conversations/{conversationId}"]
+
+
+def test_the_recordings_are_read_only_when_an_id_in_the_path_needs_them() -> None:
+    recordings = (200, [{"id": "r1", "conversationId": CONV, "recordingFileRole": "ADHOC"}])
+    conversation = (200, {**CONVERSATION[1], "participants": [{"id": PART, "purpose": "customer"}]})
+    routes = {
+        "GET /api/v2/conversations/{conversationId}": conversation,
+        "GET /api/v2/conversations/{conversationId}/recordings": recordings,
+    }
+    flag = f"/api/v2/conversations/calls/{CONV}/participants/"
+    for path, read in (
+        (flag + PART, False),
+        (flag + USER, True),
+        (f"/api/v2/conversations/{CONV}/recordings/{USER}", True),
+    ):
+        inspector = FakeReader("inspector", routes)
+        call = ("PATCH" if "participants" in path else "GET", path)
+        with facts_on(FakeReader("subject", {}), inspector, scenario="can-i", call=call) as facts:
+            found = facts.get("path_recordings")
+        assert (found is not None) is read, path
+        assert (
+            "/api/v2/conversations/{conversationId}/recordings" in [t for _, t, _ in inspector.log]
+        ) is read

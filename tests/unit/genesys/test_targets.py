@@ -108,3 +108,12 @@ def test_without_recorders_state_the_recordings_and_the_recording_flag_are_used(
     assert running_kinds(conv, [{"recordingFileRole": "ADHOC"}]) == ("ADHOC",)
     assert running_kinds(conv, None) == ()
     assert recording_participant(conv) == "p-a"
+
+
+def test_path_params_are_the_ids_given_concretely() -> None:
+    call = given_call(
+        CATALOG, ("PATCH", f"/api/v2/conversations/calls/{CONV}/participants/{{participantId}}")
+    )
+    assert call.path == "/api/v2/conversations/calls/{conversationId}/participants/{participantId}"
+    assert call.path_params == {"conversationId": CONV}  # a {placeholder} is not a value
+    assert given_call(CATALOG, ("GET", "/api/v2/nothing/here")).path_params == {}

@@ -277,6 +277,12 @@ def test_importing_render_stays_light() -> None:
     assert out.strip() == "[]"
 
 
+def test_the_table_renderer_does_not_import_yaml() -> None:
+    code = "import sys, gcdiag.render.table; print('yaml' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
 def test_sample_report_is_valid_and_covers_what_the_goldens_need() -> None:
     report = sample_report()
     validate_report_dict(report.to_dict())

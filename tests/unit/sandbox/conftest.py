@@ -13,14 +13,9 @@ import yaml
 import gcdiag.sandbox
 from gcdiag.sandbox import Sandbox, load_fixture
 from gcdiag.sandbox.fixture import Org
+from gcdiag.testing import fixture_data as fixture_data  # re-exported for the tests here
 
 FIXTURE_DIR = Path(gcdiag.sandbox.__file__).parent / "fixtures"
-
-
-def fixture_data(name: str) -> dict[str, Any]:
-    """The raw YAML of a built-in fixture, to derive variants from."""
-    data: dict[str, Any] = yaml.safe_load((FIXTURE_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
-    return data
 
 
 class Api:

@@ -10,8 +10,9 @@ from typing import Any
 import requests
 
 from gcdiag.sandbox import vocab
+from gcdiag.testing import fixture_data
 
-from .conftest import Api, as_client, client_token, fixture_data, inspector, subject
+from .conftest import Api, as_client, client_token, inspector, subject
 
 PAUSE = "conversation:recording:pauseOthers"
 PAUSED = {"recordingState": "PAUSED"}
@@ -314,9 +315,22 @@ def test_permission_catalog_reports_division_awareness(sandbox: Callable[..., An
         for perms in collection["permissionMap"].values()
         for p in perms
     }
-    assert flat[PAUSE]["divisionAware"] is True
-    assert flat["recording:recording:view"]["divisionAware"] is True
-    assert "divisionAware" not in flat["oauth:client:view"]  # unknown: left out rather than guessed
+    # Unknown: left out rather than guessed. The sandbox's own assumption (conversation:* and recording:* are
+    # division-aware, UNCONFIRMED) is enforced but never served as Genesys' answer.
+    assert "divisionAware" not in flat[PAUSE]
+    assert "divisionAware" not in flat["recording:recording:view"]
+    assert "divisionAware" not in flat["oauth:client:view"]
+    assert sb.org.division_aware(PAUSE) is True  # what the sandbox enforces
+    sb.org.permission_catalog[PAUSE] = False  # a fixture's permission_catalog declares it: then it is served
+    body = subject(sb).json("/api/v2/authorization/permissions", params={"pageSize": 100})
+    served = [
+        p
+        for collection in body["entities"]
+        for perms in collection["permissionMap"].values()
+        for p in perms
+        if f"{p['domain']}:{p['entityType']}:{p['action']}" == PAUSE
+    ]
+    assert served[0]["divisionAware"] is False
     assert body["pageCount"] == 1 and body["total"] == len(body["entities"])
 
 

@@ -8,7 +8,9 @@ from typing import Any
 
 import requests
 
-from .conftest import Api, as_client, fixture_data, inspector, subject
+from gcdiag.testing import fixture_data
+
+from .conftest import Api, as_client, inspector, subject
 from .test_api import PAUSED, assert_error, recordingstate
 
 INTERVAL = "2000-01-01T00:00:00.000Z/2100-01-01T00:00:00.000Z"

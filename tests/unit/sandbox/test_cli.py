@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import requests
 from click.testing import CliRunner
@@ -104,3 +105,42 @@ def test_importing_the_cli_does_not_import_the_server() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_serve_tls_on_two_ports_prints_the_login_url_and_the_ca_bundle() -> None:
+    proc = serve("--org", "healthy", "--port", "0", "--login-port", "0", "--tls")
+    try:
+        assert proc.stdout is not None
+        api = proc.stdout.readline().strip().removeprefix("listening on ")
+        login = proc.stdout.readline().strip().removeprefix("login on ")
+        ca = proc.stdout.readline().strip().removeprefix("ca bundle ")
+        assert (
+            api.startswith("https://127.0.0.1:") and login.startswith("https://127.0.0.1:") and api != login
+        )
+        assert Path(ca).is_file()
+        token = requests.post(
+            login + "/oauth/token",
+            auth=(
+                "0a8f48f1-e321-4739-8a6a-737db7484ca9",
+                "sandbox-fake-secret-integration-fpB4QDcfUvr3xW0P49QhL",
+            ),
+            data={"grant_type": "client_credentials"},
+            timeout=10,
+            verify=ca,
+        )
+        assert token.status_code == 200
+        # The API host does not serve the token endpoint, nor the login host the API.
+        assert requests.post(api + "/oauth/token", timeout=10, verify=ca).status_code == 404
+        assert requests.get(login + "/api/v2/tokens/me", timeout=10, verify=ca).status_code == 404
+    finally:
+        code, err = stop(proc)
+    assert code == 0 and "login URL on its own port" in err
+    assert not Path(ca).exists()  # the CA made at start-up leaves with the server
+
+
+def test_serve_tls_without_trustme_says_how_to_install_it(monkeypatch: Any) -> None:
+    monkeypatch.setitem(sys.modules, "trustme", None)  # import trustme raises ImportError
+    result = CliRunner().invoke(sandbox, ["serve", "--tls", "--port", "0"])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "pip install 'gcdiag[sandbox-tls]'" in lines[0], result.output

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from gcdiag.sandbox import FixtureError, load_fixture
+from gcdiag.testing import fixture_data
 
-from .conftest import fixture_data, inspector
+from .conftest import inspector
 
 PAUSE = "conversation:recording:pauseOthers"
 

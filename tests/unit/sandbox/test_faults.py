@@ -14,8 +14,9 @@ import requests
 
 from gcdiag.sandbox.faults import FAULT_KINDS, FaultPlan, RateLimiter
 from gcdiag.sandbox.fixture import FailRule
+from gcdiag.testing import fixture_data
 
-from .conftest import Api, as_client, fixture_data, subject
+from .conftest import Api, as_client, subject
 
 TOKENS_ME = "/api/v2/tokens/me"
 

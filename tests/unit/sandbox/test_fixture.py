@@ -13,8 +13,7 @@ from gcdiag.genesys.authz import Policy
 from gcdiag.sandbox import FixtureError, builtin_fixtures, load_fixture
 from gcdiag.sandbox.fixture import load_text
 from gcdiag.sandbox.vocab import KNOWN_SCOPES
-
-from .conftest import fixture_data
+from gcdiag.testing import fixture_data
 
 BUILTINS = [
     "call-ended",

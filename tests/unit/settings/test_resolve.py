@@ -17,6 +17,7 @@ PROFILE_SECRET = "profile-secret-value-555"
 FLAG_KEYS = [
     "region",
     "api_url",
+    "ca_bundle",
     "login_url",
     "client_id",
     "client_secret",
@@ -513,3 +514,14 @@ def test_a_profile_names_the_inspector(tmp_path: Path) -> None:
     assert s.inspector is not None and s.inspector.kind == "token"  # the variables still win
     with pytest.raises(SettingsError, match="no profile 'nope'"):
         resolve_settings(flags(inspector_profile="nope"), {}, gc_config_path=config)
+
+
+def test_ca_bundle_from_the_flag_or_the_environment_must_be_a_file(tmp_path: Path) -> None:
+    pem = tmp_path / "ca.pem"
+    pem.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    assert resolve_settings(flags(ca_bundle=str(pem)), {}).ca_bundle == str(pem)
+    from_env = resolve_settings(flags(), {"GCDIAG_CA_BUNDLE": str(pem)})
+    assert from_env.ca_bundle == str(pem) and from_env.sources["ca_bundle"] == "env"
+    assert resolve_settings(flags(), {}).ca_bundle is None
+    with pytest.raises(SettingsError, match="--ca-bundle: no such file"):
+        resolve_settings(flags(ca_bundle=str(tmp_path / "missing.pem")), {})
