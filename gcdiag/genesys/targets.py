@@ -452,10 +452,11 @@ def also_running(target: TargetCall, held: bool | None = None) -> list[str]:
 
 
 def chosen_flag_step(target: TargetCall) -> str | None:
-    """When gcdiag chose the participant-flag call itself (no --call, or one that is no operation), the step that
-    names it concretely — the participant whose ad hoc recording runs — so the fix says which call to make once
-    the identity may make it. None for a call the user gave (its participant is judged by recording.participant)."""
-    if target.route != "participant-flag" or target.given_exists or not target.participant_id:
+    """When gcdiag chose the participant-flag call itself (no --call), the step that names it concretely — the
+    participant whose ad hoc recording runs — so the fix says which call to make once the identity may make it.
+    None for a call the user gave: its participant is judged by recording.participant, and a --call that is no
+    operation already gets "Instead call …" from endpoint.exists (one step, not two)."""
+    if target.route != "participant-flag" or target.given is not None or not target.participant_id:
         return None
     if target.participant_id.startswith("{"):
         return None

@@ -128,3 +128,21 @@ def test_without_the_recordings_list_the_recorders_state_decides_the_kind() -> N
     finding = run_check(CHECKS["recording.kind"], target_call=both)
     assert finding.status is Status.WARN and finding.basis is Basis.INFERRED
     assert finding.evidence["kind_from"] == "recordersState" and AGENT_FLAG in finding.fix[0]
+
+
+def test_a_stop_call_that_does_not_exist_gets_the_flag_call_once() -> None:
+    """endpoint.exists says "Instead call PATCH …/participants/p-agent"; auth.permissions does not repeat it."""
+    from gcdiag.pipeline.runner import ordered_fix
+    from gcdiag.report.model import CheckResult
+    from gcdiag.testing.facts import ENV
+
+    stop = "POST /api/v2/recording/recordings/{recordingId}/actions/stop"
+    call = target(stop, "ADHOC", conv=adhoc_on_agent())
+    assert call.route == "participant-flag" and call.participant_id == "p-agent"
+    exists = run_check(CHECKS["endpoint.exists"], target_call=call, environment=ENV)
+    results = [
+        CheckResult("endpoint.exists", "t", exists.status, True, exists.summary, fix=exists.fix),
+        CheckResult("auth.permissions", "t", Status.FAIL, True, "lacks", fix=_permissions(stop)),
+    ]
+    fix, _ = ordered_fix(results)
+    assert sum("/participants/p-agent" in step for step in fix) == 1
