@@ -849,7 +849,9 @@ def _without_target_division(ptype: str | None, perms: list[str], facts: FactVie
             Status.PASS, "held in all divisions (*): whatever the target's division, a grant covers it"
         )
     where = ", ".join(sorted({c.division for c in held}))
-    assumed = _assumed_text([p for p in perms if aware.get(p) is None])  # evaluated with no target: say it here
+    assumed = _assumed_text(
+        [p for p in perms if aware.get(p) is None]
+    )  # evaluated with no target: say it here
     return Finding(
         Status.WARN,
         f"held only in {where}: the call succeeds only for objects in "

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from gcdiag.facts.types import GrantSet
-from gcdiag.genesys.authz import evaluate
+from gcdiag.genesys.authz import Grant
 from gcdiag.genesys.targets import (
-    FLAG_PERMISSIONS,
     PARTICIPANT_FLAG,
     SECURE_PAUSE,
     SECURE_PAUSE_COVERS_ADHOC,
-    SECURE_PAUSE_PERMISSION,
     TargetCall,
     also_running,
     flag_needs,
+    other_call_held,
 )
 from gcdiag.pipeline import Basis, Because, FactView, Finding, Status, check, unseen
 
@@ -134,7 +134,7 @@ def recording_kind(facts: FactView) -> Finding:
                 Status.WARN,
                 f"the participant recording flag switches off only the ad hoc recording{whose}; the policy "
                 "(CUSTOMER_EXPERIENCE) recording keeps running",
-                fix=tuple(also_running(target, _other_call_held(facts, target))),
+                fix=tuple(also_running(target, _grants(facts))),
                 evidence={**evidence, "running": list(target.running_kinds)},
             )
         if target.route == "participant-flag":
@@ -153,7 +153,7 @@ def recording_kind(facts: FactView) -> Finding:
                 f"policy (CUSTOMER_EXPERIENCE) recording: secure pause halts it; an ad hoc recording{whose} runs "
                 "too, and whether a secure pause also pauses it is unconfirmed",
                 detail=f"{SECURE_PAUSE_COVERS_ADHOC} (genesys-facts §3.2).",
-                fix=tuple(also_running(target, _other_call_held(facts, target))),
+                fix=tuple(also_running(target, _grants(facts))),
                 evidence={**evidence, "running": list(target.running_kinds)},
                 basis=Basis.INFERRED,
                 because=_adhoc_under_pause(target),
@@ -168,7 +168,7 @@ def recording_kind(facts: FactView) -> Finding:
             )
     if kind == "ADHOC":
         if target.route == "participant-flag":
-            also = also_running(target, _other_call_held(facts, target))
+            also = also_running(target, _grants(facts))
             if also:
                 # Both kinds run: the flag switches off the ad hoc one; the policy recording goes on.
                 return Finding(
@@ -194,7 +194,7 @@ def recording_kind(facts: FactView) -> Finding:
                 detail=f"{SECURE_PAUSE_COVERS_ADHOC} (genesys-facts §3.2).",
                 fix=(
                     f"To switch the ad hoc recording off for certain: {target.flag_call()} with body "
-                    f'{{"recording": false}} ({flag_needs(_other_call_held(facts, target))}).',
+                    f'{{"recording": false}} ({flag_needs(other_call_held(target, _grants(facts)))}).',
                 ),
                 evidence={**evidence, "running": list(target.running_kinds)},
                 basis=Basis.INFERRED,
@@ -208,15 +208,9 @@ def recording_kind(facts: FactView) -> Finding:
     )
 
 
-def _other_call_held(facts: FactView, target: TargetCall) -> bool | None:
-    """Whether the identity holds, in some division, a permission of the other call a step names (secure pause
-    beside the participant flag, or the flag beside a secure pause); None when its grants are not known. The auth
-    checks judge only the diagnosed call: this only words the extra step."""
+def _grants(facts: FactView) -> Sequence[Grant] | None:
     grant_set: GrantSet | None = facts["grants"]
-    if grant_set is None:
-        return None
-    other = [SECURE_PAUSE_PERMISSION] if target.route == "participant-flag" else list(FLAG_PERMISSIONS)
-    return evaluate("ANY", other, grant_set.grants, None).allowed
+    return grant_set.grants if grant_set is not None else None
 
 
 def _adhoc_under_pause(target: TargetCall) -> tuple[Because, ...]:

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from gcdiag.genesys.authz import Grant, evaluate
 from gcdiag.genesys.catalog import Catalog, Operation, normalise_path
 
 SECURE_PAUSE = ("PUT", "/api/v2/conversations/calls/{conversationId}/recordingstate")
@@ -415,11 +416,22 @@ def flag_needs(held: bool | None) -> str:
     return f"{FLAG_NEEDS}; the identity holds none of them: grant {RECORD_FLAG_PERMISSION} as well"
 
 
-def also_running(target: TargetCall, held: bool | None = None) -> list[str]:
+def other_call_held(target: TargetCall, grants: Sequence[Grant] | None) -> bool | None:
+    """Whether the identity holds, in some division, a permission of the other call a step names (secure pause
+    beside the participant flag, or the flag beside a secure pause); None when its grants are not known. The auth
+    checks judge only the diagnosed call: this only words the extra step."""
+    if grants is None:
+        return None
+    other = [SECURE_PAUSE_PERMISSION] if target.route == "participant-flag" else list(FLAG_PERMISSIONS)
+    return evaluate("ANY", other, grants, None).allowed
+
+
+def also_running(target: TargetCall, grants: Sequence[Grant] | None = None) -> list[str]:
     """The steps for what else runs, and only that: an ad hoc recording beside a secure pause, a policy recording
     beside the participant flag. Nothing when the call covers all that runs; a conditional step when what runs is
-    unknown. ``held``: whether the identity holds a permission of that other call in some division (None: not
-    known), so the step says what else that call needs."""
+    unknown. With the identity's ``grants`` (None: not known) the step says whether it may make that other call;
+    every check that names the step passes the same grants, so the fix list holds it once."""
+    held = other_call_held(target, grants)
     kinds = target.running_kinds
     off = 'with body {"recording": false}'
     if target.route == "participant-flag":

@@ -146,3 +146,24 @@ def test_a_stop_call_that_does_not_exist_gets_the_flag_call_once() -> None:
     ]
     fix, _ = ordered_fix(results)
     assert sum("/participants/p-agent" in step for step in fix) == 1
+
+
+def test_a_stop_call_that_does_not_exist_with_both_kinds_running_states_the_flag_step_once() -> None:
+    """endpoint.exists and recording.kind both name the ad hoc recording's flag step; with the same grants they
+    word it alike, so the report's fix holds it once."""
+    from gcdiag.pipeline.runner import ordered_fix
+    from gcdiag.report.model import CheckResult
+    from gcdiag.testing.facts import ENV
+
+    stop = "POST /api/v2/recording/recordings/{recordingId}/actions/stop"
+    call = target(stop, "CUSTOMER_EXPERIENCE", conv=adhoc_on_agent(policy_too=True))
+    held = grants((VIEWER, "*"))
+    exists = run_check(CHECKS["endpoint.exists"], target_call=call, environment=ENV, grants=held)
+    kind = run_check(CHECKS["recording.kind"], target_call=call, grants=held)
+    results = [
+        CheckResult("endpoint.exists", "t", exists.status, True, exists.summary, fix=exists.fix),
+        CheckResult("recording.kind", "t", kind.status, False, kind.summary, fix=kind.fix),
+    ]
+    fix, _ = ordered_fix(results)
+    assert sum("/participants/p-agent" in step for step in fix) == 1
+    assert "holds none of them" in next(step for step in fix if "/participants/p-agent" in step)
