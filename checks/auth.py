@@ -371,8 +371,8 @@ def _required(target: TargetCall) -> tuple[str | None, list[str]]:
     title="The identity's roles grant the call's permission",
     scenarios=("recording-stop", "can-i"),
     blocking=True,
-    needs=("identity", "target_call", "grants"),
-    wants=("org_roles", "target_divisions"),
+    needs=("identity", "target_call"),
+    wants=("grants", "permitted_divisions", "org_roles", "target_divisions"),
     fix=(
         "Grant the identity an existing role that has the permission, in the target's division; or add it to a role "
         "the identity holds for that purpose, or to a new role named for it. "
@@ -380,15 +380,21 @@ def _required(target: TargetCall) -> tuple[str | None, list[str]]:
     ),
 )
 def auth_permissions(facts: FactView) -> Finding:
-    """Evaluates the call's ANY/ALL permissions against every role the identity holds (wildcard policies included)."""
+    """Evaluates the call's ANY/ALL permissions against every role the identity holds (wildcard policies included).
+    When the roles cannot be read, the subject's own divisionspermitted answer may still show the permission held
+    in no division at all (a failure, inferred)."""
     ident: Identity = facts["identity"]
     target: TargetCall = facts["target_call"]
-    grant_set: GrantSet = facts["grants"]
     ptype, perms = _required(target)
     if target.operation is None:
         return Finding(Status.SKIP, "no operation to check permissions for (see endpoint.exists)")
     if not perms and not target.extra_permissions:
         return Finding(Status.PASS, f"{target.text} documents no permission requirement")
+    grant_set: GrantSet | None = facts["grants"]
+    if grant_set is None:
+        problem = facts.problem("grants")
+        assert problem is not None, "grants is wanted: missing only with a problem"
+        return _permission_held_nowhere(ptype, perms, facts, ident, problem) or unseen(problem)
     evaluation = evaluate(ptype, perms, grant_set.grants, None)
     evidence: dict[str, Any] = {
         "call": target.text,
@@ -442,7 +448,7 @@ def auth_permissions(facts: FactView) -> Finding:
     changes: tuple[tuple[str, Any], ...] = ()
     if not needed.allowed or also:
         org_roles, see_more = _org_roles(facts, [*needed.required, *also])
-        where: TargetDivisions | None = facts["target_divisions"]
+        label, division_ids = _fix_division(facts["target_divisions"])
         steps = permission_fix_steps(
             needed,
             grant_set.grants,
@@ -450,18 +456,12 @@ def auth_permissions(facts: FactView) -> Finding:
             client_name=ident.client_name,
             client_id=ident.client_id,
             user=ident.user_name,
-            division_label=(
-                f"the division {where.label} ("
-                + ("the conversation's; " if where.source == "conversation" else "")
-                + "or all divisions, *)"
-                if where is not None and where.ids
-                else "all divisions (*) or the conversation's division"
-            ),
+            division_label=label,
             prefer=target.preferred_permission,
             also_required=also,
             user_id=ident.user_id,
             client_grant_type=ident.grant_type,
-            division_ids=where.ids if where is not None else (),
+            division_ids=division_ids,
             org_roles=org_roles,
         )
         fix, changes = fix + [s.text for s in steps], _changes(steps)
@@ -532,6 +532,107 @@ def _depends_on_pause_string(
             "Recording > Pause; that settles it.",
         ),
         evidence={**evidence, "unconfirmed": PAUSE_PERMISSION_INFERRED},
+    )
+
+
+def _fix_division(where: TargetDivisions | None) -> tuple[str, tuple[str, ...]]:
+    """Where a fix grants a permission: the target's division when known (else all divisions or the
+    conversation's), and the target's division ids."""
+    if where is None or not where.ids:
+        return "all divisions (*) or the conversation's division", ()
+    mine = "the conversation's; " if where.source == "conversation" else ""
+    return f"the division {where.label} ({mine}or all divisions, *)", where.ids
+
+
+def _held_nowhere(
+    ptype: str | None, perms: Sequence[str], permitted: Mapping[str, PermittedDivisions] | None
+) -> list[str]:
+    """The required permissions Genesys' divisionspermitted answer shows held in no division, when that settles
+    the requirement as not held (every one of an ANY requirement, any one of an ALL); else []."""
+    if not perms or not permitted or not all(p in permitted for p in perms):
+        return []
+    nowhere = [p for p in perms if not permitted[p].all_divisions and not permitted[p].divisions]
+    settled = bool(nowhere) if ptype == "ALL" else len(nowhere) == len(perms)
+    return nowhere if settled else []
+
+
+def _permission_held_nowhere(
+    ptype: str | None,
+    perms: list[str],
+    facts: FactView,
+    ident: Identity,
+    problem: FactError,
+) -> Finding | None:
+    """The roles could not be read, but the subject's own GET /api/v2/authorization/divisionspermitted/paged/me
+    lists the required permission in no division: the identity does not hold it (inferred). None when that read
+    does not settle it. Only this direction is inferred: where the answer says the permission is held, the roles
+    that grant it stay unseen (for a client-credentials token what that endpoint evaluates is unconfirmed, and
+    unconfirmed good news is not a pass)."""
+    permitted: Mapping[str, PermittedDivisions] | None = facts["permitted_divisions"]
+    nowhere = _held_nowhere(ptype, perms, permitted)
+    if not nowhere:
+        return None
+    need = _req_text(ptype, perms)
+    lacking = " or ".join(nowhere) if ptype != "ALL" else ", ".join(nowhere)
+    holder = _holder(ident)
+    summary = (
+        f"{holder} lacks {need}: its own divisionspermitted/paged/me read lists {lacking} in no division, and its "
+        "roles could not be read"
+    )
+    detail = (
+        "A permission held in no division is not held at all, so the call is refused whatever its target."
+    )
+    if ident.kind == "client_credentials":
+        # genesys-facts §4 UNCONFIRMED: Genesys documents divisionspermitted/paged/me for "the current user".
+        summary += (
+            " (unconfirmed for a client-credentials token: what that endpoint evaluates without a user)"
+        )
+        detail += (
+            " Genesys documents divisionspermitted/paged/me for the current user; what it evaluates for a "
+            "client-credentials token is unconfirmed (best guess: the OAuth client's role divisions). An inspector "
+            "that can read the OAuth client's roles confirms it."
+        )
+    # The identity's own roles are unread, so no step can add the permission to one of them: a grant it is.
+    org_roles, roles_unread = _org_roles(facts, perms)
+    label, division_ids = _fix_division(facts["target_divisions"])
+    steps = permission_fix_steps(
+        evaluate(ptype, perms, (), None),
+        (),
+        identity_kind=ident.kind,
+        client_name=ident.client_name,
+        client_id=ident.client_id,
+        user=ident.user_name,
+        division_label=label,
+        user_id=ident.user_id,
+        client_grant_type=ident.grant_type,
+        division_ids=division_ids,
+        org_roles=org_roles,
+    )
+    refused = f"{problem.request} → {problem.status} {problem.code}".strip()
+    return Finding(
+        Status.FAIL,
+        summary,
+        detail=detail,
+        fix=tuple(s.text for s in steps),
+        see_more=((problem.remedy,) if problem.remedy else ()) + roles_unread,
+        evidence={
+            "grants_problem": problem.line(),
+            "divisionspermitted": [permitted[p].to_dict() for p in perms] if permitted else [],
+        },
+        changes=_changes(steps),
+        basis=Basis.INFERRED,
+        because=(
+            Because(fact="grants", rule=f"{refused}: the identity's roles could not be read"),
+            *(
+                Because(
+                    fact="permitted_divisions",
+                    rule=f"GET /api/v2/authorization/divisionspermitted/paged/me?permission={p} (subject) → no "
+                    "division, allDivsPermitted false",
+                )
+                for p in nowhere
+            ),
+            Because(rule=f"a permission held in no division is not held → the identity lacks {need}"),
+        ),
     )
 
 
@@ -619,7 +720,9 @@ def auth_division(facts: FactView) -> Finding:
     elif permitted_problem is not None:
         evidence["divisionspermitted_problem"] = permitted_problem.line()
 
-    if evaluation is not None and not evaluation.permission_ok:
+    if (evaluation is not None and not evaluation.permission_ok) or (
+        evaluation is None and _held_nowhere(ptype, perms, facts["permitted_divisions"])
+    ):
         return Finding(
             Status.SKIP,
             f"the identity holds {_req_text(ptype, perms)} in no division at all: see auth.permissions",
@@ -749,6 +852,13 @@ def _division_from_refusal(
     need = _req_text(ptype, perms)
     refused = f"{refusal.request} by the subject → {refusal.status} {refusal.code}".strip()
     because = [Because(fact="conversation", rule=f"{refused}: the subject may not read the conversation")]
+    if refusal.inspector_refused:
+        because.append(
+            Because(
+                fact="conversation",
+                rule=f"{refusal.request} by the inspector → 403 too: nobody could read the conversation's division",
+            )
+        )
     if perms and all(aware.get(p) is False for p in perms):
         return None  # not division-aware: the observed answer is in the caller's ordinary path
     if everywhere:
@@ -821,7 +931,11 @@ def _division_from_refusal(
             "divisions (*).",
         ),
         see_more=(
-            f"To confirm the conversation's division: have an inspector read {refusal.request} (it needs "
+            # The inspector was refused too: its grant is what would confirm it (the same step as the refused
+            # read's, stated once in the report).
+            refusal.remedy
+            if refusal.inspector_refused and refusal.remedy
+            else f"To confirm the conversation's division: have an inspector read {refusal.request} (it needs "
             f"{view_need}): --inspector-client-id/--inspector-client-secret or --inspector-token.",
         ),
         evidence={"refused_read": refusal.to_dict(), "held_in": sorted(held_in), "view_in": sorted(view_in)},

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from gcdiag.facts import shapes
 from gcdiag.facts.context import RunContext
-from gcdiag.facts.engine import SUBJECT, FactError, Facts, FactUnavailable
+from gcdiag.facts.engine import INSPECTOR, SUBJECT, FactError, Facts, FactUnavailable, Provenance
 from gcdiag.facts.grants import division_awareness, permitted_in
-from gcdiag.facts.http import http
+from gcdiag.facts.http import http, requirement_text
 from gcdiag.facts.types import Identity, PermittedDivisions, ReadRefusal, TargetDivisions, TargetIds
 from gcdiag.genesys.constants import ALL_DIVISIONS
 from gcdiag.genesys.targets import TargetCall, choose_target_call, given_call
@@ -118,15 +119,62 @@ def fetch_id_kind(facts: Facts) -> dict[str, Any] | None:
 
 
 def fetch_conversation(facts: Facts) -> Any:
-    return http(
-        facts,
-        "conversation",
-        "reader",
-        "GET",
-        "/api/v2/conversations/{conversationId}",
-        path_params={"conversationId": conversation_id(facts)},
-        shape=shapes.CONVERSATION,
-        expect_id=("id", conversation_id(facts), "conversation"),
+    """The conversation, read by the reader. When an inspector's read is refused (403), the subject reads it too:
+    its answer is the conversation all the same, and its refusal is evidence (:func:`fetch_refused_read`). The
+    error then kept is the subject's refusal, with the inspector's remedy: the inspector's read is what would let
+    gcdiag see the conversation."""
+
+    def read(identity: str) -> Any:
+        return http(
+            facts,
+            "conversation",
+            identity,
+            "GET",
+            "/api/v2/conversations/{conversationId}",
+            path_params={"conversationId": conversation_id(facts)},
+            shape=shapes.CONVERSATION,
+            expect_id=("id", conversation_id(facts), "conversation"),
+        )
+
+    try:
+        return read("reader")
+    except FactUnavailable as exc:
+        inspector = exc.error
+        if inspector.identity != INSPECTOR or inspector.status != 403:
+            raise
+    try:
+        return read(SUBJECT)
+    except FactUnavailable as exc:
+        request = f"{CONVERSATION_READ[0]} {CONVERSATION_READ[1]}"
+        # Only the read's own refusal is evidence; a refused token request (which may be a 403 too) is not, nor
+        # another failure: then the inspector's refusal stands, with nothing more to reason from.
+        if exc.error.status != 403 or exc.error.request != request:
+            raise FactUnavailable(inspector) from None
+        ctx: RunContext = facts.context
+        op = ctx.catalog.get(*CONVERSATION_READ)
+        both = (
+            f"{exc.error.reason}; the inspector's read was refused too ({inspector.status} {inspector.code})"
+        )
+        # A conversation is division-protected: the inspector needs the read's permission where the conversation
+        # is, and which division that is is what gcdiag cannot see; all divisions (*) covers it whichever it is.
+        remedy = (
+            f"To let gcdiag read {request} and confirm the conversation's division: the inspector identity needs "
+            f"{requirement_text(op)} in all divisions (*) (or in the conversation's division); its read was refused "
+            f"({inspector.status} {inspector.code}), and so was the subject's."
+        ).replace(" )", ")")
+        raise FactUnavailable(replace(exc.error, reason=both.strip(), remedy=remedy)) from None
+
+
+def inspector_refused(facts: Facts, request: str) -> Provenance | None:
+    """The inspector's refused request for ``request`` (``METHOD /template``) among the conversation read's."""
+    method, path = request.split(" ", 1)
+    return next(
+        (
+            p
+            for p in facts.provenance("conversation")
+            if p.identity == INSPECTOR and p.status == 403 and (p.method, p.path) == (method, path)
+        ),
+        None,
     )
 
 
@@ -139,7 +187,9 @@ def fetch_refused_read(facts: Facts) -> ReadRefusal | None:
     otherwise: then there is nothing to reason from (and no request is made)."""
     ctx: RunContext = facts.context
     if not (ctx.inputs.conversation_id or path_ids(facts).get("conversationId")):
-        return None  # can-i reasons from a refusal as recording-stop does when its path names the conversation
+        return (
+            None  # can-i reasons from a refusal as recording-stop does when its path names the conversation
+        )
     _value, error = facts.outcome("conversation")
     if error is None or error.status != 403 or error.identity != SUBJECT:
         return None
@@ -155,10 +205,13 @@ def fetch_refused_read(facts: Facts) -> ReadRefusal | None:
         aware = division_awareness(facts, "refused_read", permissions)
     except FactUnavailable:
         aware = {p: None for p in permissions}
+    request = f"{CONVERSATION_READ[0]} {CONVERSATION_READ[1]}"
     return ReadRefusal(
-        request=f"{CONVERSATION_READ[0]} {CONVERSATION_READ[1]}",
+        request=request,
         status=403,
         code=error.code,
+        inspector_refused=inspector_refused(facts, request) is not None,
+        remedy=error.remedy,
         permission_type=op.permission_type if op else None,
         permissions=permissions,
         scopes=tuple(op.scopes) if op and op.scopes is not None else None,

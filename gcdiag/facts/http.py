@@ -150,7 +150,7 @@ def api_fact_error(facts: Facts, fact: str, who: str, method: str, template: str
             "responses"
         )
     elif status == 403:
-        need = _requirement_text(op)
+        need = requirement_text(op)
         if who == SUBJECT and ctx.inspector is None:
             remedy = (
                 f"To let gcdiag read {request}: grant {need} to the subject, or pass an inspector identity that "
@@ -238,7 +238,7 @@ def _token_fact_error(fact: str, who: str, exc: ApiError) -> FactError:
     )
 
 
-def _requirement_text(op: Operation | None) -> str:
+def requirement_text(op: Operation | None) -> str:
     if op is None or not op.permissions:
         return "a right gcdiag's catalog does not document"
     joined = ", ".join(op.permissions)

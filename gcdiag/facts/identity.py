@@ -105,6 +105,7 @@ def fetch_identity(facts: Facts) -> Identity:
         org_name=org.get("name"),
         home_org_id=home.get("id"),
         cloned_user=bool(info.get("clonedUser")),
+        cloned_user_org=((info.get("clonedUser") or {}).get("organization") or {}).get("id"),
         scopes=tuple(info.get("authorizedScope") or ()),
         date_token_idles=info.get("dateTokenIdles"),
         user_id=user_id,

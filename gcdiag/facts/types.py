@@ -33,6 +33,8 @@ class Identity:
     # "tokens/me": the subject's own token; "inspector": the subject got no token, and this is the inspector's
     # read of its OAuth client (GET /api/v2/oauth/clients/{clientId}): no org, scopes or user from a token.
     source: str = "tokens/me"
+    # TokenInfo.clonedUser.organization.id: the trustee org whose grants a cloned user acts with [SDK-M:token_info]
+    cloned_user_org: str | None = None
 
     @property
     def via_inspector(self) -> bool:
@@ -47,6 +49,7 @@ class Identity:
             "org": {"id": self.org_id, "name": self.org_name},
             "home_org_id": self.home_org_id,
             "cloned_user": self.cloned_user,
+            **({"cloned_user_org": self.cloned_user_org} if self.cloned_user else {}),
             "scopes": list(self.scopes),
             "date_token_idles": self.date_token_idles,
         }
@@ -121,7 +124,9 @@ class TargetIds:
     conversation_id: str | None = None
     recording_id: str | None = None
     participant_id: str | None = None
-    from_path: tuple[str, ...] = ()  # which of conversationId, recordingId, participantId the call's path gave
+    from_path: tuple[
+        str, ...
+    ] = ()  # which of conversationId, recordingId, participantId the call's path gave
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -148,12 +153,16 @@ class ReadRefusal:
     permitted: Mapping[str, PermittedDivisions]
     division_aware: Mapping[str, bool | None]
     permitted_problem: str = ""
+    # The inspector's read of it was refused too: what would let gcdiag see it is then the inspector's grant
+    inspector_refused: bool = False
+    remedy: str = ""  # what would let gcdiag read it (the refused look-up's remedy)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "request": self.request,
             "status": self.status,
             "code": self.code,
+            **({"inspector_refused": True} if self.inspector_refused else {}),
             "requires": {"type": self.permission_type, "permissions": list(self.permissions)},
             "scopes": None if self.scopes is None else list(self.scopes),
             "divisionspermitted": [p.to_dict() for p in self.permitted.values()],

@@ -292,6 +292,27 @@ CASES: list[Case] = [
     Case(
         "auth.permissions",
         Status.FAIL,
+        "lists conversation:recording:pauseOthers in no division, and its roles could not be read",
+        lambda: {"identity": identity(), "target_call": target(), "permitted_divisions": permitted(False)},
+        lambda: {"grants": denied("oauth_client")},
+        name="roles-unread-held-nowhere",
+    ),
+    Case(
+        # Held somewhere per divisionspermitted, roles unread: unconfirmed good news is not a pass.
+        "auth.permissions",
+        Status.ERROR,
+        "not run: GET x refused (403)",
+        lambda: {
+            "identity": identity(),
+            "target_call": target(),
+            "permitted_divisions": permitted(False, (HOME, "Home")),
+        },
+        lambda: {"grants": denied("oauth_client")},
+        name="roles-unread-held-somewhere",
+    ),
+    Case(
+        "auth.permissions",
+        Status.FAIL,
         "Recording Viewer",
         lambda: {"identity": identity(), "target_call": target(), "grants": grants((VIEWER, "*"))},
     ),
@@ -449,9 +470,10 @@ CASES: list[Case] = [
         },
     ),
     Case(
+        # Held in no division per the subject's own answer: a missing permission, which auth.permissions decides.
         "auth.division",
-        Status.FAIL,
-        "in no division (divisionspermitted",
+        Status.SKIP,
+        "in no division at all: see auth.permissions",
         lambda: {
             "identity": identity(),
             "target_call": target(),
@@ -1095,12 +1117,20 @@ CASES: list[Case] = [
         "not a voice call",
         lambda: {"conversation": conversation(participants=[{"id": "p", "chats": [{}]}])},
     ),
-    Case("auth.trustee", Status.PASS, "not a trustee", lambda: {"token_info": token_info()}),
+    Case("auth.trustee", Status.PASS, "not a trustee", lambda: {"identity": identity("user")}),
     Case(
         "auth.trustee",
         Status.WARN,
         "cloned trustee user of org org-9",
-        lambda: {"token_info": token_info(clonedUser={"id": "u", "organization": {"id": "org-9"}})},
+        lambda: {"identity": identity("user", cloned_user=True, cloned_user_org="org-9")},
+    ),
+    Case(
+        # Read from tokens/me, or by the inspector from the OAuth client when the subject got no token: either way
+        # a client-credentials token has no user, so it is never a cloned user's.
+        "auth.trustee",
+        Status.SKIP,
+        "grant type is CLIENT-CREDENTIALS: its tokens have no user",
+        lambda: {"identity": identity(source="inspector", org_id=None)},
     ),
 ]
 

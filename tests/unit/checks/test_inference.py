@@ -235,3 +235,39 @@ def test_a_client_of_unknown_grant_type_is_not_said_to_have_a_wrong_secret() -> 
     assert _token(_client(state="active", authorizedGrantType=None)).summary.startswith(
         "the token was rejected"
     )
+
+
+def test_a_permission_divisionspermitted_lists_nowhere_is_missing_when_the_roles_cannot_be_read() -> None:
+    from checks.auth import auth_permissions
+
+    finding = run_check(
+        auth_permissions,
+        problems={"grants": denied("oauth_client")},
+        identity=identity(),
+        target_call=target(),
+        permitted_divisions=permitted(False),
+    )
+    assert finding.status is Status.FAIL and finding.basis is Basis.INFERRED
+    assert [b.fact for b in finding.because] == ["grants", "permitted_divisions", None]
+    assert "unconfirmed for a client-credentials token" in finding.summary
+    assert finding.see_more[0] == "grant oauth:client:view"  # the refused read's remedy confirms it
+    # A user token: divisionspermitted is documented for the current user, so no caveat.
+    user = run_check(
+        auth_permissions,
+        problems={"grants": denied("oauth_client")},
+        identity=identity("user"),
+        target_call=target(kind="user"),
+        permitted_divisions=permitted(False),
+    )
+    assert user.status is Status.FAIL and "unconfirmed" not in user.summary
+
+
+def test_the_inspector_refused_too_its_grant_is_what_would_confirm_the_division() -> None:
+    remedy = (
+        "the inspector identity needs the permission conversation:communication:view in all divisions (*)"
+    )
+    refusal = dataclasses.replace(refused_read((HOME, "Home")), inspector_refused=True, remedy=remedy)
+    finding = _division(refused_read=refusal)
+    assert finding.status is Status.FAIL and finding.basis is Basis.INFERRED
+    assert finding.see_more == (remedy,)  # the same step as the refused read's: the report states it once
+    assert "by the inspector → 403 too" in finding.because[1].rule

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from gcdiag.client.errors import ApiError
 from gcdiag.facts.engine import FactUnavailable
 from gcdiag.facts.types import Identity, ReadRefusal, ScopeEnforcement
+from gcdiag.genesys.constants import TOKEN_PATH
 
 from .test_fetchers import CLIENT, CONV, DIVISIONS, HOME, ROLE, ROLE_BODY, FakeReader, facts_on, token_info
 
@@ -61,10 +63,14 @@ def test_a_refused_conversation_read_asks_where_the_subject_may_read_conversatio
 
 
 def test_a_conversation_read_by_the_inspector_or_answered_gives_no_refusal() -> None:
-    subject = FakeReader("subject", {"GET /api/v2/tokens/me": token_info()})
+    subject = FakeReader(
+        "subject", {"GET /api/v2/conversations/{conversationId}": (404, {"code": "not.found"})}
+    )
     inspector = FakeReader("inspector", {"GET /api/v2/conversations/{conversationId}": DENIED})
     with facts_on(subject, inspector, conversation_id=CONV) as facts:
-        assert facts.get("refused_read") is None  # the inspector's refusal says nothing of the subject
+        assert facts.get("refused_read") is None  # the subject's read was not refused: nothing to reason from
+        _, error = facts.outcome("conversation")
+        assert error is not None and error.identity == "inspector"  # the inspector's refusal stands
     answered = FakeReader("subject", {"GET /api/v2/conversations/{conversationId}": (200, {"id": CONV})})
     with facts_on(answered, conversation_id=CONV) as facts:
         assert facts.get("refused_read") is None
@@ -179,3 +185,56 @@ def test_a_client_that_is_not_a_client_credentials_one_gives_no_identity() -> No
         with pytest.raises(FactUnavailable):
             facts.get("identity")
         assert facts.get("refused_client")["authorizedGrantType"] == "CODE"
+
+
+def test_the_subject_reads_the_conversation_the_inspector_was_refused() -> None:
+    subject = FakeReader("subject", {"GET /api/v2/conversations/{conversationId}": (200, {"id": CONV})})
+    inspector = FakeReader("inspector", {"GET /api/v2/conversations/{conversationId}": DENIED})
+    with facts_on(subject, inspector, conversation_id=CONV) as facts:
+        assert facts.get("conversation") == {"id": CONV}
+        assert [p.identity for p in facts.provenance("conversation")] == ["inspector", "subject"]
+        assert facts.get("refused_read") is None
+
+
+def test_refused_to_both_the_subjects_refusal_is_evidence_and_the_inspectors_grant_would_confirm() -> None:
+    subject = FakeReader(
+        "subject",
+        {
+            "GET /api/v2/tokens/me": token_info(),
+            "GET /api/v2/conversations/{conversationId}": DENIED,
+            "GET /api/v2/authorization/divisionspermitted/paged/me": _permitted,
+        },
+    )
+    inspector = FakeReader(
+        "inspector",
+        {
+            "GET /api/v2/conversations/{conversationId}": DENIED,
+            "GET /api/v2/authorization/permissions": (200, {"entities": [], "pageCount": 1}),
+        },
+    )
+    with facts_on(subject, inspector, conversation_id=CONV) as facts:
+        _, error = facts.outcome("conversation")
+        refusal: ReadRefusal = facts.get("refused_read")
+    assert error is not None and error.identity == "subject" and error.status == 403
+    assert "the inspector's read was refused too" in error.reason
+    assert refusal.inspector_refused and refusal.remedy == error.remedy
+    assert f"the inspector identity needs the permission {VIEW} in all divisions (*)" in refusal.remedy
+    assert refusal.permitted[VIEW].divisions == ((HOME, "Home"),)
+
+
+class _TokenRefused403(FakeReader):
+    """The subject's token request refused with 403 (which status a disabled client gets is unconfirmed)."""
+
+    def request(self, method: str, template: str, **kw: Any) -> Any:
+        raise ApiError(kind="auth", method="POST", path=TOKEN_PATH, identity=self.identity, status=403)
+
+
+def test_a_subject_refused_its_token_is_no_refused_read_even_with_a_403() -> None:
+    # A 403 from the token endpoint is about the token, not the conversation: the inspector's refusal stands and
+    # nothing is inferred from it.
+    subject = _TokenRefused403("subject", {})
+    inspector = FakeReader("inspector", {"GET /api/v2/conversations/{conversationId}": DENIED})
+    with facts_on(subject, inspector, conversation_id=CONV) as facts:
+        _, error = facts.outcome("conversation")
+        assert error is not None and error.identity == "inspector"
+        assert facts.get("refused_read") is None
