@@ -732,6 +732,9 @@ def auth_division(facts: FactView) -> Finding:
     # Decided by divisionspermitted alone for a client-credentials token: Genesys documents it for "the current
     # user", and what it evaluates without one is UNCONFIRMED (genesys-facts §4), so the summary says so.
     caveat = ""
+    # Such a result rests on an unconfirmed reading of Genesys' answer: it is inferred, never observed, and says
+    # which answer and which rule (the table marks it ~).
+    unconfirmed: dict[str, Any] = {}
     if permitted:
         results = [permitted[p].covers(conv_divs) for p in perms if p in permitted]
         covered = all(results) if ptype == "ALL" else any(results)
@@ -740,6 +743,17 @@ def auth_division(facts: FactView) -> Finding:
                 " (per divisionspermitted/paged/me, whose answer for a client-credentials token is unconfirmed; "
                 "an inspector that can read the OAuth client's roles settles it)"
             )
+            unconfirmed = {
+                "basis": Basis.INFERRED,
+                "because": (
+                    Because(
+                        rule=f"GET /api/v2/authorization/divisionspermitted/paged/me (subject) lists "
+                        f"{'the' if covered else 'no'} division of {noun} for {_req_text(ptype, perms)}; what it "
+                        "evaluates for a client-credentials token is unconfirmed (genesys-facts §4)",
+                        fact="permitted_divisions",
+                    ),
+                ),
+            }
     elif evaluation is not None:
         covered = evaluation.allowed
     if covered is None:
@@ -753,13 +767,15 @@ def auth_division(facts: FactView) -> Finding:
             evidence=evidence,
         )
     if covered:
-        how = (
-            evaluation.deciding.reason
-            if evaluation is not None and evaluation.deciding is not None
-            else "divisionspermitted/paged/me says so"
-        )
+        if evaluation is not None and evaluation.deciding is not None:
+            how = evaluation.deciding.reason + caveat
+        else:  # Genesys' own answer alone; the caveat, when there is one, already names it
+            how = caveat.strip(" ()") if caveat else "divisionspermitted/paged/me says so"
         return Finding(
-            Status.PASS, f"a grant covers {noun}'s division(s) {conv_label}: {how}{caveat}", evidence=evidence
+            Status.PASS,
+            f"a grant covers {noun}'s division(s) {conv_label}: {how}",
+            evidence=evidence,
+            **unconfirmed,
         )
     held_in = _held_divisions(permitted, evaluation)
     if held_in:
@@ -794,7 +810,9 @@ def auth_division(facts: FactView) -> Finding:
     fix += _then_call(target)
     if evaluation is not None:
         caveat += _assumed(evaluation)
-    return Finding(Status.FAIL, summary + caveat, fix=tuple(fix), evidence=evidence, changes=changes)
+    return Finding(
+        Status.FAIL, summary + caveat, fix=tuple(fix), evidence=evidence, changes=changes, **unconfirmed
+    )
 
 
 def _divisions_of(

@@ -271,3 +271,38 @@ def test_the_inspector_refused_too_its_grant_is_what_would_confirm_the_division(
     assert finding.status is Status.FAIL and finding.basis is Basis.INFERRED
     assert finding.see_more == (remedy,)  # the same step as the refused read's: the report states it once
     assert "by the inspector → 403 too" in finding.because[1].rule
+
+
+def test_divisionspermitted_alone_for_a_client_credentials_token_is_an_inferred_result_in_either_direction() -> None:
+    # What divisionspermitted/paged/me evaluates for a token without a user is unconfirmed (genesys-facts §4): its
+    # answer alone may decide, but as an inference that names the answer and the rule, never as an observed pass.
+    from .cases import where
+
+    def alone(answer: Any) -> Any:
+        return run_check(
+            auth_division,
+            problems={"grants": denied("oauth_client")},
+            identity=identity(),
+            target_call=target(),
+            target_divisions=where(),
+            permitted_divisions=answer,
+        )
+
+    covered = alone(permitted(True))
+    assert covered.status is Status.PASS and covered.basis is Basis.INFERRED
+    assert "unconfirmed" in covered.summary and covered.summary.count("divisionspermitted/paged/me") == 1
+    assert [b.fact for b in covered.because] == ["permitted_divisions"]
+    assert "lists the division of the conversation" in covered.because[0].rule
+    missed = alone(permitted(False, (HOME, "Home")))
+    assert missed.status is Status.FAIL and missed.basis is Basis.INFERRED
+    assert "lists no division of the conversation" in missed.because[0].rule
+    # With the client's grants read (an inspector) and agreeing, the answer is observed as before.
+    seen = run_check(
+        auth_division,
+        identity=identity(),
+        target_call=target(),
+        target_divisions=where(),
+        grants=grants((PAUSER, "*")),
+        permitted_divisions=permitted(True),
+    )
+    assert seen.status is Status.PASS and seen.basis is Basis.OBSERVED
