@@ -473,7 +473,7 @@ def chosen_flag_step(target: TargetCall) -> str | None:
     if target.participant_id.startswith("{"):
         return None
     return (
-        f"Then switch off the ad hoc recording on the participant whose ad hoc recording runs: {target.method} "
+        f"Then switch off the ad hoc recording on the participant where it runs: {target.method} "
         f'{target.concrete_path} with body {{"recording": false}}.'
     )
 
