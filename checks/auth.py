@@ -23,6 +23,7 @@ from gcdiag.genesys.targets import (
     SECURE_PAUSE_PERMISSION,
     SECURE_PAUSE_WITHOUT_PARTICIPATION,
     TargetCall,
+    chosen_flag_step,
 )
 from gcdiag.pipeline import Basis, Because, FactError, FactView, Finding, Status, cause_id, check, unseen
 
@@ -464,6 +465,7 @@ def auth_permissions(facts: FactView) -> Finding:
             org_roles=org_roles,
         )
         fix, changes = fix + [s.text for s in steps], _changes(steps)
+    fix += _then_call(target)
     if ident.kind == "client_credentials" and target.route == "secure-pause":
         detail += "\n" + CC_NOTE
     return Finding(
@@ -475,6 +477,13 @@ def auth_permissions(facts: FactView) -> Finding:
         changes=changes,
         see_more=see_more,
     )
+
+
+def _then_call(target: TargetCall) -> list[str]:
+    """The call to make once the grant is in place, when gcdiag chose it and it acts on one participant: the fix
+    names the participant whose ad hoc recording runs, never another leg."""
+    step = chosen_flag_step(target)
+    return [step] if step else []
 
 
 def _org_roles(facts: FactView, permissions: list[str]) -> tuple[list[Role] | None, tuple[str, ...]]:
@@ -788,6 +797,7 @@ def auth_division(facts: FactView) -> Finding:
             client_id=ident.client_id,
             user=ident.user_name,
             division_label=f"the division {conv_label} (or all divisions, *)",
+            prefer=target.preferred_permission,
             user_id=ident.user_id,
             client_grant_type=ident.grant_type,
             division_ids=conv_divs,
@@ -797,6 +807,7 @@ def auth_division(facts: FactView) -> Finding:
         fix = [
             f"Grant a role with {_req_text(ptype, perms)} in the division {conv_label}, or in all divisions (*)."
         ]
+    fix += _then_call(target)
     if evaluation is not None:
         caveat += _assumed(evaluation)
     return Finding(

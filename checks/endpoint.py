@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gcdiag.facts.types import GrantSet
 from gcdiag.genesys.targets import PARTICIPANT_FLAG, SECURE_PAUSE, TargetCall, also_running
 from gcdiag.pipeline import FactView, Finding, Status, check
 
@@ -20,6 +21,7 @@ NO_STOP_ENDPOINT = (
     scenarios=("recording-stop", "can-i"),
     blocking=True,
     needs=("target_call", "environment"),
+    wants=("grants",),
     fix=(
         "Use a real operation. There is no endpoint that stops a call recording: pause it with "
         'PUT /api/v2/conversations/calls/{conversationId}/recordingstate {"recordingState": "PAUSED"}, or switch '
@@ -75,7 +77,9 @@ def endpoint_exists(facts: FactView) -> Finding:
     mechanisms = [
         f"Instead call {target.text} with body {_body(target)}: {target.curl(api_url)}",
     ]
-    mechanisms += also_running(target)
+    grant_set: GrantSet | None = facts["grants"]
+    # The same grants as recording.kind passes: the step for what else runs is then worded alike, and said once.
+    mechanisms += also_running(target, grant_set.grants if grant_set is not None else None)
     detail = f"{target.given} is not in the operation catalog ({source}). {NO_STOP_ENDPOINT}"
     return Finding(
         Status.FAIL,

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from gcdiag.genesys.targets import PARTICIPANT_FLAG, SECURE_PAUSE, TargetCall, also_running
-from gcdiag.pipeline import FactView, Finding, Status, check, unseen
+from gcdiag.facts.types import GrantSet
+from gcdiag.genesys.authz import Grant
+from gcdiag.genesys.targets import (
+    PARTICIPANT_FLAG,
+    SECURE_PAUSE,
+    SECURE_PAUSE_COVERS_ADHOC,
+    TargetCall,
+    also_running,
+    flag_needs,
+    other_call_held,
+)
+from gcdiag.pipeline import Basis, Because, FactView, Finding, Status, check, unseen
 
 
 def _upper(value: Any) -> str:
@@ -88,7 +99,7 @@ def recording_state(facts: FactView) -> Finding:
     scenarios=("recording-stop",),
     blocking=False,
     needs=("target_call",),
-    wants=("recordings",),
+    wants=("recordings", "grants"),
     fix=(
         "Policy (CUSTOMER_EXPERIENCE) recordings can only be secure-paused; ad hoc (ADHOC) ones can be switched off "
         "with the participant's recording flag."
@@ -99,7 +110,13 @@ def recording_kind(facts: FactView) -> Finding:
     target: TargetCall = facts["target_call"]
     kind = target.recording_kind
     problem = facts.problem("recordings")
-    evidence = {"recordingFileRole": kind, "route": target.route, "call": target.text}
+    evidence: dict[str, Any] = {"recordingFileRole": kind, "route": target.route, "call": target.text}
+    if kind is None and problem is None and target.running_kinds:
+        # The recordings were read but give no single recordingFileRole (none listed yet, or mixed kinds); the
+        # calls' recordersState says what runs (genesys-facts §3.3): a policy recorder if one runs (the ad hoc one
+        # is then "also running"), else the ad hoc one. An unread list stays unseen: the id asked about is unknown.
+        kind = "CUSTOMER_EXPERIENCE" if "CUSTOMER_EXPERIENCE" in target.running_kinds else "ADHOC"
+        evidence["kind_from"] = "recordersState"
     if kind is None:
         if problem is not None:
             return unseen(problem, **evidence)
@@ -117,7 +134,7 @@ def recording_kind(facts: FactView) -> Finding:
                 Status.WARN,
                 f"the participant recording flag switches off only the ad hoc recording{whose}; the policy "
                 "(CUSTOMER_EXPERIENCE) recording keeps running",
-                fix=tuple(also_running(target)),
+                fix=tuple(also_running(target, _grants(facts))),
                 evidence={**evidence, "running": list(target.running_kinds)},
             )
         if target.route == "participant-flag":
@@ -126,6 +143,20 @@ def recording_kind(facts: FactView) -> Finding:
                 "the participant recording flag switches off ad hoc recording; it does not stop a policy recording",
                 fix=(f'Secure-pause it instead: {pause} with {{"recordingState": "PAUSED"}}.',),
                 evidence=evidence,
+            )
+        if target.route in ("secure-pause", "participant-patch") and "ADHOC" in target.running_kinds:
+            # Both kinds run: the secure pause halts the policy recording; that it pauses the ad hoc one too is
+            # UNCONFIRMED (SECURE_PAUSE_COVERS_ADHOC), so the ad hoc recording's own off switch is a step.
+            whose = f" of participant {target.adhoc_participants[0]}" if target.adhoc_participants else ""
+            return Finding(
+                Status.WARN,
+                f"policy (CUSTOMER_EXPERIENCE) recording: secure pause halts it; an ad hoc recording{whose} runs "
+                "too, and whether a secure pause also pauses it is unconfirmed",
+                detail=f"{SECURE_PAUSE_COVERS_ADHOC} (genesys-facts §3.2).",
+                fix=tuple(also_running(target, _grants(facts))),
+                evidence={**evidence, "running": list(target.running_kinds)},
+                basis=Basis.INFERRED,
+                because=_adhoc_under_pause(target),
             )
         if target.route in ("secure-pause", "participant-patch"):
             return Finding(
@@ -137,7 +168,7 @@ def recording_kind(facts: FactView) -> Finding:
             )
     if kind == "ADHOC":
         if target.route == "participant-flag":
-            also = also_running(target)
+            also = also_running(target, _grants(facts))
             if also:
                 # Both kinds run: the flag switches off the ad hoc one; the policy recording goes on.
                 return Finding(
@@ -153,17 +184,49 @@ def recording_kind(facts: FactView) -> Finding:
                 evidence=evidence,
             )
         if target.route in ("secure-pause", "participant-patch"):
+            # Not a pass: that a secure pause pauses an ad hoc recording is UNCONFIRMED (SECURE_PAUSE_COVERS_ADHOC).
+            # The documented off switch is the participant's recording flag, so the fix prefers it.
+            whose = f" of participant {target.adhoc_participants[0]}" if target.adhoc_participants else ""
             return Finding(
-                Status.PASS,
-                "ad hoc recording: secure pause pauses it; to switch it off instead, set the participant's "
-                f"recording flag false ({flag})",
-                evidence=evidence,
+                Status.WARN,
+                f"ad hoc recording{whose}: whether a secure pause pauses it is unconfirmed; the documented way to "
+                "switch it off is the participant's recording flag",
+                detail=f"{SECURE_PAUSE_COVERS_ADHOC} (genesys-facts §3.2).",
+                fix=(
+                    f"To switch the ad hoc recording off for certain: {target.flag_call()} with body "
+                    f'{{"recording": false}} ({flag_needs(other_call_held(target, _grants(facts)))}).',
+                ),
+                evidence={**evidence, "running": list(target.running_kinds)},
+                basis=Basis.INFERRED,
+                because=_adhoc_under_pause(target),
             )
     return Finding(
         Status.WARN,
         f"{target.text} does not pause or stop a recording",
         fix=(f"To pause: {pause}; to switch off an ad hoc recording: {flag}.",),
         evidence=evidence,
+    )
+
+
+def _grants(facts: FactView) -> Sequence[Grant] | None:
+    grant_set: GrantSet | None = facts["grants"]
+    return grant_set.grants if grant_set is not None else None
+
+
+def _adhoc_under_pause(target: TargetCall) -> tuple[Because, ...]:
+    """The chain behind an uncertain secure pause of an ad hoc recording: what gcdiag saw, and the unconfirmed
+    fact the outcome turns on."""
+    seen = (
+        f"recordersState shows an ad hoc recorder running on participant {target.adhoc_participants[0]}"
+        if target.adhoc_participants
+        else "the recording asked about, or a recording of the conversation, is ad hoc (recordingFileRole ADHOC)"
+    )
+    return (
+        Because(rule=seen, fact="target_call"),
+        Because(
+            rule=f"{target.text} is a secure pause; {SECURE_PAUSE_COVERS_ADHOC} (genesys-facts §3.2) → the ad hoc "
+            "recording may keep running; the participant flag is its documented off switch (§3.2 d)"
+        ),
     )
 
 

@@ -139,12 +139,15 @@ def judge(
     was, now = _state(expected, before), _state(expected, after)
     done_before, done_now = _done(expected, before), _done(expected, after)
     if done_now and not done_before:
+        caveat = _adhoc_caveat(target, expected, after)
         return EffectCheck(
             Effect.CONFIRMED,
-            f"answered {status}, and the effect shows: {now} (before: {was})",
+            f"answered {status}, and the effect shows: {now} (before: {was})"
+            + (f"; {caveat}" if caveat else ""),
             expected.what,
             was,
             now,
+            (caveat,) if caveat else (),
         )
     why: list[str] = []
     if done_before and expected.participant is not None:
@@ -178,6 +181,36 @@ def judge(
         tuple(why),
         settled=done_before,
     )
+
+
+def _adhoc_caveat(target: TargetCall, expected: Expectation, after: Mapping[str, Any]) -> str:
+    """A secure pause shows as securePause true; whether it paused an ad hoc recording too is UNCONFIRMED
+    (genesys-facts §3.2, SECURE_PAUSE_COVERS_ADHOC), so where one ran, say what its recorder reads now."""
+    if expected.pause is not True or "ADHOC" not in target.running_kinds:
+        return ""
+    states = {
+        pid: _adhoc_state(after, pid) for pid in target.adhoc_participants
+    }  # recordersState.adhocState after the call, per participant whose ad hoc recording ran
+    active = [pid for pid, state in states.items() if state == "ACTIVE"]
+    if active:
+        return (
+            f"the ad hoc recorder of participant {active[0]} still reads ACTIVE: the secure pause may not pause ad "
+            f"hoc recordings (UNCONFIRMED); to switch it off: {target.flag_call(active[0])} with body "
+            '{"recording": false}'
+        )
+    if states and all(state == "PAUSED" for state in states.values()):
+        return f"the ad hoc recorder of participant {', '.join(states)} reads PAUSED too"
+    return "whether the secure pause also paused the ad hoc recording is unconfirmed (its recorder state is not shown)"
+
+
+def _adhoc_state(conversation: Mapping[str, Any], participant_id: str) -> str:
+    for participant in conversation.get("participants") or ():
+        if str(participant.get("id")) == participant_id:
+            for call in participant.get("calls") or ():
+                state = str((call.get("recordersState") or {}).get("adhocState") or "").upper()
+                if state:
+                    return state
+    return ""
 
 
 def _done(expected: Expectation, conversation: Mapping[str, Any]) -> bool:

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from gcdiag.genesys.authz import Grant, evaluate
 from gcdiag.genesys.catalog import Catalog, Operation, normalise_path
 
 SECURE_PAUSE = ("PUT", "/api/v2/conversations/calls/{conversationId}/recordingstate")
@@ -48,6 +49,26 @@ SECURE_PAUSE_WITHOUT_PARTICIPATION = (
 )
 
 RECORD_FLAG_PERMISSION = "conversation:call:record"  # INFERRED for the recording flag (genesys-facts §3.2 d)
+# The participant call's ANY list (genesys-facts §3.2 d; the catalog's PATCH …/participants/{participantId}).
+FLAG_PERMISSIONS = (
+    "conversation:participant:wrapup",
+    RECORD_FLAG_PERMISSION,
+    "conversation:communication:disconnect",
+)
+FLAG_NEEDS = (
+    f"the participant call needs any of {', '.join(FLAG_PERMISSIONS)}; {RECORD_FLAG_PERMISSION} is the one for the "
+    "recording flag (inferred)"
+)
+
+# UNCONFIRMED (genesys-facts §3.2): whether a secure pause also pauses an AD HOC recording. Genesys documents only
+# that recordingState PAUSED "initiates a secure pause" and that ACTIVE "resumes any paused recordings" (§3.2 a);
+# the documented way to switch an ad hoc recording off is the participant's recording flag (§3.2 d). Best guess: it
+# does (a secure pause is of the conversation's recording), but no verdict may rest on it: where one would, the
+# result says it is uncertain and the fix names the participant flag.
+SECURE_PAUSE_COVERS_ADHOC = (
+    "whether a secure pause also pauses an ad hoc recording is unconfirmed: Genesys documents that recordingState "
+    "PAUSED initiates a secure pause and that ACTIVE resumes any paused recordings, not which recorders it pauses"
+)
 
 
 @dataclass(frozen=True)
@@ -349,7 +370,10 @@ def _recommended(
 ) -> TargetCall:
     cid = conversation_id or "{conversationId}"
     participant = recording_participant(conversation)
-    if kind == "ADHOC" and participant:
+    # The recording's kind unknown (its list unread, or mixed), but the calls' recordersState shows that only an
+    # ad hoc recorder runs: its documented off switch is the participant flag (genesys-facts §3.2 d, §3.3).
+    only_adhoc = kind is None and running_kinds(conversation, None) == ("ADHOC",)
+    if (kind == "ADHOC" or only_adhoc) and participant:
         op = catalog.get(*PARTICIPANT_FLAG)
         return TargetCall(
             method=PARTICIPANT_FLAG[0],
@@ -383,29 +407,75 @@ def _recommended(
     )
 
 
-def also_running(target: TargetCall) -> list[str]:
+def flag_needs(held: bool | None) -> str:
+    """What the participant-flag call needs, and whether the identity holds it (``held``; None: not known)."""
+    if held is None:
+        return FLAG_NEEDS
+    if held:
+        return f"{FLAG_NEEDS}; the identity holds one of them"
+    return f"{FLAG_NEEDS}; the identity holds none of them: grant {RECORD_FLAG_PERMISSION} as well"
+
+
+def other_call_held(target: TargetCall, grants: Sequence[Grant] | None) -> bool | None:
+    """Whether the identity holds, in some division, a permission of the other call a step names (secure pause
+    beside the participant flag, or the flag beside a secure pause); None when its grants are not known. The auth
+    checks judge only the diagnosed call: this only words the extra step."""
+    if grants is None:
+        return None
+    other = [SECURE_PAUSE_PERMISSION] if target.route == "participant-flag" else list(FLAG_PERMISSIONS)
+    return evaluate("ANY", other, grants, None).allowed
+
+
+def also_running(target: TargetCall, grants: Sequence[Grant] | None = None) -> list[str]:
     """The steps for what else runs, and only that: an ad hoc recording beside a secure pause, a policy recording
     beside the participant flag. Nothing when the call covers all that runs; a conditional step when what runs is
-    unknown."""
+    unknown. With the identity's ``grants`` (None: not known) the step says whether it may make that other call;
+    every check that names the step passes the same grants, so the fix list holds it once."""
+    held = other_call_held(target, grants)
     kinds = target.running_kinds
     off = 'with body {"recording": false}'
     if target.route == "participant-flag":
         if "CUSTOMER_EXPERIENCE" in kinds:
+            needs = {
+                None: "",
+                True: f" (it needs {SECURE_PAUSE_PERMISSION}, which the identity holds)",
+                False: f" (it needs {SECURE_PAUSE_PERMISSION}, which the identity lacks: grant it as well)",
+            }[held]
             return [
                 "A policy (CUSTOMER_EXPERIENCE) recording runs too, which the participant flag does not stop: "
                 f"secure-pause it with {SECURE_PAUSE[0]} "
                 f"{_fill(SECURE_PAUSE[1], {'conversationId': target.conversation_id or '{conversationId}'})} "
-                'with body {"recordingState": "PAUSED"}.'
+                f'with body {{"recordingState": "PAUSED"}}{needs}.'
             ]
         return []
     if "ADHOC" in kinds:
+        # UNCONFIRMED whether a secure pause pauses an ad hoc recording too (SECURE_PAUSE_COVERS_ADHOC): the step
+        # names the documented off switch of the ad hoc recording, and the participant whose recording runs.
         whose = f" of participant {target.adhoc_participants[0]}" if target.adhoc_participants else ""
-        return [f"An ad hoc (ADHOC) recording{whose} runs too; to switch it off: {target.flag_call()} {off}."]
+        return [
+            f"An ad hoc (ADHOC) recording{whose} runs too, and whether a secure pause also pauses it is "
+            f"unconfirmed; to switch it off: {target.flag_call()} {off} ({flag_needs(held)})."
+        ]
     if not kinds:
         return [
             f"If an ad hoc (ADHOC) recording runs, switch it off with {PARTICIPANT_FLAG[0]} {PARTICIPANT_FLAG[1]} {off}."
         ]
     return []
+
+
+def chosen_flag_step(target: TargetCall) -> str | None:
+    """When gcdiag chose the participant-flag call itself (no --call), the step that names it concretely — the
+    participant whose ad hoc recording runs — so the fix says which call to make once the identity may make it.
+    None for a call the user gave: its participant is judged by recording.participant, and a --call that is no
+    operation already gets "Instead call …" from endpoint.exists (one step, not two)."""
+    if target.route != "participant-flag" or target.given is not None or not target.participant_id:
+        return None
+    if target.participant_id.startswith("{"):
+        return None
+    return (
+        f"Then switch off the ad hoc recording on the participant where it runs: {target.method} "
+        f'{target.concrete_path} with body {{"recording": false}}.'
+    )
 
 
 def _fill(template: str, values: Mapping[str, str]) -> str:

@@ -170,7 +170,8 @@ def _unavailable(errors: dict[str, FactError]) -> Finding:
 
 def ordered_fix(results: Sequence[CheckResult], causes: Sequence[Cause] = ()) -> tuple[list[str], list[str]]:
     """The report's two lists, each without repeats and with no step in both: ``fix`` (what makes the call work:
-    blocking failures first, then errors, non-blocking failures and warnings) and ``see_more`` (what would let
+    blocking failures first, then errors, non-blocking failures, then warnings — a blocking check's first, since
+    it is about the diagnosed call itself, such as its corrected participant) and ``see_more`` (what would let
     gcdiag see more), in the same order of results. A shared cause's steps come where a result first refers to
     it."""
     fix: list[str] = []
@@ -181,7 +182,8 @@ def ordered_fix(results: Sequence[CheckResult], causes: Sequence[Cause] = ()) ->
         [r for r in results if r.blocking and r.status is Status.FAIL],
         [r for r in results if r.blocking and r.status is Status.ERROR],
         [r for r in results if not r.blocking and r.status in (Status.FAIL, Status.ERROR)],
-        [r for r in results if r.status is Status.WARN],
+        [r for r in results if r.blocking and r.status is Status.WARN],
+        [r for r in results if not r.blocking and r.status is Status.WARN],
     )
     for group in groups:
         for r in group:

@@ -334,6 +334,9 @@ def _recorders_state(conv: Conversation, participant: Participant) -> dict[str, 
     live = conv.recording_state if _live(conv, participant) else "NONE"
     roles = {r.file_role for r in conv.recordings}
     cx = live if participant.recording and "CUSTOMER_EXPERIENCE" in roles else "NONE"
+    # UNCONFIRMED (genesys-facts §3.2): whether a secure pause pauses the ad hoc recorder too. The sandbox does the
+    # most likely thing (it does: the ad hoc recorder follows the conversation's recordingState); gcdiag's verdicts do
+    # not rest on it (recording.kind warns, --attempt states what the ad hoc recorder reads after the pause).
     adhoc = live if participant.adhoc else "NONE"
     # Agent experience and snippet recorders are not modelled by the fixtures.
     return {

@@ -75,3 +75,27 @@ def test_without_a_read_before_the_call_the_effect_is_unknown_and_says_which_rea
     assert (
         found.effect is Effect.UNKNOWN and "could not read the conversation before the call" in found.summary
     )
+
+
+def both(secure: bool, adhoc_state: str) -> dict[str, Any]:
+    """A policy recording and the agent's ad hoc recording; after a secure pause the agent's recorder reads
+    ``adhoc_state``."""
+    conv = adhoc(True)
+    conv["securePause"] = secure
+    conv["participants"][1]["calls"][0]["recordersState"]["adhocState"] = adhoc_state
+    return conv
+
+
+def test_a_secure_pause_where_an_ad_hoc_recording_runs_says_what_its_recorder_reads_after() -> None:
+    """Whether a secure pause pauses an ad hoc recording is UNCONFIRMED (genesys-facts §3.2): the effect of the
+    pause is confirmed, and the ad hoc recorder's state after it is stated, never assumed."""
+    call = target(None, "CUSTOMER_EXPERIENCE", conv=both(False, "ACTIVE"))
+    assert call.route == "secure-pause" and call.adhoc_participants == ("p-agent",)
+    still = judge(call, 202, both(False, "ACTIVE"), both(True, "ACTIVE"))
+    assert still.effect is Effect.CONFIRMED
+    assert "p-agent still reads ACTIVE" in still.summary and "UNCONFIRMED" in still.why[0]
+    assert still.why[0].endswith('/participants/p-agent with body {"recording": false}')
+    paused_too = judge(call, 202, both(False, "ACTIVE"), both(True, "PAUSED"))
+    assert paused_too.summary.endswith("the ad hoc recorder of participant p-agent reads PAUSED too")
+    policy_only = judge(target(), 202, paused(False), paused(True))
+    assert "ad hoc" not in policy_only.summary and not policy_only.why

@@ -222,6 +222,19 @@ def test_fix_order_blocking_failures_first_then_errors_then_warnings() -> None:
     assert ordered_fix(results) == (["fail step", "shared", "see step", "warn step"], [])
 
 
+def test_a_blocking_warning_comes_before_a_non_blocking_one() -> None:
+    """recording.participant (blocking) names the corrected call; recording.kind (non-blocking, listed first) adds
+    what else runs: the corrected call is the first warning step."""
+    results = [
+        r("a.kind", Status.WARN, False, ("also secure-pause the policy recording",)),
+        r("a.participant", Status.WARN, True, ("call the flag on participant p-agent",)),
+    ]
+    assert ordered_fix(results) == (
+        ["call the flag on participant p-agent", "also secure-pause the policy recording"],
+        [],
+    )
+
+
 def test_steps_that_only_let_gcdiag_see_are_a_list_of_their_own_without_repeats() -> None:
     see = CheckResult("a.e", "t", Status.ERROR, True, "s", see_more=("grant oauth:client:view", "shared"))
     fail = CheckResult("a.f", "t", Status.FAIL, True, "s", fix=("add the permission", "shared"))
