@@ -160,6 +160,22 @@ class TargetCall:
         return f"{PARTICIPANT_FLAG[0]} /api/v2/conversations/calls/{cid}/participants/{pid}"
 
 
+def right_leg_step(
+    target: TargetCall, conversation: Mapping[str, Any] | None, conversation_id: str | None = None
+) -> tuple[str, ...]:
+    """For a participant-flag call: the same call naming the participant whose ad hoc recording runs (from the
+    call's own view, else from the conversation read: can-i chooses its call before the conversation is read);
+    () for another call, or when no ad hoc recording is seen running."""
+    if target.route != "participant-flag":
+        return ()
+    running = target.adhoc_participants or adhoc_participants(conversation)
+    if not running:
+        return ()
+    cid = target.conversation_id or conversation_id
+    call = replace(target, conversation_id=cid).flag_call(running[0])
+    return (f'Call {call} with body {{"recording": false}}.',)
+
+
 def recording_kind(recordings: Sequence[Mapping[str, Any]] | None, recording_id: str | None) -> str | None:
     """``recordingFileRole`` of the recording asked about (or of the conversation's recordings when they agree)."""
     if not recordings:
