@@ -365,8 +365,8 @@ def recording_participant(facts: FactView) -> Finding:
             + (
                 " can-i answers no on this rule whatever the identity's permissions (the auth rows say those): the "
                 "call would switch nothing off, and a 2xx that changes nothing is not a success (--attempt reports "
-                'it so). can-i diagnoses this route as the recording flag call (body {"recording": false}); '
-                "for another body (a wrap-up, a disconnect) this check does not apply."
+                'it so). can-i diagnoses this route as the recording flag call (body {"recording": false}) '
+                "unless --body says otherwise; for another body (a wrap-up, a disconnect) this check does not apply."
                 if can_i
                 else ""
             )

@@ -599,6 +599,25 @@ CASES: list[Case] = [
         },
         name="can-i-placeholder",
     ),
+    # can-i --body '{"recording": true}': not the off switch, so the wrong-leg rule does not apply.
+    Case(
+        "recording.participant",
+        Status.SKIP,
+        "not a participant-flag call",
+        lambda: {
+            "target_call": given_call(
+                CATALOG,
+                ("PATCH", f"/api/v2/conversations/calls/{CONV}/participants/p-customer"),
+                {"recording": True},
+            ),
+            "target_ids": target_ids(
+                participant_id="p-customer", from_path=("conversationId", "participantId")
+            ),
+            "environment": ENV_CAN_I,
+            "conversation": adhoc_on_agent(),
+        },
+        name="can-i-body-not-the-flag-off",
+    ),
     Case(
         "auth.participant",
         Status.FAIL,
@@ -973,6 +992,25 @@ CASES: list[Case] = [
             "conversation": adhoc_on_agent(),
         },
         name="can-i-placeholder",
+    ),
+    # can-i --body '{"recording": true}': not the off switch, so the wrong-leg rule does not apply.
+    Case(
+        "recording.participant",
+        Status.SKIP,
+        "not a participant-flag call",
+        lambda: {
+            "target_call": given_call(
+                CATALOG,
+                ("PATCH", f"/api/v2/conversations/calls/{CONV}/participants/p-customer"),
+                {"recording": True},
+            ),
+            "target_ids": target_ids(
+                participant_id="p-customer", from_path=("conversationId", "participantId")
+            ),
+            "environment": ENV_CAN_I,
+            "conversation": adhoc_on_agent(),
+        },
+        name="can-i-body-not-the-flag-off",
     ),
     Case(
         "recording.participant",
