@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from gcdiag.facts.types import TargetIds
-from gcdiag.genesys.targets import ROUTES, TargetCall
+from gcdiag.genesys.targets import ROUTES, TargetCall, adhoc_participants, right_leg_step
 from gcdiag.pipeline import FactError, FactView, Finding, Status, cause_id, check, unseen
 
 # The calls that act on a live recording: only these need the call to be live (conversation.state).
@@ -131,7 +131,7 @@ def _what_else(value: str, conversation: dict[str, Any], recordings: list[dict[s
     scenarios=("recording-stop", "can-i"),
     blocking=True,
     needs=("target_ids",),
-    wants=("conversation", "path_recordings"),
+    wants=("conversation", "path_recordings", "target_call"),
     fix=(
         "Use a participant id from the conversation's participants (GET /api/v2/conversations/{conversationId}) "
         "and a recording id from its recordings (GET /api/v2/conversations/{conversationId}/recordings)."
@@ -139,7 +139,10 @@ def _what_else(value: str, conversation: dict[str, Any], recordings: list[dict[s
 )
 def conversation_path_ids(facts: FactView) -> Finding:
     """Each ``{participantId}`` and ``{recordingId}`` given in the call's path is one of this conversation's; an id
-    of another kind (a participant's user id, a call's id, a recording id in a participant's place) is named."""
+    of another kind (a participant's user id, a call's id, a recording id in a participant's place) is named.
+
+    This check alone states "this id is not a participant of this conversation" (recording.participant skips then,
+    one cause said once); on the participant-flag call its fix names the participant whose ad hoc recording runs."""
     ids: TargetIds = facts["target_ids"]
     wanted = []
     if ids.participant_id:
@@ -190,7 +193,13 @@ def conversation_path_ids(facts: FactView) -> Finding:
             + (f": {other}" if other else "")
         )
     if wrong:
-        return Finding(Status.FAIL, "; ".join(wrong), evidence=evidence)
+        target: TargetCall | None = facts["target_call"]
+        fix = right_leg_step(target, conversation, ids.conversation_id) if target is not None else ()
+        running = adhoc_participants(conversation)
+        if fix and running and any(w == "participant" for w, v in wanted if v not in participants):
+            wrong.append(f"the ad hoc recording runs on participant {running[0]}")
+            evidence["adhoc_participants"] = list(running)
+        return Finding(Status.FAIL, "; ".join(wrong), fix=fix, evidence=evidence)
     return Finding(
         Status.PASS, f"{' and '.join(found)} of conversation {ids.conversation_id}", evidence=evidence
     )

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from gcdiag.facts.types import GrantSet
+from gcdiag.facts.types import GrantSet, TargetIds
 from gcdiag.genesys.authz import Grant
 from gcdiag.genesys.targets import (
     PARTICIPANT_FLAG,
     SECURE_PAUSE,
     SECURE_PAUSE_COVERS_ADHOC,
     TargetCall,
+    adhoc_participants,
     also_running,
     flag_needs,
     other_call_held,
@@ -274,9 +276,10 @@ def recording_found(facts: FactView) -> Finding:
 @check(
     id="recording.participant",
     title="The participant flag names the participant whose ad hoc recording runs",
-    scenarios=("recording-stop",),
+    scenarios=("recording-stop", "can-i"),
     blocking=True,
-    needs=("target_call", "conversation"),
+    needs=("target_call", "target_ids", "environment"),
+    wants=("conversation",),
     fix=(
         "Name, in PATCH /api/v2/conversations/calls/{conversationId}/participants/{participantId}, the participant "
         "whose ad hoc recording runs (recordersState.adhocState ACTIVE in GET /api/v2/conversations/{conversationId})."
@@ -284,13 +287,39 @@ def recording_found(facts: FactView) -> Finding:
 )
 def recording_participant(facts: FactView) -> Finding:
     """The participant ``recording`` flag acts on one participant (genesys-facts §3.2 d): switching it off on a
-    leg that records nothing ad hoc leaves the recording running, whatever the API answers."""
+    leg that records nothing ad hoc leaves the recording running, whatever the API answers.
+
+    One rule for ``recording-stop`` and ``can-i`` (a concrete participant in the path): a flag call on a leg with
+    no ad hoc recording fails in both. An id that is no participant of the conversation is
+    conversation.path-ids's to state (one cause, said once)."""
     target: TargetCall = facts["target_call"]
+    ids: TargetIds = facts["target_ids"]
+    can_i = facts["environment"].get("scenario") == "can-i"
+    problem = facts.problem("conversation")
+    if problem is not None and not can_i:
+        # recording-stop chooses its call from the conversation: unread, the choice itself is not seen.
+        return unseen(problem)
     if target.route != "participant-flag":
         return Finding(Status.SKIP, "not a participant-flag call")
+    if ids.conversation_id is None:
+        return Finding(Status.SKIP, "the call's path names no conversation id: no participant to check")
+    if can_i and ids.participant_id is None:
+        return Finding(
+            Status.SKIP, "the call's path names no participant id: write it in the path to check it"
+        )
+    if problem is not None:
+        return unseen(problem)
     conversation: dict[str, Any] = facts["conversation"]
-    legs = {str(p.get("id")): p for p in conversation.get("participants") or () if p.get("id") is not None}
-    named = target.participant_id
+    target = replace(
+        target,
+        adhoc_participants=target.adhoc_participants or adhoc_participants(conversation),
+        conversation_id=target.conversation_id or ids.conversation_id,
+    )
+    # Ids compare as validate_id normalises them (lower case, RFC 4122 §3).
+    legs = {
+        str(p.get("id")).lower(): p for p in conversation.get("participants") or () if p.get("id") is not None
+    }
+    named = ids.participant_id or target.participant_id
     running = target.adhoc_participants
     evidence = {"participant": named, "adhoc_participants": list(running), "participants": sorted(legs)}
     right = f'{target.flag_call(running[0])} with body {{"recording": false}}' if running else ""
@@ -306,13 +335,8 @@ def recording_participant(facts: FactView) -> Finding:
             Status.WARN, "the call names no participant, and no ad hoc recording runs", evidence=evidence
         )
     if named not in legs:
-        return Finding(
-            Status.FAIL,
-            f"participant {named} is not a participant of conversation {target.conversation_id}",
-            fix=(f"Call {right}.",) if running else (),
-            evidence=evidence,
-        )
-    if named in running:
+        return Finding(Status.SKIP, "see conversation.path-ids", evidence=evidence)
+    if named in (r.lower() for r in running):
         return Finding(
             Status.PASS, f"participant {named} is the one whose ad hoc recording runs", evidence=evidence
         )
@@ -338,6 +362,14 @@ def recording_participant(facts: FactView) -> Finding:
         detail=(
             "Setting recording false on a leg that records nothing ad hoc leaves every recording running, even if "
             "the API answers 2xx (what Genesys answers then is unconfirmed)."
+            + (
+                " can-i answers no on this rule whatever the identity's permissions (the auth rows say those): the "
+                "call would switch nothing off, and a 2xx that changes nothing is not a success (--attempt reports "
+                'it so). can-i diagnoses this route as the recording flag call (body {"recording": false}) '
+                "unless --body says otherwise; for another body (a wrap-up, a disconnect) this check does not apply."
+                if can_i
+                else ""
+            )
         ),
         fix=(f"Call {right}.",) if running else (),
         evidence=evidence,

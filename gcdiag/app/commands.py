@@ -12,7 +12,7 @@ from gcdiag.app.invocation import Invocation
 from gcdiag.app.run import diagnose_and_emit
 from gcdiag.app.wiring import settings_for
 from gcdiag.inputs import InputError
-from gcdiag.inputs.call import parse_call, parse_error_body, resolve_ids
+from gcdiag.inputs.call import parse_body, parse_call, parse_error_body, resolve_ids
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,6 +43,7 @@ class CanIRequest:
     method: str | None = None
     path: str | None = None
     division: str | None = None
+    body: str | None = None
     quiet: bool = False
     short: bool = False
     list_mode: bool = False
@@ -112,10 +113,12 @@ def run_can_i(inv: Invocation, req: CanIRequest) -> int:
     if not req.method or not req.path:
         raise InputError("usage: gcdiag can-i METHOD PATH (e.g. gcdiag can-i GET /api/v2/conversations/ID)")
     call = parse_call(f"{req.method} {req.path}")
+    body = parse_body(req.body)
     error_body = parse_error_body(req.error_body)
     settings = settings_for(inv)
     inputs = Inputs(
         call=call,
+        body=body,
         error_body=error_body,
         division=req.division,
         scopes_enforced=_enforced(req.scopes_enforced),

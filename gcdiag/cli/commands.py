@@ -48,6 +48,7 @@ def recording_stop(ctx: click.Context, /, **kwargs: Any) -> None:
 @click.argument("path", required=False)
 @command_options(
     "division",
+    "body",
     "quiet",
     "short",
     "list_mode",

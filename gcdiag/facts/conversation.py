@@ -243,7 +243,7 @@ def fetch_target_call(facts: Facts) -> TargetCall:
     if ctx.scenario != "recording-stop":
         if ctx.inputs.call is None:
             raise FactUnavailable(FactError("target_call", "no call given", remedy="give METHOD PATH"))
-        return given_call(ctx.catalog, ctx.inputs.call)
+        return given_call(ctx.catalog, ctx.inputs.call, ctx.inputs.body)
     recordings, recordings_error = facts.outcome("recordings") if ctx.inputs.conversation_id else (None, None)
     conversation, _ = facts.outcome("conversation") if ctx.inputs.conversation_id else (None, None)
     ident, _ = facts.outcome("identity")

@@ -160,6 +160,22 @@ class TargetCall:
         return f"{PARTICIPANT_FLAG[0]} /api/v2/conversations/calls/{cid}/participants/{pid}"
 
 
+def right_leg_step(
+    target: TargetCall, conversation: Mapping[str, Any] | None, conversation_id: str | None = None
+) -> tuple[str, ...]:
+    """For a participant-flag call: the same call naming the participant whose ad hoc recording runs (from the
+    call's own view, else from the conversation read: can-i chooses its call before the conversation is read);
+    () for another call, or when no ad hoc recording is seen running."""
+    if target.route != "participant-flag":
+        return ()
+    running = target.adhoc_participants or adhoc_participants(conversation)
+    if not running:
+        return ()
+    cid = target.conversation_id or conversation_id
+    call = replace(target, conversation_id=cid).flag_call(running[0])
+    return (f'Call {call} with body {{"recording": false}}.',)
+
+
 def recording_kind(recordings: Sequence[Mapping[str, Any]] | None, recording_id: str | None) -> str | None:
     """``recordingFileRole`` of the recording asked about (or of the conversation's recordings when they agree)."""
     if not recordings:
@@ -325,8 +341,11 @@ def route_body(route: str) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
     return None, ()
 
 
-def given_call(catalog: Catalog, given: tuple[str, str]) -> TargetCall:
-    """The call as given (can-i, explain-error): the catalog's operation, or none when it is not public."""
+def given_call(catalog: Catalog, given: tuple[str, str], body: Mapping[str, Any] | None = None) -> TargetCall:
+    """The call as given (can-i, explain-error): the catalog's operation, or none when it is not public.
+
+    ``body`` (can-i --body) decides what the participant route does: without a ``recording`` false in it (a
+    wrap-up, a disconnect) it is not the recording flag call, and is diagnosed as an ordinary call."""
     method, raw_path = given
     match = catalog.match(method, normalise_path(raw_path))
     if match is None:
@@ -334,7 +353,7 @@ def given_call(catalog: Catalog, given: tuple[str, str]) -> TargetCall:
             method=method,
             path=normalise_path(raw_path),
             concrete_path=normalise_path(raw_path),
-            body=None,
+            body=body,
             operation=None,
             route="other",
             reason="the call you asked about",
@@ -342,9 +361,12 @@ def given_call(catalog: Catalog, given: tuple[str, str]) -> TargetCall:
             given_exists=False,
         )
     route = ROUTES.get((match.operation.method, match.operation.path), "other")
+    if route == "participant-flag" and body is not None and body.get("recording") is not False:
+        route = "other"  # not switching a recording off: none of the recording rules apply
     # A recording-control route is diagnosed as recording-stop diagnoses it (one engine): the body it takes to
     # pause or switch off, and what the route itself requires (the participant route: a participant, and Pause).
-    body, extra = route_body(route)
+    chosen, extra = route_body(route)
+    body = chosen if body is None else body
     return TargetCall(
         method=match.operation.method,
         path=match.operation.path,

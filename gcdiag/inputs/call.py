@@ -36,6 +36,21 @@ def parse_call(text: str | None, what: str = "--call") -> tuple[str, str] | None
     return method, text.strip().split()[1]
 
 
+def parse_body(value: str | None) -> dict[str, Any] | None:
+    """``can-i --body JSON``: the call's body as a JSON object, or None when not given."""
+    if value is None:
+        return None
+    import json
+
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"--body is not valid JSON ({exc.msg})") from None
+    if not isinstance(parsed, dict):
+        raise InputError("--body must be a JSON object, e.g. --body '{\"recording\": false}'")
+    return parsed
+
+
 def parse_error_body(value: str | None) -> Any:
     """``--error-body FILE|-``: the parsed error response, or None when not given."""
     if value is None:

@@ -17,6 +17,7 @@ class Inputs:
     conversation_id: str | None = None
     recording_id: str | None = None
     call: tuple[str, str] | None = None  # (METHOD, PATH) the user actually made, as given
+    body: dict[str, Any] | None = None  # can-i --body: the call's JSON body, when given
     error_body: Any = None  # gcdiag.errors.ParsedError or None
     audit_window_days: float = 7.0
     scopes_enforced: bool | None = (
@@ -40,6 +41,8 @@ class Inputs:
             "scopes_enforced": self.scopes_enforced,
         }
         out = {k: v for k, v in given.items() if v is not None}
+        if self.body is not None:
+            out["body"] = self.body
         if self.division:
             out["division"] = self.division
         if self.permissions:

@@ -55,6 +55,7 @@ CAN_I = Scenario(
         "conversation.found",
         "conversation.path-ids",
         "conversation.state",
+        "recording.participant",
         "error.body",
     ),
 )

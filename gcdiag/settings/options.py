@@ -432,6 +432,13 @@ COMMAND_OPTIONS: dict[str, Option] = {
             kind="flag",
         ),
         _opt(
+            "body",
+            ("--body",),
+            "GCDIAG_BODY",
+            "The call's JSON body, when it decides what the call does.",
+            metavar="JSON",
+        ),
+        _opt(
             "division",
             ("--division",),
             "GCDIAG_DIVISION",

@@ -206,6 +206,10 @@ def test_can_i_agrees_with_recording_stop(org: Org) -> None:
         assert verdict["blocking_failures"] == stop_verdict["blocking_failures"]
         # Checks of the recording itself (media, recording state) are recording-stop's alone; the rest agree.
         shared = set(CAN_I.order)
+        if target["route"] != "participant-flag":
+            # recording.participant also judges recording-stop's own choice of call, which an unread conversation
+            # leaves unseen (error); can-i is given its call, and a call that is not the flag call skips it.
+            shared.discard("recording.participant")
         stop_errors = [c for c in stop_verdict.get("blocking_errors") or [] if c in shared]
         assert (verdict.get("blocking_errors") or []) == stop_errors
 

@@ -599,6 +599,25 @@ CASES: list[Case] = [
         },
         name="can-i-placeholder",
     ),
+    # can-i --body '{"recording": true}': not the off switch, so the wrong-leg rule does not apply.
+    Case(
+        "recording.participant",
+        Status.SKIP,
+        "not a participant-flag call",
+        lambda: {
+            "target_call": given_call(
+                CATALOG,
+                ("PATCH", f"/api/v2/conversations/calls/{CONV}/participants/p-customer"),
+                {"recording": True},
+            ),
+            "target_ids": target_ids(
+                participant_id="p-customer", from_path=("conversationId", "participantId")
+            ),
+            "environment": ENV_CAN_I,
+            "conversation": adhoc_on_agent(),
+        },
+        name="can-i-body-not-the-flag-off",
+    ),
     Case(
         "auth.participant",
         Status.FAIL,
@@ -762,6 +781,19 @@ CASES: list[Case] = [
     ),
     Case(
         "conversation.path-ids",
+        Status.FAIL,
+        f"Call PATCH /api/v2/conversations/calls/{CONV}/participants/p-agent with body",
+        lambda: {
+            "target_ids": target_ids(
+                participant_id="p-nobody", from_path=("conversationId", "participantId")
+            ),
+            "target_call": target(FLAG + "p-nobody", "ADHOC", conv=adhoc_on_agent()),
+            "conversation": adhoc_on_agent(),
+        },
+        name="unknown-participant-flag-names-right-leg",
+    ),
+    Case(
+        "conversation.path-ids",
         Status.ERROR,
         "not run: GET x refused (403)",
         lambda: {
@@ -874,6 +906,8 @@ CASES: list[Case] = [
         "participant p-agent is the one whose ad hoc recording runs",
         lambda: {
             "target_call": target(FLAG + "p-agent", "ADHOC", conv=adhoc_on_agent()),
+            "target_ids": target_ids(participant_id="p-agent"),
+            "environment": ENV,
             "conversation": adhoc_on_agent(),
         },
     ),
@@ -884,16 +918,21 @@ CASES: list[Case] = [
         "participant p-agent",
         lambda: {
             "target_call": target(FLAG + "p-customer", "ADHOC", conv=adhoc_on_agent()),
+            "target_ids": target_ids(participant_id="p-customer"),
+            "environment": ENV,
             "conversation": adhoc_on_agent(),
         },
         name="another-leg",
     ),
+    # An id that is no participant at all is conversation.path-ids's failure: said once, there.
     Case(
         "recording.participant",
-        Status.FAIL,
-        "is not a participant of conversation",
+        Status.SKIP,
+        "see conversation.path-ids",
         lambda: {
             "target_call": target(FLAG + "p-nobody", "ADHOC", conv=adhoc_on_agent()),
+            "target_ids": target_ids(participant_id="p-nobody"),
+            "environment": ENV,
             "conversation": adhoc_on_agent(),
         },
         name="unknown-participant",
@@ -902,7 +941,90 @@ CASES: list[Case] = [
         "recording.participant",
         Status.SKIP,
         "not a participant-flag call",
-        lambda: {"target_call": target(), "conversation": conversation()},
+        lambda: {
+            "target_call": target(),
+            "target_ids": target_ids(),
+            "environment": ENV,
+            "conversation": conversation(),
+        },
+    ),
+    # can-i: the call is chosen before the conversation is read; the rule reads who records ad hoc from it.
+    Case(
+        "recording.participant",
+        Status.FAIL,
+        f"Call PATCH /api/v2/conversations/calls/{CONV}/participants/p-agent",
+        lambda: {
+            "target_call": given_call(
+                CATALOG, ("PATCH", f"/api/v2/conversations/calls/{CONV}/participants/p-customer")
+            ),
+            "target_ids": target_ids(
+                participant_id="p-customer", from_path=("conversationId", "participantId")
+            ),
+            "environment": ENV_CAN_I,
+            "conversation": adhoc_on_agent(),
+        },
+        name="can-i-wrong-leg",
+    ),
+    Case(
+        "recording.participant",
+        Status.PASS,
+        "participant p-agent is the one whose ad hoc recording runs",
+        lambda: {
+            "target_call": given_call(
+                CATALOG, ("PATCH", f"/api/v2/conversations/calls/{CONV}/participants/p-agent")
+            ),
+            "target_ids": target_ids(participant_id="p-agent", from_path=("conversationId", "participantId")),
+            "environment": ENV_CAN_I,
+            "conversation": adhoc_on_agent(),
+        },
+        name="can-i-right-leg",
+    ),
+    Case(
+        "recording.participant",
+        Status.SKIP,
+        "names no participant id",
+        lambda: {
+            "target_call": given_call(
+                CATALOG, ("PATCH", f"/api/v2/conversations/calls/{CONV}/participants/{{participantId}}")
+            ),
+            "target_ids": target_ids(from_path=("conversationId",)),
+            "environment": ENV_CAN_I,
+            "conversation": adhoc_on_agent(),
+        },
+        name="can-i-placeholder",
+    ),
+    # can-i --body '{"recording": true}': not the off switch, so the wrong-leg rule does not apply.
+    Case(
+        "recording.participant",
+        Status.SKIP,
+        "not a participant-flag call",
+        lambda: {
+            "target_call": given_call(
+                CATALOG,
+                ("PATCH", f"/api/v2/conversations/calls/{CONV}/participants/p-customer"),
+                {"recording": True},
+            ),
+            "target_ids": target_ids(
+                participant_id="p-customer", from_path=("conversationId", "participantId")
+            ),
+            "environment": ENV_CAN_I,
+            "conversation": adhoc_on_agent(),
+        },
+        name="can-i-body-not-the-flag-off",
+    ),
+    Case(
+        "recording.participant",
+        Status.ERROR,
+        "not run: GET x refused (403)",
+        lambda: {
+            "target_call": given_call(
+                CATALOG, ("PATCH", f"/api/v2/conversations/calls/{CONV}/participants/p-agent")
+            ),
+            "target_ids": target_ids(participant_id="p-agent", from_path=("conversationId", "participantId")),
+            "environment": ENV_CAN_I,
+        },
+        lambda: {"conversation": denied("conversation")},
+        name="can-i-unread",
     ),
     Case(
         "recording.kind",

@@ -7,7 +7,7 @@ from typing import Any
 
 from gcdiag.pipeline.plugins import load_checkset
 from gcdiag.report.model import Status
-from gcdiag.testing.facts import CONV, ENV, conversation, run_check, target
+from gcdiag.testing.facts import CONV, ENV, conversation, run_check, target, target_ids
 
 from .cases import FLAG, adhoc_on_agent, recorders
 
@@ -58,6 +58,8 @@ def test_the_corrected_flag_call_names_the_participant_whose_recording_runs() ->
     finding = run_check(
         CHECKS["recording.participant"],
         target_call=target(FLAG + "p-customer", "ADHOC", conv=conv),
+        target_ids=target_ids(participant_id="p-customer"),
+        environment=ENV,
         conversation=conv,
     )
     assert finding.status is Status.FAIL

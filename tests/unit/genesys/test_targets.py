@@ -117,3 +117,14 @@ def test_path_params_are_the_ids_given_concretely() -> None:
     assert call.path == "/api/v2/conversations/calls/{conversationId}/participants/{participantId}"
     assert call.path_params == {"conversationId": CONV}  # a {placeholder} is not a value
     assert given_call(CATALOG, ("GET", "/api/v2/nothing/here")).path_params == {}
+
+
+def test_can_i_body_decides_whether_the_participant_route_is_the_recording_flag_call() -> None:
+    path = "/api/v2/conversations/calls/c-1/participants/p-1"
+    assumed = given_call(CATALOG, ("PATCH", path))
+    assert assumed.route == "participant-flag" and assumed.body == {"recording": False}
+    off = given_call(CATALOG, ("PATCH", path), {"recording": False})
+    assert off.route == "participant-flag" and off.body == {"recording": False}
+    # recording true starts an ad hoc recording (genesys-facts §3.2 d): not the off switch, no recording rule.
+    on = given_call(CATALOG, ("PATCH", path), {"recording": True})
+    assert on.route == "other" and on.body == {"recording": True}
