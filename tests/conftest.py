@@ -8,8 +8,15 @@ examples each property test draws; the tests themselves only say what is drawn.
 from __future__ import annotations
 
 import os
+import sys
 
 from hypothesis import HealthCheck, settings
+
+# Cache compiled test modules (pytest's assertion rewriting) and gcdiag's bytecode even where the environment
+# sets PYTHONDONTWRITEBYTECODE: honoured, every xdist worker re-parses and re-rewrites every test module and
+# compiles gcdiag on each run (seconds of CPU per worker), and each gcdiag child process compiles it again.
+# The files go to the gitignored __pycache__ folders.
+sys.dont_write_bytecode = False
 
 _COMMON = {
     "deadline": None,
