@@ -23,9 +23,7 @@ import pytest
 
 from gcdiag.sandbox import Sandbox, load_fixture
 
-# One xdist worker runs the whole module (``--dist loadgroup``, pyproject): the SDK takes seconds of CPU to
-# import, and split across workers every worker would pay it.
-pytestmark = [pytest.mark.sdk, pytest.mark.slow, pytest.mark.xdist_group("sdk")]
+pytestmark = [pytest.mark.sdk, pytest.mark.slow]
 
 OUTDATED = "outdated_sdk_version"
 

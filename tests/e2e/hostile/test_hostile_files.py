@@ -173,10 +173,6 @@ def test_secret_given_as_an_id_is_not_echoed(where: str, target: Target, tmp_pat
 # --- reports that lie, outputs that clobber ------------------------------------------------------------------------
 
 
-# The tests that read report_text share one xdist worker, so the report (a child process) is made once.
-USES_REPORT = pytest.mark.xdist_group("hostile-report")
-
-
 @pytest.fixture(scope="session")
 def report_text(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A real seed-403 report (JSON), made once per worker through the hostile server's normal mode."""
@@ -197,7 +193,6 @@ def report_text(tmp_path_factory: pytest.TempPathFactory) -> str:
     return run.stdout
 
 
-@USES_REPORT
 def test_tampered_report(report_text: str, tmp_path: Path, home: Path) -> None:
     doc = json.loads(report_text)
     assert any(r["blocking"] and r["status"] == "fail" for r in doc["results"])
@@ -209,7 +204,6 @@ def test_tampered_report(report_text: str, tmp_path: Path, home: Path) -> None:
     assert "its verdict is would_succeed, but blocking check(s) auth.permissions" in run.stderr, run.stderr
 
 
-@USES_REPORT
 def test_output_file_equal_to_the_input(report_text: str, tmp_path: Path, home: Path) -> None:
     path = tmp_path / "report.json"
     path.write_text(report_text)
@@ -220,7 +214,6 @@ def test_output_file_equal_to_the_input(report_text: str, tmp_path: Path, home: 
     assert "a file this command reads" in run.stderr
 
 
-@USES_REPORT
 @pytest.mark.parametrize("command", ["report", "recording-stop"])
 def test_empty_output_file(
     command: str, report_text: str, target: Target, tmp_path: Path, home: Path
