@@ -27,10 +27,12 @@ from .runner import (
     clean_env,
     leaked,
     run_gcdiag,
+    run_in_process,
 )
 
-# Every test runs gcdiag as a child process (about a second each): the quick loop (-m "not slow") leaves
-# them to the full run; the unit tests of the pieces (client/test_transfer, util/test_documents, ...) stay in it.
+# The tests run gcdiag as a child process (about a second each) where the purpose needs a process (memory, a
+# closed pipe, sys.exit in a plugin), in-process where an input is refused before any request. The quick loop
+# (-m "not slow") leaves them to the full run; the unit tests of the pieces (client/test_transfer, util/test_documents, ...) stay in it.
 pytestmark = pytest.mark.slow
 
 FILE_LIMIT_S = 5.0
@@ -43,6 +45,14 @@ def gcdiag(tmp_path: Path, home: Path, *args: str, env: dict[str, str] | None = 
     full_env = {**clean_env(home), **(env or {})}
     run.setdefault("timeout", FILE_LIMIT_S)
     return run_gcdiag(list(args), env=full_env, tmp=tmp_path, **run)
+
+
+def refused_early(home: Path, *args: str, env: dict[str, str] | None = None) -> Run:
+    """An input refused before any request (a bad number, URL, path or id): the same entry, in-process.
+
+    Nothing in these runs needs a process of its own (no memory bomb, signal or closed pipe), and an
+    interpreter start-up costs more than the run; the memory budget is checked on the run's heap peak."""
+    return run_in_process(list(args), env={**clean_env(home), **(env or {})})
 
 
 def assert_refused(run: Run, *, limit: float = FILE_LIMIT_S, secret: str | None = None) -> None:
@@ -142,7 +152,7 @@ def test_smoke_conversations_file_outside_its_folder(form: str, tmp_path: Path, 
     reference = str(outside) if form == "absolute" else "../outside/secret.txt"
     smoke = folder / "smoke.yaml"
     smoke.write_text(yaml.safe_dump({"items": [{"conversations_file": reference, "expect": "would_fail"}]}))
-    run = gcdiag(tmp_path, home, "smoke", str(smoke), env={"GENESYSCLOUD_API_URL": DEAD_API})
+    run = refused_early(home, "smoke", str(smoke), env={"GENESYSCLOUD_API_URL": DEAD_API})
     assert_refused(run, secret=FAKE_SECRET)
 
 
@@ -155,7 +165,7 @@ def test_secret_given_as_an_id_is_not_echoed(where: str, target: Target, tmp_pat
     args = ["recording-stop", secret] if where == "positional" else ["recording-stop", target.conversation]
     if where == "--recording":
         args += ["--recording", secret]
-    run = gcdiag(tmp_path, home, *args, env=identity_env(target, home))
+    run = refused_early(home, *args, env=identity_env(target, home))
     assert_refused(run, secret=secret)
     assert not target.server.requests()
 
@@ -189,7 +199,7 @@ def test_tampered_report(report_text: str, tmp_path: Path, home: Path) -> None:
     doc["verdict"].update(outcome="would_succeed", blocking_failures=[], summary="the call would succeed")
     path = tmp_path / "tampered.json"
     path.write_text(json.dumps(doc))
-    run = gcdiag(tmp_path, home, "report", "show", str(path))
+    run = refused_early(home, "report", "show", str(path))
     assert_refused(run)
     assert "its verdict is would_succeed, but blocking check(s) auth.permissions" in run.stderr, run.stderr
 
@@ -198,7 +208,7 @@ def test_output_file_equal_to_the_input(report_text: str, tmp_path: Path, home: 
     path = tmp_path / "report.json"
     path.write_text(report_text)
     for force in ((), ("--force",)):  # refused as an existing file, and as the input even with --force
-        run = gcdiag(tmp_path, home, "report", "show", str(path), "--output-file", str(path), *force)
+        run = refused_early(home, "report", "show", str(path), "--output-file", str(path), *force)
         assert path.read_text() == report_text, "the input report was overwritten"
         assert_refused(run)
     assert "a file this command reads" in run.stderr
@@ -214,7 +224,7 @@ def test_empty_output_file(
         args = ["report", "show", str(path), "--output-file", ""]
     else:
         args = ["recording-stop", target.conversation, "--output-file", ""]
-    assert_refused(gcdiag(tmp_path, home, *args, env=identity_env(target, home)))
+    assert_refused(refused_early(home, *args, env=identity_env(target, home)))
     assert not target.server.requests(), "requests were sent before the option was refused"
 
 
@@ -237,14 +247,14 @@ NUMERIC = [
 @pytest.mark.parametrize(("option", "value"), NUMERIC, ids=[f"{o}={v}" for o, v in NUMERIC])
 def test_absurd_numeric_option(option: str, value: str, target: Target, tmp_path: Path, home: Path) -> None:
     args = ["recording-stop", target.conversation, option, value]
-    assert_refused(gcdiag(tmp_path, home, *args, env=identity_env(target, home)))
+    assert_refused(refused_early(home, *args, env=identity_env(target, home)))
     assert not target.server.requests()
 
 
 @pytest.mark.parametrize("url", ["http://a b", "http://exa mple.com:80", "http://exa\tmple.com"])
 def test_api_url_with_a_space(url: str, target: Target, tmp_path: Path, home: Path) -> None:
     args = ["recording-stop", target.conversation, "--api-url", url]
-    assert_refused(gcdiag(tmp_path, home, *args, env=identity_env(target, home)))
+    assert_refused(refused_early(home, *args, env=identity_env(target, home)))
     assert not target.server.requests()
 
 

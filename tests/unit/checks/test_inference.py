@@ -273,7 +273,9 @@ def test_the_inspector_refused_too_its_grant_is_what_would_confirm_the_division(
     assert "by the inspector → 403 too" in finding.because[1].rule
 
 
-def test_divisionspermitted_alone_for_a_client_credentials_token_is_an_inferred_result_in_either_direction() -> None:
+def test_divisionspermitted_alone_for_a_client_credentials_token_is_an_inferred_result_in_either_direction() -> (
+    None
+):
     # What divisionspermitted/paged/me evaluates for a token without a user is unconfirmed (genesys-facts §4): its
     # answer alone may decide, but as an inference that names the answer and the rule, never as an observed pass.
     from .cases import where
