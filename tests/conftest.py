@@ -28,3 +28,11 @@ settings.register_profile("dev", max_examples=12, **_COMMON)
 settings.register_profile("ci", max_examples=30, **_COMMON)
 settings.register_profile("thorough", max_examples=300, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_xdist_auto_num_workers(config: object) -> int:
+    """``-n auto`` starts two workers per core: about a third of the suite's wall time is waiting (deadlines the
+    hostile tests let run out, child processes starting, sandbox latency), which a second worker per core fills.
+    Measured on 2 cores (quiet): ``-n 2`` 65 s, ``-n 3`` 51 s, ``-n 4`` 47 s for the whole suite."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return 2 * cores
