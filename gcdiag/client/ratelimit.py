@@ -64,7 +64,20 @@ class RateLimiter:
         that its requests then find a slot well within their deadlines."""
         if not self.enabled:
             return 0.0
-        slots = max(1, min(slots, self._count))
+        waited = self._wait(max(1, min(slots, self._count)), take=False, within=math.inf)
+        assert waited is not None  # nothing bounds this wait
+        return waited
+
+    def acquire(self, within: float = math.inf) -> float | None:
+        """Block until a request may go; returns the seconds waited, or None (at once, nothing taken) when no
+        slot frees up ``within`` seconds: the request's deadline would pass while it waited."""
+        if not self.enabled:
+            return 0.0
+        return self._wait(1, take=True, within=within)
+
+    def _wait(self, slots: int, *, take: bool, within: float) -> float | None:
+        """The one waiting loop: until ``slots`` requests fit in the window (taking one slot when ``take``);
+        None, at once, when they would not fit ``within`` seconds of waiting."""
         waited = 0.0
         waiting = False
         try:
@@ -75,38 +88,11 @@ class RateLimiter:
                     while self._stamps and now - self._stamps[0] >= self._window:
                         self._stamps.popleft()
                     if len(self._stamps) + slots <= self._count:
+                        if take:
+                            self._stamps.append(now)
                         return waited
                     # The slot that frees last among the ones needed.
                     delay = self._stamps[len(self._stamps) + slots - self._count - 1] + self._window - now
-                    if not waiting:
-                        waiting = True
-                        starts = self._start_waiting(now)
-                if starts and self.on_wait is not None:
-                    self.on_wait(max(delay, 0.0))
-                self._sleep(max(delay, 0.0))
-                waited += max(delay, 0.0)
-        finally:
-            if waiting:
-                self._stop_waiting()
-
-    def acquire(self, within: float = math.inf) -> float | None:
-        """Block until a request may go; returns the seconds waited, or None (at once, nothing taken) when no
-        slot frees up ``within`` seconds: the request's deadline would pass while it waited."""
-        if not self.enabled:
-            return 0.0
-        waited = 0.0
-        waiting = False
-        try:
-            while True:
-                starts = False
-                with self._lock:
-                    now = self._clock()
-                    while self._stamps and now - self._stamps[0] >= self._window:
-                        self._stamps.popleft()
-                    if len(self._stamps) < self._count:
-                        self._stamps.append(now)
-                        return waited
-                    delay = self._stamps[0] + self._window - now
                     if waited + delay > within:
                         return None
                     if not waiting:
