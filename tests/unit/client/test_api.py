@@ -702,9 +702,11 @@ class FakeClock:
     def __init__(self) -> None:
         self.now = 0.0
         self.lock = threading.Lock()
+        self.seen = threading.local()  # the last time each thread read
 
     def __call__(self) -> float:
         with self.lock:
+            self.seen.last = self.now
             return self.now
 
     def sleep(self, seconds: float) -> None:
@@ -772,8 +774,10 @@ def test_limiter_never_exceeds_the_rate_in_any_window_across_threads() -> None:
     def work() -> None:
         for _ in range(3):
             limiter.acquire()
+            # The limiter's own stamp: the last time this thread read inside acquire (reading the clock again
+            # here could see another thread's sleep and record a later time than the slot was taken at).
             with lock:
-                times.append(clock())
+                times.append(clock.seen.last)
 
     threads = [threading.Thread(target=work) for _ in range(8)]
     for t in threads:
