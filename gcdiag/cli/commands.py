@@ -36,8 +36,8 @@ from gcdiag.cli.root import cli
 @shared_options
 @click.pass_context
 def recording_stop(ctx: click.Context, /, **kwargs: Any) -> None:
-    """Explain why stopping or pausing a call recording fails, and what to change. ID is a conversation id
-    (or, with --event or --conversation, a recording id)."""
+    """Explain why stopping or pausing a call recording fails and what to change. ID: a conversation id (a
+    recording id with --event or --conversation)."""
     from gcdiag.app.commands import RecordingStopRequest, run_recording_stop
 
     sys.exit(run_recording_stop(invocation(ctx), RecordingStopRequest(**kwargs)))
