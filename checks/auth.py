@@ -452,15 +452,10 @@ def auth_permissions(facts: FactView) -> Finding:
         steps = permission_fix_steps(
             needed,
             grant_set.grants,
-            identity_kind=ident.kind,
-            client_name=ident.client_name,
-            client_id=ident.client_id,
-            user=ident.user_name,
+            **_subject(ident),
             division_label=label,
             prefer=target.preferred_permission,
             also_required=also,
-            user_id=ident.user_id,
-            client_grant_type=ident.grant_type,
             division_ids=division_ids,
             org_roles=org_roles,
         )
@@ -598,13 +593,8 @@ def _permission_held_nowhere(
     steps = permission_fix_steps(
         evaluate(ptype, perms, (), None),
         (),
-        identity_kind=ident.kind,
-        client_name=ident.client_name,
-        client_id=ident.client_id,
-        user=ident.user_name,
+        **_subject(ident),
         division_label=label,
-        user_id=ident.user_id,
-        client_grant_type=ident.grant_type,
         division_ids=division_ids,
         org_roles=org_roles,
     )
@@ -634,6 +624,18 @@ def _permission_held_nowhere(
             Because(rule=f"a permission held in no division is not held → the identity lacks {need}"),
         ),
     )
+
+
+def _subject(ident: Identity) -> dict[str, Any]:
+    """Who a permission fix is for, as permission_fix_steps names it (one place for every fix that grants)."""
+    return {
+        "identity_kind": ident.kind,
+        "client_name": ident.client_name,
+        "client_id": ident.client_id,
+        "user": ident.user_name,
+        "user_id": ident.user_id,
+        "client_grant_type": ident.grant_type,
+    }
 
 
 def _changes(steps: list[FixStep]) -> tuple[tuple[str, Any], ...]:
@@ -792,14 +794,9 @@ def auth_division(facts: FactView) -> Finding:
         steps = permission_fix_steps(
             evaluation,
             grant_set.grants if grant_set else (),
-            identity_kind=ident.kind,
-            client_name=ident.client_name,
-            client_id=ident.client_id,
-            user=ident.user_name,
+            **_subject(ident),
             division_label=f"the division {conv_label} (or all divisions, *)",
             prefer=target.preferred_permission,
-            user_id=ident.user_id,
-            client_grant_type=ident.grant_type,
             division_ids=conv_divs,
         )
         fix, changes = [s.text for s in steps], _changes(steps)
