@@ -11,6 +11,7 @@ fails loudly naming the file (:class:`PluginError`).
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import sys
@@ -50,11 +51,7 @@ def load_checks(
     entry_points: bool = True,
 ) -> CheckSet:
     """Load and validate every check from entry points (the built-ins included) and the given directories."""
-    loaded: list[Check] = []
-    if entry_points:
-        for name, module in _entry_point_modules():
-            source = "builtin" if name == BUILTIN_ENTRY_POINT else f"entry point {name}"
-            loaded.extend(_from_module_or_package(module, source))
+    loaded: list[Check] = list(_entry_point_checks()) if entry_points else []
     for directory in checks_dirs:
         if not directory.is_dir():
             raise PluginError(f"--checks-dir {directory}: not a directory")
@@ -81,6 +78,22 @@ def load_directory(directory: Path, source: str) -> list[Check]:
         elif path.suffix in (".yaml", ".yml"):
             found.append(_load_yaml(path, source))
     return found
+
+
+@functools.cache
+def _entry_point_checks() -> tuple[Check, ...]:
+    """The checks of every ``gcdiag.checks`` entry point, the built-ins first; read once per process.
+
+    Why once: the installed distributions, hence the entry points, do not change while a process runs, and the
+    checks are frozen values; scanning every distribution's metadata and parsing the YAML checks again cost each
+    diagnosis several milliseconds (most of a run's CPU in a process that diagnoses many times: ``smoke``, the
+    test suite). A plugin that fails to load raises, and is not remembered: the next call tries again.
+    """
+    loaded: list[Check] = []
+    for name, module in _entry_point_modules():
+        source = "builtin" if name == BUILTIN_ENTRY_POINT else f"entry point {name}"
+        loaded.extend(_from_module_or_package(module, source))
+    return tuple(loaded)
 
 
 def _entry_point_modules() -> list[tuple[str, ModuleType]]:

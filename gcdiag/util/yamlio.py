@@ -42,22 +42,40 @@ def _scalar_width(value: Any) -> int | None:
     return None
 
 
-def _inline_width(value: Any) -> int | None:
-    """The width of ``value`` written inline (nested collections included), or None when it must not be."""
+def _inline_width(value: Any, budget: int) -> int | None:
+    """The width of ``value`` written inline (nested collections included), or None when it must not be inline
+    or is wider than ``budget``. The walk stops at the budget: every collection asks this of itself while it is
+    written, so measuring a large one whole, at every level of the document, made writing it quadratic."""
     if isinstance(value, dict):
-        parts = [w for k, v in value.items() for w in (_scalar_width(k), _inline_width(v))]
-    elif isinstance(value, list):
-        parts = [_inline_width(v) for v in value]
-    else:
-        return _scalar_width(value)
-    if any(w is None for w in parts):
-        return None
-    return 2 + sum(w + 2 for w in parts if w is not None)
+        total = 2
+        for key, item in value.items():
+            key_width = _scalar_width(key)
+            if key_width is None:
+                return None
+            total += key_width + 2
+            item_width = _inline_width(item, budget - total - 2)
+            if item_width is None:
+                return None
+            total += item_width + 2
+            if total > budget:
+                return None
+        return total
+    if isinstance(value, list):
+        total = 2
+        for item in value:
+            item_width = _inline_width(item, budget - total - 2)
+            if item_width is None:
+                return None
+            total += item_width + 2
+            if total > budget:
+                return None
+        return total
+    width = _scalar_width(value)
+    return None if width is None or width > budget else width
 
 
 def _fits(value: Any) -> bool:
-    width = _inline_width(value)
-    return width is not None and width <= FLOW_WIDTH
+    return _inline_width(value, FLOW_WIDTH) is not None
 
 
 def _record(item: Any) -> bool:

@@ -29,10 +29,23 @@ OUTDATED = "outdated_sdk_version"
 
 
 @pytest.fixture(scope="module")
-def sdk() -> Any:
-    # Imported here, once per module: the SDK takes seconds to import.
-    import PureCloudPlatformClientV2
+def sdk(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The SDK, imported here, once per module (it takes seconds to import), with live config reload off.
 
+    Why: importing the SDK builds its ``Configuration`` singleton, which reads ``~/.genesyscloudpython/config``
+    and, unless that file says ``live_reload_config = false``, starts a watchdog observer on the nearest
+    existing parent of that file: without the file, the whole home directory, recursively. That observer
+    outlives the module and kept one core busy for the rest of the worker's life (about 20 s of CPU per suite
+    run). A private home holding the SDK's documented switch keeps the SDK from watching anything.
+    """
+    home = tmp_path_factory.mktemp("sdk-home")
+    (home / ".genesyscloudpython").mkdir()
+    (home / ".genesyscloudpython" / "config").write_text("[general]\nlive_reload_config = false\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        import PureCloudPlatformClientV2
+
+    assert not PureCloudPlatformClientV2.configuration.live_reload_config
     return PureCloudPlatformClientV2
 
 

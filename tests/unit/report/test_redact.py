@@ -183,6 +183,19 @@ def test_secret_text_patterns() -> None:
     assert r.text('{"password": "p\\"w", "n": 1}') == '{"password": "[REDACTED]", "n": 1}'
 
 
+def test_every_credential_shape_holds_a_word_that_lets_a_string_be_scanned() -> None:
+    # Strings without one of _SHAPE_WORDS skip the shape patterns: every secret key and header name must hold one,
+    # or a new key would be skipped unseen.
+    from gcdiag.report.redact import _SHAPE_WORDS, SECRET_KEYS
+
+    for word in [*SECRET_KEYS, "Bearer", "Basic"]:
+        assert _SHAPE_WORDS.search(word), word
+    assert Redactor().text("no credential words here: 0123456789abcdef") == (
+        "no credential words here: 0123456789abcdef"
+    )
+    assert Redactor().text("TOKEN=abc123") == "TOKEN=[REDACTED]"
+
+
 def test_known_secrets_everywhere_but_short_values_ignored() -> None:
     r = Redactor(["abc", "", "s3cr3t!", "s3cr3t!-longer"])
     assert r.text("abc s3cr3t! s3cr3t!-longer") == "abc [REDACTED] [REDACTED]"
