@@ -86,6 +86,7 @@ def main() -> None:
                 env=env,
                 tmp=Path(tmp),
                 timeout=limit + 10,
+                fresh=True,  # a new interpreter, as a user runs it: its start-up in the time, its own peak
             )
             written = out.read_text(encoding="utf-8", errors="replace") if out.exists() else ""
             broken = []

@@ -115,6 +115,32 @@ def test_normal_mode_is_a_faithful_org(
     assert all("authorization" not in s.headers for s in seen)  # the recorder keeps no credential
 
 
+def test_a_forked_run_is_the_run_of_a_fresh_interpreter(target: Target, home: Path, tmp_path: Path) -> None:
+    """The harness itself: a child forked from the zygote answers as ``python -m gcdiag`` in a new interpreter
+    does, for a whole diagnosis and for a usage error (whose message names the program as click finds it)."""
+    env = target.env(home, deadlines="relaxed")
+    stop = ["recording-stop", target.conversation, "-o", "json"]
+    runs = {
+        fresh: [
+            run_gcdiag(stop, env=env, tmp=tmp_path, timeout=RELAXED_LIMIT_S, fresh=fresh),
+            run_gcdiag(["recording-stop", "--", "not-an-id"], env=env, tmp=tmp_path, fresh=fresh),
+            run_gcdiag(["can-i", "--no-such-option"], env=env, tmp=tmp_path, fresh=fresh),
+        ]
+        for fresh in (True, False)
+    }
+    (new_stop, *new_usage), (forked_stop, *forked_usage) = runs[True], runs[False]
+
+    def answer(run: Run) -> Any:
+        report = run.report()
+        assert report is not None, run.describe()
+        return report["verdict"], [(r["id"], r["status"], r.get("summary")) for r in report["results"]]
+
+    assert (forked_stop.code, answer(forked_stop)) == (new_stop.code, answer(new_stop))
+    for forked, new in zip(forked_usage, new_usage):
+        assert (forked.code, forked.stdout, forked.stderr) == (new.code, new.stdout, new.stderr)
+        assert forked.code == 2 and forked.stderr.strip(), forked.describe()
+
+
 # --- time ------------------------------------------------------------------------------------------------------
 
 
