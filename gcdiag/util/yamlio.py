@@ -7,6 +7,7 @@ and representers as ``SafeLoader``/``SafeDumper``, and only the parsing and emit
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,32 +47,23 @@ def _inline_width(value: Any, budget: int) -> int | None:
     """The width of ``value`` written inline (nested collections included), or None when it must not be inline
     or is wider than ``budget``. The walk stops at the budget: every collection asks this of itself while it is
     written, so measuring a large one whole, at every level of the document, made writing it quadratic."""
+    parts: Iterable[Any]
     if isinstance(value, dict):
-        total = 2
-        for key, item in value.items():
-            key_width = _scalar_width(key)
-            if key_width is None:
-                return None
-            total += key_width + 2
-            item_width = _inline_width(item, budget - total - 2)
-            if item_width is None:
-                return None
-            total += item_width + 2
-            if total > budget:
-                return None
-        return total
-    if isinstance(value, list):
-        total = 2
-        for item in value:
-            item_width = _inline_width(item, budget - total - 2)
-            if item_width is None:
-                return None
-            total += item_width + 2
-            if total > budget:
-                return None
-        return total
-    width = _scalar_width(value)
-    return None if width is None or width > budget else width
+        parts = (part for pair in value.items() for part in pair)  # keys and values alike
+    elif isinstance(value, list):
+        parts = value
+    else:
+        width = _scalar_width(value)
+        return None if width is None or width > budget else width
+    total = 2
+    for part in parts:
+        width = _inline_width(part, budget - total - 2)
+        if width is None:
+            return None
+        total += width + 2
+        if total > budget:
+            return None
+    return total
 
 
 def _fits(value: Any) -> bool:
