@@ -25,6 +25,19 @@ def no_conversation(ids: TargetIds) -> Finding:
     )
 
 
+def read_conversation(facts: FactView, ids: TargetIds) -> dict[str, Any] | Finding:
+    """The conversation the call names, or what a check that needs it returns instead: a skip when the path names
+    no conversation id, or the read's problem unseen (a 404 is conversation.found's failure, stated once as the
+    shared cause)."""
+    if ids.conversation_id is None:
+        return no_conversation(ids)
+    problem = facts.problem("conversation")
+    if problem is not None:
+        return unseen(problem)
+    conversation: dict[str, Any] = facts["conversation"]
+    return conversation
+
+
 @check(
     id="conversation.found",
     title="The conversation exists in this org and region",
@@ -151,12 +164,9 @@ def conversation_path_ids(facts: FactView) -> Finding:
         wanted.append(("recording", ids.recording_id))
     if not wanted:
         return Finding(Status.SKIP, "no participant or recording id")
-    if ids.conversation_id is None:
-        return no_conversation(ids)
-    problem = facts.problem("conversation")
-    if problem is not None:
-        return unseen(problem)  # a 404 is conversation.found's failure, stated once as the shared cause
-    conversation: dict[str, Any] = facts["conversation"]
+    conversation = read_conversation(facts, ids)
+    if isinstance(conversation, Finding):
+        return conversation
     participants = {str(p.get("id", "")).lower(): p for p in conversation.get("participants") or ()}
     recordings: list[dict[str, Any]] = facts["path_recordings"] or []
     rec_problem = facts.problem("path_recordings")
@@ -232,12 +242,9 @@ def conversation_state(facts: FactView) -> Finding:
     target: TargetCall = facts["target_call"]
     if facts["environment"].get("scenario") == "can-i" and target.route not in RECORDING_CONTROL:
         return Finding(Status.SKIP, f"{target.text} does not act on a live recording")
-    if ids.conversation_id is None:
-        return no_conversation(ids)
-    problem = facts.problem("conversation")
-    if problem is not None:
-        return unseen(problem)  # a 404 is conversation.found's failure, stated once as the shared cause
-    conversation: dict[str, Any] = facts["conversation"]
+    conversation = read_conversation(facts, ids)
+    if isinstance(conversation, Finding):
+        return conversation
     end = conversation.get("endTime")
     connected = connected_calls(conversation)
     evidence = {

@@ -545,15 +545,7 @@ class ApiClient:
             except requests.RequestException as exc:
                 text, kind, nothing_sent, worth = _classify(exc)
                 self._record(method, template, host, start, attempt, error=text)
-                left, nearest = self._time_left(limit, run_limit)
-                state = Attempt(
-                    method=method,
-                    number=attempt,
-                    retried=retried,
-                    idempotent=idempotent,
-                    time_left=left,
-                    deadline=nearest.text(),
-                )
+                state = self._attempt(method, attempt, retried, idempotent, reauthenticated, limit, run_limit)
                 decision = self.policy.after_transport_error(
                     state, worth_retrying=worth, nothing_sent=nothing_sent, draw=self._rng.uniform
                 )
@@ -584,16 +576,7 @@ class ApiClient:
             from gcdiag.genesys.errors import parse_error_body  # only for an answer that is not 2xx
 
             parsed = parse_error_body(response.content, status, response.headers.get("Content-Type"))
-            left, nearest = self._time_left(limit, run_limit)
-            state = Attempt(
-                method=method,
-                number=attempt,
-                retried=retried,
-                idempotent=idempotent,
-                reauthenticated=reauthenticated,
-                time_left=left,
-                deadline=nearest.text(),
-            )
+            state = self._attempt(method, attempt, retried, idempotent, reauthenticated, limit, run_limit)
             decision = Decision(retry=False)
             if status == 429:
                 wait, basis = self._rate_limit_wait(response)
@@ -643,6 +626,29 @@ class ApiClient:
                 attempts=attempt,
                 note=decision.note,
             )
+
+    def _attempt(
+        self,
+        method: str,
+        number: int,
+        retried: int,
+        idempotent: bool,
+        reauthenticated: bool,
+        limit: Deadline,
+        run_limit: Deadline | None,
+    ) -> Attempt:
+        """What the retry policy is told of the attempt that just ended, with the time left before the nearer
+        deadline."""
+        left, nearest = self._time_left(limit, run_limit)
+        return Attempt(
+            method=method,
+            number=number,
+            retried=retried,
+            idempotent=idempotent,
+            reauthenticated=reauthenticated,
+            time_left=left,
+            deadline=nearest.text(),
+        )
 
     def _time_left(self, limit: Deadline, run_limit: Deadline | None) -> tuple[float, Deadline]:
         """Seconds until the nearer deadline, and which one it is (the run's is on the real clock)."""

@@ -14,21 +14,27 @@ class Scenario:
     order: tuple[str, ...]
 
 
+# The checks both diagnoses run first, in this order: the operation, then who calls it (token, scopes,
+# permissions, where they apply), then the conversation the call names.
+_CALLER_AND_CONVERSATION = (
+    "endpoint.exists",
+    "auth.token",
+    "auth.user-context",
+    "auth.scopes",
+    "auth.permissions",
+    "auth.division",
+    "auth.participant",
+    "auth.trustee",
+    "conversation.found",
+    "conversation.path-ids",
+    "conversation.state",
+)
+
 RECORDING_STOP = Scenario(
     name="recording-stop",
     title="Why would stopping or pausing this call recording fail?",
     order=(
-        "endpoint.exists",
-        "auth.token",
-        "auth.user-context",
-        "auth.scopes",
-        "auth.permissions",
-        "auth.division",
-        "auth.participant",
-        "auth.trustee",
-        "conversation.found",
-        "conversation.path-ids",
-        "conversation.state",
+        *_CALLER_AND_CONVERSATION,
         "conversation.media",
         "recording.state",
         "recording.kind",
@@ -43,21 +49,7 @@ RECORDING_STOP = Scenario(
 CAN_I = Scenario(
     name="can-i",
     title="Can this identity call this operation?",
-    order=(
-        "endpoint.exists",
-        "auth.token",
-        "auth.user-context",
-        "auth.scopes",
-        "auth.permissions",
-        "auth.division",
-        "auth.participant",
-        "auth.trustee",
-        "conversation.found",
-        "conversation.path-ids",
-        "conversation.state",
-        "recording.participant",
-        "error.body",
-    ),
+    order=(*_CALLER_AND_CONVERSATION, "recording.participant", "error.body"),
 )
 
 
