@@ -17,6 +17,7 @@ import contextlib
 import functools
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -128,17 +129,18 @@ class _Zygote:
     """This worker's ``zygote.py``: gcdiag imported once, one forked child per run (see that file for why)."""
 
     def __init__(self) -> None:
-        home = Path(tempfile.mkdtemp(prefix="gcdiag-zygote-"))
+        self.home = Path(tempfile.mkdtemp(prefix="gcdiag-zygote-"))
+        self.errors = self.home / "zygote.stderr"  # the zygote's own errors, if any
         # Started like a fresh child (clean_env: no PYTHONUNBUFFERED, no Genesys or gcdiag settings): what the
         # interpreter reads from the environment once, at start-up, is then what a fresh child would read.
-        self.proc = subprocess.Popen(
-            [sys.executable, str(ZYGOTE)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=open(home / "zygote.stderr", "wb"),  # noqa: SIM115 - the zygote's own errors, if any
-            env=clean_env(home),
-        )
-        self.errors = home / "zygote.stderr"
+        with open(self.errors, "wb") as errors:
+            self.proc = subprocess.Popen(
+                [sys.executable, str(ZYGOTE)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                env=clean_env(self.home),
+            )
         atexit.register(self.close)
 
     def alive(self) -> bool:
@@ -160,6 +162,7 @@ class _Zygote:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        shutil.rmtree(self.home, ignore_errors=True)
 
 
 _zygotes: list[_Zygote] = []
