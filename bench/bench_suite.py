@@ -7,9 +7,10 @@ no:cacheprovider``; today's adds the CI Hypothesis profile and ``-n auto``), in 
 the baseline is checked out with ``git worktree add --detach`` under ``--workdir`` and installed there with its
 test extras once (later calls reuse it); this tree runs with the interpreter that runs this script. The two
 alternate, baseline first, ``--runs`` times each, so a machine that speeds up or slows down during the run
-weighs on both alike. Printed: every run's wall and CPU seconds (user + sys of pytest and its children) and
-its pytest summary line, the medians, the ratio of the medians and each pair's ratio. The figures to quote
-are the medians and the ratios; machines here are shared and noisy, and a single run says little.
+weighs on both alike. Printed: every run's wall and CPU seconds (user + sys of pytest and its children), its
+pytest summary line and the tests that failed, the medians, the ratio of the medians and each pair's ratio.
+The figures to quote are the medians and the ratios; machines here are shared and noisy, and a single run
+says little.
 
 Nothing here asserts a target: the issue's target (ratio at most 0.5, on 2 cores) is read off the output.
 """
@@ -101,7 +102,8 @@ def run_suite(tree: Tree) -> Timing:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     found = SUMMARY.findall(done.stdout)
     summary = found[-1] if found else (done.stdout.strip().splitlines() or ["(no output)"])[-1]
-    return Timing(wall, cpu, summary, done.returncode)
+    failed = [line for line in done.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))]
+    return Timing(wall, cpu, "; ".join([summary, *failed]), done.returncode)
 
 
 def main() -> None:
