@@ -86,8 +86,8 @@ def _entry_point_checks() -> tuple[Check, ...]:
 
     Why once: the installed distributions, hence the entry points, do not change while a process runs, and the
     checks are frozen values; scanning every distribution's metadata and parsing the YAML checks again cost each
-    diagnosis several milliseconds (most of a run's CPU in a process that diagnoses many times: ``smoke``, the
-    test suite). A plugin that fails to load raises, and is not remembered: the next call tries again.
+    diagnosis a few milliseconds more, paid again for every diagnosis of a process that runs many (``smoke``,
+    the test suite). A plugin that fails to load raises, and is not remembered: the next call tries again.
     """
     loaded: list[Check] = []
     for name, module in _entry_point_modules():
