@@ -146,9 +146,13 @@ class _Zygote:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def run(self, request: dict[str, Any]) -> None:
+    def check(self) -> None:
+        """Raise, with the zygote's own last words, when it has ended (a child it forked cannot then be seen)."""
         if not self.alive():
             raise RuntimeError(f"the zygote ended: {self.errors.read_text(errors='replace')[-2000:]}")
+
+    def run(self, request: dict[str, Any]) -> None:
+        self.check()
         assert self.proc.stdin is not None
         self.proc.stdin.write(json.dumps(request).encode() + b"\n")
         self.proc.stdin.flush()
@@ -245,8 +249,7 @@ def run_gcdiag(
             if launcher is not None:
                 pid, status, _usage = os.wait4(launcher.pid, os.WNOHANG)
                 return status if pid == launcher.pid else None
-            if not zygote.alive():
-                raise RuntimeError(f"the zygote ended: {zygote.errors.read_text(errors='replace')[-2000:]}")
+            zygote.check()
             return _launched(info).get("status")
 
         start = time.monotonic()
