@@ -41,16 +41,16 @@ FIXTURE = "seed-403"
 SCRIPT = Path(__file__).resolve().parent / "minimal_script.py"
 
 
+def _target(sb: TlsSandbox) -> list[str]:
+    """Where both clients go: the sandbox's API and login hosts, and the CA that signed them."""
+    return ["--api-url", sb.api_url, "--login-url", sb.login_url, "--ca-bundle", sb.ca_bundle]
+
+
 def gcdiag_run(sb: TlsSandbox) -> list[str]:
     demo = fixture(FIXTURE)["demo"]
     return [
         *gcdiag_cmd(),
-        "--api-url",
-        sb.api_url,
-        "--login-url",
-        sb.login_url,
-        "--ca-bundle",
-        sb.ca_bundle,
+        *_target(sb),
         "recording-stop",
         demo["conversation"],
         "--recording",
@@ -61,18 +61,7 @@ def gcdiag_run(sb: TlsSandbox) -> list[str]:
 
 
 def script_run(sb: TlsSandbox) -> list[str]:
-    demo = fixture(FIXTURE)["demo"]
-    return [
-        sys.executable,
-        str(SCRIPT),
-        "--api-url",
-        sb.api_url,
-        "--login-url",
-        sb.login_url,
-        "--ca-bundle",
-        sb.ca_bundle,
-        demo["conversation"],
-    ]
+    return [sys.executable, str(SCRIPT), *_target(sb), fixture(FIXTURE)["demo"]["conversation"]]
 
 
 def fit(points: list[tuple[float, float]]) -> tuple[float, float]:

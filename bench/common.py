@@ -68,8 +68,9 @@ def credentials_env(name: str, *, inspector: bool) -> dict[str, str]:
 
 
 @contextmanager
-def sandbox(org: str = "seed-403", *extra: str) -> Iterator[str]:
-    """``gcdiag sandbox serve`` in a subprocess; yields its URL and stops it afterwards."""
+def _serve(org: str, extra: Sequence[str], lines: int) -> Iterator[list[str]]:
+    """``gcdiag sandbox serve`` in a subprocess: yields the first ``lines`` lines it prints (the first is
+    ``listening on URL``) and stops it afterwards."""
     proc = subprocess.Popen(
         [*gcdiag_cmd(), "sandbox", "serve", "--org", org, "--port", "0", *extra],
         stdout=subprocess.PIPE,
@@ -78,16 +79,23 @@ def sandbox(org: str = "seed-403", *extra: str) -> Iterator[str]:
     )
     try:
         assert proc.stdout is not None
-        line = proc.stdout.readline().strip()
-        if not line.startswith("listening on "):
-            raise RuntimeError(f"sandbox did not start: {line!r}")
-        yield line.removeprefix("listening on ")
+        said = [proc.stdout.readline().strip() for _ in range(lines)]
+        if not said[0].startswith("listening on "):
+            raise RuntimeError(f"sandbox did not start: {said!r}")
+        yield said
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextmanager
+def sandbox(org: str = "seed-403", *extra: str) -> Iterator[str]:
+    """``gcdiag sandbox serve`` in a subprocess; yields its URL and stops it afterwards."""
+    with _serve(org, extra, 1) as said:
+        yield said[0].removeprefix("listening on ")
 
 
 @dataclass(frozen=True)
@@ -101,40 +109,12 @@ class TlsSandbox:
 def tls_sandbox(org: str = "seed-403", *extra: str) -> Iterator[TlsSandbox]:
     """``gcdiag sandbox serve --tls --login-port 0`` in a subprocess: two hosts over HTTPS, as Genesys serves
     them; a new connection costs two round trips of the latency (TCP and TLS 1.3) before its first request."""
-    proc = subprocess.Popen(
-        [
-            *gcdiag_cmd(),
-            "sandbox",
-            "serve",
-            "--org",
-            org,
-            "--port",
-            "0",
-            "--login-port",
-            "0",
-            "--tls",
-            *extra,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        lines = [proc.stdout.readline().strip() for _ in range(3)]
-        if not lines[0].startswith("listening on "):
-            raise RuntimeError(f"sandbox did not start: {lines!r}")
+    with _serve(org, ("--login-port", "0", "--tls", *extra), 3) as said:
         yield TlsSandbox(
-            lines[0].removeprefix("listening on "),
-            lines[1].removeprefix("login on "),
-            lines[2].removeprefix("ca bundle "),
+            said[0].removeprefix("listening on "),
+            said[1].removeprefix("login on "),
+            said[2].removeprefix("ca bundle "),
         )
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _open(request: urllib.request.Request | str, ca_bundle: str | None) -> Any:
